@@ -1,0 +1,71 @@
+# Shared helpers for the Portcullis shell scripts. Source it; it defines functions only.
+# shellcheck shell=bash
+
+# Messages go to stderr so that stdout stays machine-readable (postgres.sh prints URLs there).
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# java_version_of DIR -> full version string ("25.0.3", "17.0.15", "1.8.0_412") or nothing.
+# The `release` file is cheap to read; `java -version` is the fallback for JDKs without one.
+java_version_of() {
+  local dir=$1 v=
+  if [ -r "$dir/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$dir/release")
+  fi
+  if [ -z "$v" ] && [ -x "$dir/bin/java" ]; then
+    v=$("$dir/bin/java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
+  fi
+  printf '%s' "$v"
+}
+
+# java_major VERSION -> 8 for "1.8.0_412", 21 for "21.0.5" or "21-ea".
+java_major() {
+  local v=$1
+  case $v in 1.*) v=${v#1.} ;; esac
+  v=${v%%[.+_-]*}
+  case $v in '' | *[!0-9]*) echo 0 ;; *) echo "$v" ;; esac
+}
+
+# pick_jdk: export JAVA_HOME (and put its bin first on PATH) for a JDK >= 21.
+# Keeps a suitable $JAVA_HOME; else the newest JDK (has bin/javac) under $PORTCULLIS_JVM_ROOT
+# (default /usr/lib/jvm). Sets PORTCULLIS_JDK_VERSION. Exits 1 with what it found if none fits.
+pick_jdk() {
+  local want=21 root=${PORTCULLIS_JVM_ROOT:-/usr/lib/jvm} found=() best='' best_v='' d real v
+  local -A seen=()
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(java_version_of "$JAVA_HOME")
+    if [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$v")" -ge "$want" ]; then
+      best=$JAVA_HOME best_v=$v
+    else
+      log "ignoring JAVA_HOME=$JAVA_HOME (version '${v:-unknown}', need a JDK >= $want)"
+    fi
+  fi
+  if [ -z "$best" ]; then
+    for d in "$root"/*; do
+      [ -x "$d/bin/javac" ] || continue
+      real=$(readlink -f "$d")
+      [ -z "${seen[$real]:-}" ] || continue # java-1.17.0-… is a symlink to java-17-…
+      seen[$real]=1
+      v=$(java_version_of "$real")
+      found+=("$real (${v:-unknown version})")
+      [ "$(java_major "$v")" -ge "$want" ] || continue
+      # newest wins: compare full versions with sort -V
+      if [ -z "$best" ] || [ "$(printf '%s\n%s\n' "$best_v" "$v" | sort -V | tail -n 1)" = "$v" ]; then
+        best=$real best_v=$v
+      fi
+    done
+  fi
+  if [ -z "$best" ]; then
+    log "error: no JDK >= $want found (JAVA_HOME='${JAVA_HOME:-}', looked in $root/*)."
+    if [ ${#found[@]} -gt 0 ]; then
+      local IFS=';'
+      log "found only: ${found[*]}"
+    else
+      log "found no JDK there at all."
+    fi
+    log "install a JDK >= $want under $root (Debian bookworm itself ships only 17) or set JAVA_HOME to one."
+    exit 1
+  fi
+  export JAVA_HOME=$best PORTCULLIS_JDK_VERSION=$best_v
+  export PATH="$JAVA_HOME/bin:$PATH"
+}

@@ -1,0 +1,98 @@
+package org.portcullis;
+
+import java.time.Clock;
+import org.portcullis.auth.Authenticator;
+import org.portcullis.auth.NoAuthAuthenticator;
+import org.portcullis.auth.Policy;
+import org.portcullis.config.PortcullisConfig;
+import org.portcullis.db.Database;
+import org.portcullis.http.HttpServer;
+import org.portcullis.http.Router;
+import org.portcullis.http.VersionResource;
+import org.portcullis.secrets.SecretRepository;
+import org.portcullis.secrets.SecretResource;
+import org.portcullis.secrets.SecretService;
+import org.portcullis.stores.HealthResource;
+import org.portcullis.stores.PreferredStores;
+import org.portcullis.stores.SecretStoreResource;
+import org.portcullis.stores.StoreRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Portcullis node: database, stores, services and the HTTP server, wired by hand so
+ * the whole object graph can be read in one place.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    private final PortcullisConfig config;
+    private final Database db;
+    private final StoreRegistry stores;
+    private final HttpServer http;
+
+    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http) {
+        this.config = config;
+        this.db = db;
+        this.stores = stores;
+        this.http = http;
+    }
+
+    /** Opens the database, verifies every store's keys, and starts serving. */
+    public static Application start(PortcullisConfig config) throws Exception {
+        Clock clock = Clock.systemUTC();
+        Database db = Database.open(config.database());
+        try {
+            StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
+            Policy policy = new Policy();
+            PreferredStores preferred = new PreferredStores(db, stores, clock);
+            SecretService secrets = new SecretService(db, new SecretRepository(), stores, preferred, policy, clock);
+
+            Router router = new Router();
+            new VersionResource().register(router);
+            new HealthResource(stores).register(router);
+            new SecretResource(secrets, config.limits().maxSecretBytes(), config.protectConsumedSecrets()).register(router);
+            new SecretStoreResource(stores, preferred, policy).register(router);
+
+            Authenticator auth = new NoAuthAuthenticator();
+            HttpServer http = new HttpServer(config.http().bindHost(), config.http().bindPort(), router, auth,
+                    config.hostHref(), config.limits().maxRequestBytes());
+            http.start();
+            LOG.info("Portcullis listening on {}:{} (database {}, {} secret store(s))", config.http().bindHost(),
+                    http.port(), config.database().redacted(), stores.all().size());
+            return new Application(config, db, stores, http);
+        } catch (Exception | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public PortcullisConfig config() {
+        return config;
+    }
+
+    public StoreRegistry stores() {
+        return stores;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public void join() throws InterruptedException {
+        http.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            http.close();
+        } finally {
+            db.close();
+        }
+    }
+}

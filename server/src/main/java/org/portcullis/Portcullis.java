@@ -1,0 +1,97 @@
+package org.portcullis;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.ConfigLoader;
+import org.portcullis.config.DevEnvironment;
+import org.portcullis.config.PortcullisConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code serve}, {@code dev}, {@code version}. */
+@Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
+        description = "A key manager with OpenStack Barbican's v1 API.",
+        subcommands = {Portcullis.Serve.class, Portcullis.Dev.class})
+public final class Portcullis implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Portcullis()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "serve", description = "Run the server from a barbican.conf-style configuration file.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, required = true, description = "configuration file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(() -> ConfigLoader.load(config), false);
+        }
+    }
+
+    @Command(name = "dev", description = "Run a zero-configuration development server (SQLite, two software stores, "
+            + "no authentication) on 127.0.0.1.")
+    static final class Dev implements Callable<Integer> {
+        @Option(names = "--home", description = "data directory (default: $PORTCULLIS_HOME or ./.portcullis)")
+        Path home;
+
+        @Option(names = "--port", defaultValue = "9311", description = "port (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address (default: ${DEFAULT-VALUE})")
+        String bind;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = home != null ? home
+                    : Path.of(System.getenv().getOrDefault("PORTCULLIS_HOME", ".portcullis"));
+            Path conf = DevEnvironment.prepare(dir.toAbsolutePath(), bind, port);
+            return run(() -> ConfigLoader.load(conf), true);
+        }
+    }
+
+    interface ConfigSource {
+        PortcullisConfig load();
+    }
+
+    static int run(ConfigSource source, boolean dev) throws Exception {
+        Application app;
+        try {
+            app = Application.start(source.load());
+        } catch (ConfigException e) {
+            System.err.println("portcullis: " + e.getMessage());
+            return 2;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                app.close();
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }, "shutdown"));
+        if (dev) {
+            PortcullisConfig c = app.config();
+            System.out.printf("""
+
+                    ==============================================================================
+                     Portcullis DEVELOPMENT server: no authentication, KEKs on local disk.
+                     Not for production. Data: %s
+                     API:     http://%s:%d/v1   (send X-Project-Id; X-Roles defaults to admin)
+                     Try:     barbican --no-auth --endpoint http://%s:%d --os-project-id p1 \\
+                                secret store --payload hello
+                     Stop:    Ctrl-C
+                    ==============================================================================
+                    %n""", c.dataDir(), c.http().bindHost(), app.port(), c.http().bindHost(), app.port());
+        }
+        app.join();
+        return 0;
+    }
+}

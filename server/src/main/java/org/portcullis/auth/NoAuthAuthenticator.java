@@ -1,0 +1,40 @@
+package org.portcullis.auth;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.portcullis.http.ApiException;
+import org.portcullis.http.Exchange;
+
+/**
+ * Barbican's unauthenticated-context pipeline: the caller names its project in
+ * {@code X-Project-Id} and its roles in {@code X-Roles} (default {@code admin}). Only for
+ * development and for deployments where a trusted proxy sets these headers.
+ */
+public final class NoAuthAuthenticator implements Authenticator {
+    @Override
+    public RequestContext authenticate(Exchange exchange) {
+        String project = trimToNull(exchange.header("X-Project-Id"));
+        if (project == null) {
+            throw ApiException.badRequest(
+                    "The request has no X-Project-Id header; in no-auth mode every /v1 request must name its project.");
+        }
+        String rolesHeader = trimToNull(exchange.header("X-Roles"));
+        Set<String> roles = rolesHeader == null
+                ? Set.of("admin")
+                : Arrays.stream(rolesHeader.split(","))
+                        .map(String::trim)
+                        .filter(r -> !r.isEmpty())
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
+        return new RequestContext(project, trimToNull(exchange.header("X-User-Id")), roles, exchange.requestId());
+    }
+
+    private static String trimToNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+}

@@ -1,0 +1,17 @@
+package org.portcullis.auth;
+
+import java.util.Set;
+
+/**
+ * Who is asking: the project the request is scoped to, the user, and the roles the auth layer
+ * vouched for. Everything below the HTTP layer takes its identity from here, never from headers.
+ */
+public record RequestContext(String projectId, String userId, Set<String> roles, String requestId) {
+    public RequestContext {
+        roles = Set.copyOf(roles);
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+}

@@ -1,0 +1,85 @@
+package org.portcullis.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Where the SQL database is, read from Barbican's SQLAlchemy-style {@code sql_connection}
+ * ({@code sqlite:////abs/path}, {@code postgresql://user:pw@host:port/db}, {@code
+ * postgresql+psycopg2://…}) or a plain JDBC URL.
+ */
+public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
+    public enum Kind { SQLITE, POSTGRESQL }
+
+    public static DatabaseSettings sqliteFile(Path file, int poolSize) {
+        return new DatabaseSettings(Kind.SQLITE, "jdbc:sqlite:" + file.toAbsolutePath(), null, null, poolSize);
+    }
+
+    /** Parses a connection string; the message of a failure says what was expected. */
+    public static DatabaseSettings parse(String connection, int poolSize, Path relativeTo) {
+        String c = connection.strip();
+        if (c.startsWith("jdbc:sqlite:")) {
+            return new DatabaseSettings(Kind.SQLITE, c, null, null, poolSize);
+        }
+        if (c.startsWith("jdbc:postgresql:")) {
+            return new DatabaseSettings(Kind.POSTGRESQL, c, null, null, poolSize);
+        }
+        int scheme = c.indexOf("://");
+        if (scheme < 0) {
+            throw new IllegalArgumentException("expected sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DB "
+                    + "or a jdbc: URL");
+        }
+        String dialect = c.substring(0, scheme);
+        int plus = dialect.indexOf('+');
+        String base = plus < 0 ? dialect : dialect.substring(0, plus);
+        switch (base) {
+            case "sqlite" -> {
+                // sqlite:///relative.db, sqlite:////absolute.db; sqlite:// alone is in-memory
+                String rest = c.substring(scheme + 3);
+                if (rest.isEmpty() || !rest.startsWith("/")) {
+                    throw new IllegalArgumentException("an in-memory SQLite database would lose every secret at "
+                            + "restart; give a file: sqlite:////absolute/path.sqlite");
+                }
+                String pathText = rest.substring(1);
+                int q = pathText.indexOf('?');
+                if (q >= 0) {
+                    pathText = pathText.substring(0, q);
+                }
+                Path path = Path.of(pathText);
+                if (!path.isAbsolute()) {
+                    path = relativeTo.resolve(path);
+                }
+                return sqliteFile(path, poolSize);
+            }
+            case "postgresql", "postgres" -> {
+                URI uri = URI.create("postgresql" + c.substring(scheme));
+                String user = null;
+                String password = null;
+                if (uri.getRawUserInfo() != null) {
+                    String[] parts = uri.getRawUserInfo().split(":", 2);
+                    user = decode(parts[0]);
+                    password = parts.length > 1 ? decode(parts[1]) : null;
+                }
+                String host = uri.getHost() == null ? "localhost" : uri.getHost();
+                int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+                String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "barbican" : uri.getPath().substring(1);
+                String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
+                return new DatabaseSettings(Kind.POSTGRESQL, url, user, password, poolSize);
+            }
+            default -> throw new IllegalArgumentException("unsupported database '" + dialect
+                    + "'; Portcullis runs on sqlite and postgresql");
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The URL without credentials, safe to log. */
+    public String redacted() {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?…";
+    }
+}

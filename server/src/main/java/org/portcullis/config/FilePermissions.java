@@ -1,0 +1,54 @@
+package org.portcullis.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Refuses key material that other local users can read. A KEK file with mode 0644 is one
+ * {@code cat} away from every secret in the database, so the server does not start with one.
+ */
+public final class FilePermissions {
+    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private FilePermissions() {}
+
+    /** Throws unless only the owner may access {@code file}; {@code what} says what it holds. */
+    public static void requireOwnerOnly(Path file, String what) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system: nothing to check against
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read " + what + ": " + e.getMessage(), e);
+        }
+        if (perms.stream().anyMatch(GROUP_OR_OTHER::contains)) {
+            throw new ConfigException(file + " holds " + what + " but is accessible to group or others (mode "
+                    + mode(perms) + "); fix it with: chmod 400 " + file);
+        }
+    }
+
+    /** A configuration file that carries a KEK inline is key material itself. */
+    static void requireNotWorldReadableIfSecret(Path file, IniFile ini) {
+        for (var section : ini.sections().entrySet()) {
+            if (section.getValue().containsKey("kek")) {
+                requireOwnerOnly(file, "a master KEK ([" + section.getKey() + "] kek)");
+                return;
+            }
+        }
+    }
+
+    static String mode(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+}

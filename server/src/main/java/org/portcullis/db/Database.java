@@ -1,0 +1,130 @@
+package org.portcullis.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.portcullis.config.DatabaseSettings;
+import org.portcullis.config.DatabaseSettings.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared SQL database. Every write goes through {@link #write}, every read through {@link
+ * #read}.
+ *
+ * <p>On SQLite, writes are funnelled through one connection: SQLite allows one writer at a time,
+ * and letting several connections race for its lock is what makes Barbican answer "database is
+ * locked". A single writer queued in the pool never sees that error; readers run in parallel on
+ * their own connections thanks to WAL. Commits are durable ({@code synchronous=FULL}): a key
+ * manager that acknowledged a key must not lose it on power failure. On PostgreSQL both go to one
+ * pool and the server does the locking.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final Kind kind;
+    private final HikariDataSource writePool;
+    private final HikariDataSource readPool;
+    private final Jdbi writer;
+    private final Jdbi reader;
+
+    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
+        this.kind = kind;
+        this.writePool = writePool;
+        this.readPool = readPool;
+        this.writer = Jdbi.create(writePool);
+        this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
+    }
+
+    /** Brings the schema up to date (Flyway; safe when several nodes start at once) and opens the pools. */
+    public static Database open(DatabaseSettings settings) {
+        if (settings.kind() == Kind.SQLITE) {
+            createParentDirectory(settings.jdbcUrl().substring("jdbc:sqlite:".length()));
+        }
+        // Flyway needs two connections of its own (lock and work), so it does not share the
+        // single-connection SQLite writer pool.
+        Flyway.configure()
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        if (settings.kind() == Kind.SQLITE) {
+            HikariDataSource write = pool(settings, "sqlite-writer", 1, false);
+            HikariDataSource read = pool(settings, "sqlite-reader", Math.max(2, Math.min(settings.poolSize(), 8)), true);
+            return new Database(Kind.SQLITE, write, read);
+        }
+        HikariDataSource pool = pool(settings, "postgresql", settings.poolSize(), false);
+        return new Database(Kind.POSTGRESQL, pool, pool);
+    }
+
+    private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean readOnly) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) {
+            hc.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            hc.setPassword(settings.password());
+        }
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(size, 2));
+        hc.setConnectionTimeout(30_000);
+        if (settings.kind() == Kind.SQLITE) {
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            hc.addDataSourceProperty("synchronous", "FULL");
+            hc.addDataSourceProperty("busy_timeout", "30000");
+            hc.addDataSourceProperty("foreign_keys", "true");
+            // A writer's transaction takes the lock at BEGIN, so it never has to upgrade a read
+            // lock mid-transaction (the other source of SQLITE_BUSY).
+            hc.addDataSourceProperty("transaction_mode", readOnly ? "DEFERRED" : "IMMEDIATE");
+        } else {
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return new HikariDataSource(hc);
+    }
+
+    private static void createParentDirectory(String file) {
+        try {
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the directory of SQLite database " + file, e);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Runs {@code work} in one transaction on the writer; all or nothing. */
+    public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
+        return writer.inTransaction(work::withHandle);
+    }
+
+    /** Runs {@code work} on a reader connection, in one read transaction (one snapshot). */
+    public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
+        return reader.inTransaction(work::withHandle);
+    }
+
+    /** For maintenance tools that need a raw handle. */
+    public Handle openWriteHandle() {
+        return writer.open();
+    }
+
+    @Override
+    public void close() {
+        if (readPool != writePool) {
+            readPool.close();
+        }
+        writePool.close();
+        LOG.debug("database pools closed");
+    }
+}

@@ -1,0 +1,215 @@
+package org.portcullis.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.portcullis.auth.RequestContext;
+
+/**
+ * One HTTP request and the response being built for it. Handlers read the request through it and
+ * set exactly one response; {@link HttpApp} writes that response once the handler returns.
+ */
+public final class Exchange {
+    private final Request request;
+    private final String requestId;
+    private final String baseUrl;
+    private final long maxBodyBytes;
+    private Map<String, String> pathParams = Map.of();
+    private Map<String, String> query;
+    private RequestContext context;
+    private Microversion microversion = Microversion.DEFAULT;
+    private byte[] body;
+
+    private int status = 200;
+    private String contentType;
+    private byte[] responseBody;
+    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+
+    Exchange(Request request, String requestId, String baseUrl, long maxBodyBytes) {
+        this.request = request;
+        this.requestId = requestId;
+        this.baseUrl = baseUrl;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    // ---- request -------------------------------------------------------------------------
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    public String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    public String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Scheme, host and port that hrefs in responses start with (host_href, else the request's). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+
+    /** First value of a query parameter, or null. */
+    public String query(String name) {
+        return queryParams().get(name);
+    }
+
+    public Map<String, String> queryParams() {
+        if (query == null) {
+            query = parseQuery(request.getHttpURI().getQuery());
+        }
+        return query;
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.putIfAbsent(key, value);
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Malformed query string.");
+        }
+    }
+
+    public RequestContext context() {
+        if (context == null) {
+            throw new IllegalStateException("route is not authenticated");
+        }
+        return context;
+    }
+
+    void context(RequestContext context) {
+        this.context = context;
+    }
+
+    public Microversion microversion() {
+        return microversion;
+    }
+
+    void microversion(Microversion microversion) {
+        this.microversion = microversion;
+    }
+
+    /** The request body, refused with 413 beyond the configured maximum. */
+    public byte[] body() {
+        if (body == null) {
+            long declared = request.getLength();
+            if (declared > maxBodyBytes) {
+                throw tooLarge();
+            }
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+                if (read.length > maxBodyBytes) {
+                    throw tooLarge();
+                }
+                body = read;
+            } catch (IOException e) {
+                throw ApiException.badRequest("Could not read the request body.");
+            }
+        }
+        return body;
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "The request body is larger than the maximum of " + maxBodyBytes + " bytes.");
+    }
+
+    /** The media type of the request body without parameters, lower case, or null. */
+    public String requestMediaType() {
+        String ct = header("Content-Type");
+        if (ct == null) {
+            return null;
+        }
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The body as JSON; like Barbican, a body declared as anything but JSON is a 415. */
+    public JsonNode jsonBody() {
+        String mediaType = requestMediaType();
+        if (mediaType != null && !mediaType.equals("application/json")) {
+            throw new ApiException(415, "Unsupported Content-Type '" + header("Content-Type")
+                    + "'; this request takes application/json.");
+        }
+        return Json.parse(body());
+    }
+
+    // ---- response ------------------------------------------------------------------------
+
+    public void json(int status, Object value) {
+        this.status = status;
+        this.contentType = "application/json";
+        this.responseBody = Json.write(value);
+    }
+
+    public void bytes(int status, String contentType, byte[] content) {
+        this.status = status;
+        this.contentType = contentType;
+        this.responseBody = content;
+    }
+
+    public void noContent() {
+        this.status = 204;
+        this.contentType = null;
+        this.responseBody = null;
+    }
+
+    public void responseHeader(String name, String value) {
+        responseHeaders.put(name, value);
+    }
+
+    int status() {
+        return status;
+    }
+
+    String contentType() {
+        return contentType;
+    }
+
+    byte[] responseBody() {
+        return responseBody;
+    }
+
+    Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+}

@@ -1,0 +1,46 @@
+package org.portcullis.http;
+
+import java.util.List;
+import java.util.Map;
+
+/** One method + path template, e.g. {@code GET /v1/secrets/{id}/metadata/{key}}. */
+record Route(String method, List<String> segments, Handler handler, boolean authenticated) {
+
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Exchange exchange) throws Exception;
+    }
+
+    static List<String> split(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The template's parameters bound to the path's segments, or null when it does not match. */
+    Map<String, String> match(List<String> path) {
+        if (path.size() != segments.size()) {
+            return null;
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < segments.size(); i++) {
+            String template = segments.get(i);
+            if (template.startsWith("{")) {
+                if (params == null) {
+                    params = new java.util.HashMap<>(4);
+                }
+                params.put(template.substring(1, template.length() - 1), path.get(i));
+            } else if (!template.equals(path.get(i))) {
+                return null;
+            }
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    /** Literal segments beat parameters: {@code /secret-stores/preferred} before {@code /{id}}. */
+    int specificity() {
+        int literal = 0;
+        for (String s : segments) {
+            literal = literal * 2 + (s.startsWith("{") ? 0 : 1);
+        }
+        return literal;
+    }
+}

@@ -1,0 +1,183 @@
+package org.portcullis.secrets;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.portcullis.stores.StoredRef;
+
+/** Rows of {@code secrets} and {@code secret_metadata}. Deleted rows are invisible here. */
+public final class SecretRepository {
+    private static final String COLUMNS = "id, project_id, creator_id, name, secret_type, algorithm, bit_length, mode, "
+            + "expiration, status, store_id, content_type, payload, created_at, updated_at";
+
+    public void insert(Handle h, Secret s) {
+        h.createUpdate("INSERT INTO secrets (" + COLUMNS + ", deleted) VALUES (:id, :project, :creator, :name, :type, "
+                        + ":alg, :bits, :mode, :exp, :status, :store, :ct, :payload, :created, :updated, :deleted)")
+                .bind("id", s.id()).bind("project", s.projectId()).bind("creator", s.creatorId()).bind("name", s.name())
+                .bind("type", s.secretType().apiName()).bind("alg", s.algorithm()).bind("bits", s.bitLength())
+                .bind("mode", s.mode()).bind("exp", s.expiration()).bind("status", s.status()).bind("store", s.storeId())
+                .bind("ct", s.contentType()).bind("payload", s.stored() == null ? null : s.stored().bytes())
+                .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false)
+                .execute();
+    }
+
+    public Optional<Secret> find(Handle h, String id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM secrets WHERE id = :id AND NOT deleted")
+                .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Sets the payload of a secret that has none; false when it has one already (or is gone). */
+    public boolean setPayload(Handle h, String id, String contentType, StoredRef stored, long now) {
+        return h.createUpdate("UPDATE secrets SET payload = :p, content_type = :ct, updated_at = :t "
+                        + "WHERE id = :id AND payload IS NULL AND NOT deleted")
+                .bind("p", stored.bytes()).bind("ct", contentType).bind("t", now).bind("id", id)
+                .execute() == 1;
+    }
+
+    /** Soft delete, as Barbican; the ciphertext is erased with it. False if already gone. */
+    public boolean delete(Handle h, String id, long now) {
+        h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id").bind("id", id).execute();
+        h.createUpdate("DELETE FROM secret_consumers WHERE secret_id = :id").bind("id", id).execute();
+        return h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
+                        + "WHERE id = :id AND NOT deleted")
+                .bind("d", true).bind("t", now).bind("id", id).execute() == 1;
+    }
+
+    /** One page of a project's live (not deleted, not expired) secrets, and how many match in all. */
+    public Page list(Handle h, String projectId, SecretFilter f, long now) {
+        StringBuilder where = new StringBuilder(" FROM secrets WHERE project_id = :project AND NOT deleted "
+                + "AND (expiration IS NULL OR expiration > :now)");
+        Map<String, Object> binds = new LinkedHashMap<>();
+        binds.put("project", projectId);
+        binds.put("now", now);
+        condition(where, binds, "name", "name", f.name());
+        condition(where, binds, "algorithm", "alg", f.algorithm());
+        condition(where, binds, "mode", "mode", f.mode());
+        condition(where, binds, "bit_length", "bits", f.bits());
+        condition(where, binds, "secret_type", "type", f.secretType());
+        int i = 0;
+        for (SecretFilter.TimeCondition c : f.timeRanges()) {
+            String bind = "t" + i++;
+            where.append(" AND ").append(c.column()).append(' ').append(c.operator()).append(" :").append(bind);
+            binds.put(bind, c.epochMillis());
+        }
+        Query count = h.createQuery("SELECT count(*)" + where);
+        binds.forEach(count::bind);
+        int total = count.mapTo(Integer.class).one();
+        if (total <= f.offset()) {
+            return new Page(List.of(), total);
+        }
+        StringBuilder order = new StringBuilder(" ORDER BY ");
+        for (SecretFilter.SortKey key : f.sort()) {
+            order.append(key.column()).append(key.descending() ? " DESC, " : " ASC, ");
+        }
+        order.append("created_at ASC, id ASC");
+        Query page = h.createQuery("SELECT " + COLUMNS.replace("payload", "payload IS NOT NULL AS has_payload") + where
+                + order + " LIMIT :limit OFFSET :offset");
+        binds.forEach(page::bind);
+        List<Secret> secrets = page.bind("limit", f.limit()).bind("offset", f.offset())
+                .map((rs, ctx) -> mapListed(rs)).list();
+        return new Page(secrets, total);
+    }
+
+    private static void condition(StringBuilder where, Map<String, Object> binds, String column, String bind, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(" = :").append(bind);
+            binds.put(bind, value);
+        }
+    }
+
+    /** A page of secrets and the total number matching the query. */
+    public record Page(List<Secret> secrets, int total) {}
+
+    private static Secret map(ResultSet rs) throws SQLException {
+        byte[] payload = rs.getBytes("payload");
+        return row(rs, payload == null ? null : new StoredRef(payload));
+    }
+
+    /** Listing never reads ciphertext; a marker says whether there is one. */
+    private static Secret mapListed(ResultSet rs) throws SQLException {
+        return row(rs, rs.getBoolean("has_payload") ? PRESENT : null);
+    }
+
+    private static final StoredRef PRESENT = new StoredRef(new byte[0]);
+
+    private static Secret row(ResultSet rs, StoredRef stored) throws SQLException {
+        int bits = rs.getInt("bit_length");
+        Integer bitLength = rs.wasNull() ? null : bits;
+        long exp = rs.getLong("expiration");
+        Long expiration = rs.wasNull() ? null : exp;
+        return new Secret(rs.getString("id"), rs.getString("project_id"), rs.getString("creator_id"),
+                rs.getString("name"), SecretType.fromApi(rs.getString("secret_type")), rs.getString("algorithm"),
+                bitLength, rs.getString("mode"), expiration, rs.getString("status"), rs.getString("store_id"),
+                rs.getString("content_type"), stored, rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    // ---- user metadata ---------------------------------------------------------------------
+
+    public Map<String, String> metadata(Handle h, String secretId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        h.createQuery("SELECT meta_key, meta_value FROM secret_metadata WHERE secret_id = :id ORDER BY meta_key")
+                .bind("id", secretId)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    public void replaceMetadata(Handle h, String secretId, Map<String, String> metadata, long now) {
+        h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id").bind("id", secretId).execute();
+        if (metadata.isEmpty()) {
+            return;
+        }
+        var batch = h.prepareBatch("INSERT INTO secret_metadata (secret_id, meta_key, meta_value, created_at, updated_at) "
+                + "VALUES (:id, :k, :v, :t, :t)");
+        for (var e : metadata.entrySet()) {
+            batch.bind("id", secretId).bind("k", e.getKey()).bind("v", e.getValue()).bind("t", now).add();
+        }
+        batch.execute();
+    }
+
+    public Optional<String> metadatum(Handle h, String secretId, String key) {
+        return h.createQuery("SELECT meta_value FROM secret_metadata WHERE secret_id = :id AND meta_key = :k")
+                .bind("id", secretId).bind("k", key).mapTo(String.class).findOne();
+    }
+
+    /** Adds a key; false when the key exists already. */
+    public boolean addMetadatum(Handle h, String secretId, String key, String value, long now) {
+        if (metadatum(h, secretId, key).isPresent()) {
+            return false;
+        }
+        h.createUpdate("INSERT INTO secret_metadata (secret_id, meta_key, meta_value, created_at, updated_at) "
+                        + "VALUES (:id, :k, :v, :t, :t)")
+                .bind("id", secretId).bind("k", key).bind("v", value).bind("t", now).execute();
+        return true;
+    }
+
+    /** Changes an existing key; false when there is no such key. */
+    public boolean updateMetadatum(Handle h, String secretId, String key, String value, long now) {
+        return h.createUpdate("UPDATE secret_metadata SET meta_value = :v, updated_at = :t "
+                        + "WHERE secret_id = :id AND meta_key = :k")
+                .bind("v", value).bind("t", now).bind("id", secretId).bind("k", key).execute() == 1;
+    }
+
+    public void deleteMetadatum(Handle h, String secretId, String key) {
+        h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id AND meta_key = :k")
+                .bind("id", secretId).bind("k", key).execute();
+    }
+
+    // ---- consumers (read side, for the delete guard) ---------------------------------------
+
+    public List<SecretConsumer> consumers(Handle h, String secretId) {
+        return new ArrayList<>(h.createQuery("SELECT service, resource_type, resource_id FROM secret_consumers "
+                        + "WHERE secret_id = :id ORDER BY created_at, id")
+                .bind("id", secretId)
+                .map((rs, ctx) -> new SecretConsumer(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .list());
+    }
+}

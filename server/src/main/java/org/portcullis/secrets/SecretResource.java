@@ -1,0 +1,226 @@
+package org.portcullis.secrets;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.portcullis.http.ApiException;
+import org.portcullis.http.Exchange;
+import org.portcullis.http.Microversion;
+import org.portcullis.http.PageLinks;
+import org.portcullis.http.ResourceIds;
+import org.portcullis.http.Router;
+
+/** {@code /v1/secrets}: Barbican's secret and secret-metadata endpoints. */
+public final class SecretResource {
+    private static final Set<String> TEXT_ACCEPTS = Set.of("text/plain", "text/plain;charset=utf-8", "text/plain; charset=utf-8");
+    private static final Set<String> BINARY_ACCEPTS = Set.of(PayloadFormats.OCTET_STREAM, PayloadFormats.PKCS8);
+
+    private final SecretService service;
+    private final long maxSecretBytes;
+    private final boolean protectConsumedSecrets;
+
+    public SecretResource(SecretService service, long maxSecretBytes, boolean protectConsumedSecrets) {
+        this.service = service;
+        this.maxSecretBytes = maxSecretBytes;
+        this.protectConsumedSecrets = protectConsumedSecrets;
+    }
+
+    public void register(Router r) {
+        r.post("/v1/secrets", this::create);
+        r.get("/v1/secrets", this::list);
+        r.get("/v1/secrets/{id}", this::get);
+        r.put("/v1/secrets/{id}", this::putPayload);
+        r.delete("/v1/secrets/{id}", this::delete);
+        r.get("/v1/secrets/{id}/payload", this::payload);
+        r.get("/v1/secrets/{id}/metadata", this::getMetadata);
+        r.put("/v1/secrets/{id}/metadata", this::replaceMetadata);
+        r.post("/v1/secrets/{id}/metadata", this::addMetadatum);
+        r.get("/v1/secrets/{id}/metadata/{key}", this::getMetadatum);
+        r.put("/v1/secrets/{id}/metadata/{key}", this::updateMetadatum);
+        r.delete("/v1/secrets/{id}/metadata/{key}", this::deleteMetadatum);
+    }
+
+    private void create(Exchange ex) {
+        NewSecret request = SecretRequests.newSecret(ex.jsonBody(), maxSecretBytes);
+        Secret secret = service.create(ex.context(), request);
+        String ref = SecretJson.ref(ex.baseUrl(), secret.id());
+        ex.responseHeader("Location", ref);
+        ex.json(201, Map.of("secret_ref", ref));
+    }
+
+    private void list(Exchange ex) {
+        SecretFilter filter = SecretRequests.filter(ex.queryParams());
+        SecretRepository.Page page = service.list(ex.context(), filter);
+        boolean withConsumers = ex.microversion().atLeast(1, 1);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("secrets", page.secrets().stream()
+                .map(s -> SecretJson.of(s, ex.baseUrl(), ex.microversion(), withConsumers ? service.consumers(s.id()) : null))
+                .toList());
+        body.put("total", page.total());
+        PageLinks.add(body, ex.baseUrl() + "/v1/secrets", ex.queryParams(), filter.limit(), filter.offset(),
+                page.total(), page.secrets().size());
+        ex.json(200, body);
+    }
+
+    private void get(Exchange ex) {
+        String id = id(ex);
+        if (!wantsJson(ex.header("Accept"))) {
+            // Barbican's legacy payload read: GET /v1/secrets/{id} with a payload media type.
+            writePayload(ex, service.payload(ex.context(), id));
+            return;
+        }
+        Secret secret = service.get(ex.context(), id);
+        List<SecretConsumer> consumers = ex.microversion().atLeast(1, 1) ? service.consumers(id) : null;
+        ex.json(200, SecretJson.of(secret, ex.baseUrl(), ex.microversion(), consumers));
+    }
+
+    private void payload(Exchange ex) {
+        writePayload(ex, service.payload(ex.context(), id(ex)));
+    }
+
+    /**
+     * Answers in the media type the client accepts, whatever the payload was stored as (as
+     * Barbican does): text needs the bytes to be UTF-8, binary types get the bytes as they are.
+     */
+    private static void writePayload(Exchange ex, SecretService.Payload payload) {
+        String accept = ex.header("Accept");
+        if (accept == null || accept.isBlank()) {
+            accept = PayloadFormats.OCTET_STREAM;
+        } else if (accept.strip().equals("*/*")) {
+            accept = payload.contentType() == null ? PayloadFormats.OCTET_STREAM : payload.contentType();
+        }
+        accept = accept.strip();
+        String normalized = PayloadFormats.normalize(accept);
+        if (normalized == null) {
+            throw new ApiException(406, "Wrong payload content-type: this secret can be read as "
+                    + PayloadFormats.SUPPORTED + ", not '" + accept + "'.");
+        }
+        if (PayloadFormats.isText(normalized)) {
+            if (PayloadFormats.utf8OrNull(payload.bytes()) == null) {
+                throw new ApiException(406, "Wrong payload content-type: the payload is binary and cannot be read as "
+                        + "text/plain; ask for application/octet-stream.");
+            }
+            ex.bytes(200, TEXT_ACCEPTS.contains(accept) ? accept : "text/plain; charset=utf-8", payload.bytes());
+            return;
+        }
+        ex.bytes(200, BINARY_ACCEPTS.contains(accept) ? accept : normalized, payload.bytes());
+    }
+
+    private static boolean wantsJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        String a = accept.strip().toLowerCase(Locale.ROOT);
+        return a.equals("application/json") || a.equals("*/*") || a.startsWith("application/json;")
+                || (a.contains("application/json") && !a.contains("text/plain") && !a.contains("octet-stream"));
+    }
+
+    private void putPayload(Exchange ex) {
+        String id = id(ex);
+        String mediaType = ex.requestMediaType();
+        if (!PayloadFormats.TEXT.equals(mediaType) && !PayloadFormats.OCTET_STREAM.equals(mediaType)) {
+            throw new ApiException(415, "Unexpected content type. Expected content types are: "
+                    + "['application/octet-stream', 'text/plain']");
+        }
+        byte[] body = ex.body();
+        if (body.length == 0) {
+            throw ApiException.badRequest("No data supplied to process.");
+        }
+        byte[] payload = body;
+        if (PayloadFormats.OCTET_STREAM.equals(mediaType)) {
+            String encoding = ex.header("Content-Encoding");
+            if (encoding != null && !encoding.isBlank()) {
+                if (!encoding.strip().equalsIgnoreCase("base64")) {
+                    throw ApiException.badRequest("Text-based binary secret payloads must specify a content-encoding "
+                            + "of 'base64'.");
+                }
+                payload = PayloadFormats.decodeBase64(new String(body, StandardCharsets.US_ASCII), "payload");
+                if (payload.length == 0) {
+                    throw ApiException.badRequest("No data supplied to process.");
+                }
+            }
+        }
+        if (payload.length > maxSecretBytes) {
+            throw SecretRequests.tooLarge(maxSecretBytes);
+        }
+        service.putPayload(ex.context(), id, payload, mediaType);
+        ex.noContent();
+    }
+
+    private void delete(Exchange ex) {
+        String id = id(ex);
+        boolean guard = protectConsumedSecrets || ex.microversion().atLeast(1, 2);
+        boolean force = guard && strictBoolean(ex.query("force"));
+        service.delete(ex.context(), id, guard, force);
+        ex.noContent();
+    }
+
+    private static boolean strictBoolean(String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "1", "t", "true", "on", "y", "yes" -> true;
+            case "0", "f", "false", "off", "n", "no" -> false;
+            default -> throw ApiException.badRequest("URI provided invalid query string parameters.");
+        };
+    }
+
+    // ---- metadata ----------------------------------------------------------------------------
+
+    private void getMetadata(Exchange ex) {
+        ex.json(200, Map.of("metadata", service.metadata(ex.context(), id(ex))));
+    }
+
+    private void replaceMetadata(Exchange ex) {
+        String id = id(ex);
+        Map<String, String> metadata = SecretRequests.metadata(ex.jsonBody());
+        service.replaceMetadata(ex.context(), id, metadata);
+        ex.json(201, Map.of("metadata_ref", SecretJson.ref(ex.baseUrl(), id) + "/metadata"));
+    }
+
+    private void addMetadatum(Exchange ex) {
+        String id = id(ex);
+        Map.Entry<String, String> entry = SecretRequests.metadatum(ex.jsonBody());
+        service.addMetadatum(ex.context(), id, entry.getKey(), entry.getValue());
+        ex.responseHeader("Location", SecretJson.ref(ex.baseUrl(), id) + "/metadata/" + entry.getKey());
+        ex.json(201, metadatumJson(entry.getKey(), entry.getValue()));
+    }
+
+    private void getMetadatum(Exchange ex) {
+        String id = id(ex);
+        String key = ex.pathParam("key");
+        ex.json(200, metadatumJson(key, service.metadatum(ex.context(), id, key)));
+    }
+
+    private void updateMetadatum(Exchange ex) {
+        String id = id(ex);
+        String key = ex.pathParam("key");
+        Map.Entry<String, String> entry = SecretRequests.metadatum(ex.jsonBody());
+        if (!entry.getKey().equals(key)) {
+            service.metadatum(ex.context(), id, key); // 404 first when the URL's key does not exist
+            throw ApiException.conflict("Key in request data does not match key in the request URL.");
+        }
+        service.updateMetadatum(ex.context(), id, key, entry.getValue());
+        ex.json(200, metadatumJson(key, entry.getValue()));
+    }
+
+    private void deleteMetadatum(Exchange ex) {
+        service.deleteMetadatum(ex.context(), id(ex), ex.pathParam("key"));
+        ex.noContent();
+    }
+
+    private static Map<String, Object> metadatumJson(String key, String value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", key);
+        m.put("value", value);
+        return m;
+    }
+
+    private static String id(Exchange ex) {
+        return ResourceIds.require(ex.pathParam("id"), "secret");
+    }
+}

@@ -1,0 +1,238 @@
+package org.portcullis.secrets;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.portcullis.auth.Policy;
+import org.portcullis.auth.Policy.Action;
+import org.portcullis.auth.RequestContext;
+import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
+import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreRegistry;
+import org.portcullis.stores.StoredRef;
+import org.portcullis.stores.PreferredStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Secrets: policy, expiry, the choice of store, and the order of writes that keeps a failed
+ * request from leaving anything behind (seal in the store first, then one transaction for the row
+ * and its metadata; if that fails, the payload is destroyed in the store again).
+ */
+public final class SecretService {
+    private static final Logger LOG = LoggerFactory.getLogger(SecretService.class);
+    static final String NOT_FOUND = "Secret not found.";
+
+    private final Database db;
+    private final SecretRepository repository;
+    private final StoreRegistry stores;
+    private final PreferredStores preferred;
+    private final Policy policy;
+    private final Clock clock;
+
+    public SecretService(Database db, SecretRepository repository, StoreRegistry stores, PreferredStores preferred,
+            Policy policy, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.stores = stores;
+        this.preferred = preferred;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public Secret create(RequestContext ctx, NewSecret request) {
+        policy.enforce(ctx, Action.SECRET_CREATE);
+        long now = clock.millis();
+        if (request.expiration() != null && request.expiration() <= now) {
+            throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
+        }
+        SecretStore store = preferred.storeForNewSecret(ctx.projectId());
+        String id = UUID.randomUUID().toString();
+        SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
+        StoredRef stored = request.payload() == null ? null : store.store(binding, request.payload());
+        Secret secret = new Secret(id, ctx.projectId(), ctx.userId(), request.name(), request.secretType(),
+                request.algorithm(), request.bitLength(), request.mode(), request.expiration(), "ACTIVE",
+                store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
+        try {
+            db.write(h -> {
+                repository.insert(h, secret);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            discard(store, binding, stored);
+            throw e;
+        }
+        return secret;
+    }
+
+    /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
+    public Secret get(RequestContext ctx, String id) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_GET, target(secret));
+        return secret;
+    }
+
+    public Map<String, String> metadata(RequestContext ctx, String id) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_META_GET, target(secret));
+        return db.read(h -> repository.metadata(h, id));
+    }
+
+    public List<SecretConsumer> consumers(String id) {
+        return db.read(h -> repository.consumers(h, id));
+    }
+
+    /** The decrypted payload and its stored content type. */
+    public Payload payload(RequestContext ctx, String id) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_DECRYPT, target(secret));
+        if (!secret.hasPayload()) {
+            throw ApiException.notFound("Secret has no payload.");
+        }
+        SecretStore store = stores.holding(secret.storeId());
+        byte[] bytes = store.retrieve(new SecretBinding(secret.id(), secret.projectId(), secret.storeId()), secret.stored());
+        return new Payload(bytes, secret.contentType());
+    }
+
+    /** A payload and the type it was stored as. */
+    public record Payload(byte[] bytes, String contentType) {}
+
+    /** The second step of a two-step create: 409 if the secret has a payload already. */
+    public void putPayload(RequestContext ctx, String id, byte[] payload, String contentType) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_PUT, target(secret));
+        if (secret.hasPayload()) {
+            throw ApiException.conflict("Secret already has data, cannot modify it.");
+        }
+        SecretStore store = stores.holding(secret.storeId());
+        SecretBinding binding = new SecretBinding(secret.id(), secret.projectId(), secret.storeId());
+        StoredRef stored = store.store(binding, payload);
+        boolean set;
+        try {
+            set = db.write(h -> repository.setPayload(h, id, contentType, stored, clock.millis()));
+        } catch (RuntimeException e) {
+            discard(store, binding, stored);
+            throw e;
+        }
+        if (!set) {
+            discard(store, binding, stored);
+            throw ApiException.conflict("Secret already has data, cannot modify it.");
+        }
+    }
+
+    /**
+     * Deletes a secret and its payload. From microversion 1.2 (or always, when the operator asks
+     * for it) a secret that still has consumers is kept unless {@code force} is set.
+     */
+    public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_DELETE, target(secret));
+        long now = clock.millis();
+        boolean deleted = db.write(h -> {
+            if (guardConsumers && !force) {
+                List<SecretConsumer> consumers = repository.consumers(h, id);
+                if (!consumers.isEmpty()) {
+                    // Upstream (microversion 1.2) answers 400 here, not 409; clients match on it.
+                    throw ApiException.badRequest("Secret cannot be deleted as it has consumers: "
+                            + describe(consumers) + ". Remove the consumers first, or delete with ?force=true.");
+                }
+            }
+            return repository.delete(h, id, now);
+        });
+        if (!deleted) {
+            throw ApiException.notFound(NOT_FOUND);
+        }
+        if (secret.hasPayload()) {
+            discard(stores.holding(secret.storeId()), new SecretBinding(id, secret.projectId(), secret.storeId()),
+                    secret.stored());
+        }
+    }
+
+    public SecretRepository.Page list(RequestContext ctx, SecretFilter filter) {
+        policy.enforce(ctx, Action.SECRETS_LIST);
+        return db.read(h -> repository.list(h, ctx.projectId(), filter, clock.millis()));
+    }
+
+    // ---- metadata ----------------------------------------------------------------------------
+
+    public void replaceMetadata(RequestContext ctx, String id, Map<String, String> metadata) {
+        changeMetadata(ctx, id);
+        db.write(h -> {
+            repository.replaceMetadata(h, id, metadata, clock.millis());
+            return null;
+        });
+    }
+
+    public void addMetadatum(RequestContext ctx, String id, String key, String value) {
+        changeMetadata(ctx, id);
+        if (!db.write(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
+            throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
+        }
+    }
+
+    public String metadatum(RequestContext ctx, String id, String key) {
+        Secret secret = load(id);
+        policy.enforce(ctx, Action.SECRET_META_GET, target(secret));
+        return db.read(h -> repository.metadatum(h, id, key))
+                .orElseThrow(() -> ApiException.notFound("Secret metadata not found."));
+    }
+
+    public void updateMetadatum(RequestContext ctx, String id, String key, String value) {
+        changeMetadata(ctx, id);
+        if (!db.write(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
+            throw ApiException.notFound("Secret metadata not found.");
+        }
+    }
+
+    public void deleteMetadatum(RequestContext ctx, String id, String key) {
+        changeMetadata(ctx, id);
+        db.write(h -> {
+            repository.deleteMetadatum(h, id, key);
+            return null;
+        });
+    }
+
+    private void changeMetadata(RequestContext ctx, String id) {
+        policy.enforce(ctx, Action.SECRET_META_CHANGE, target(load(id)));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private Secret load(String id) {
+        Secret secret = db.read(h -> repository.find(h, id)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+        if (secret.expiredAt(clock.millis())) {
+            throw ApiException.notFound(NOT_FOUND);
+        }
+        return secret;
+    }
+
+    private static Policy.Target target(Secret secret) {
+        return new Policy.Target(secret.projectId(), secret.creatorId());
+    }
+
+    private static void discard(SecretStore store, SecretBinding binding, StoredRef stored) {
+        if (stored == null) {
+            return;
+        }
+        try {
+            store.delete(binding, stored);
+        } catch (RuntimeException e) {
+            LOG.error("payload of secret {} could not be removed from store '{}'; it is orphaned there: {}",
+                    binding.secretId(), store.info().name(), e.getMessage());
+        }
+    }
+
+    private static String describe(List<SecretConsumer> consumers) {
+        StringBuilder sb = new StringBuilder();
+        for (SecretConsumer c : consumers) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(c.service()).append('/').append(c.resourceType()).append('/').append(c.resourceId());
+        }
+        return sb.toString();
+    }
+}

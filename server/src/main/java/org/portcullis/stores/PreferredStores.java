@@ -1,0 +1,54 @@
+package org.portcullis.stores;
+
+import java.time.Clock;
+import java.util.Optional;
+import org.portcullis.db.Database;
+
+/**
+ * The store each project's new secrets go to ({@code project_secret_store}); without a choice,
+ * the global default. Changing it only steers new secrets: existing ones stay where they are.
+ */
+public final class PreferredStores {
+    private final Database db;
+    private final StoreRegistry registry;
+    private final Clock clock;
+
+    public PreferredStores(Database db, StoreRegistry registry, Clock clock) {
+        this.db = db;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public SecretStore storeForNewSecret(String projectId) {
+        if (!registry.multipleStores()) {
+            return registry.globalDefault();
+        }
+        return preferred(projectId).flatMap(registry::byId).orElse(registry.globalDefault());
+    }
+
+    public Optional<String> preferred(String projectId) {
+        return db.read(h -> h.createQuery("SELECT secret_store_id FROM project_secret_store WHERE project_id = :p")
+                .bind("p", projectId).mapTo(String.class).findOne());
+    }
+
+    public void set(String projectId, String storeId) {
+        long now = clock.millis();
+        db.write(h -> {
+            int updated = h.createUpdate("UPDATE project_secret_store SET secret_store_id = :s, updated_at = :t "
+                            + "WHERE project_id = :p")
+                    .bind("s", storeId).bind("t", now).bind("p", projectId).execute();
+            if (updated == 0) {
+                h.createUpdate("INSERT INTO project_secret_store (project_id, secret_store_id, created_at, updated_at) "
+                                + "VALUES (:p, :s, :t, :t)")
+                        .bind("p", projectId).bind("s", storeId).bind("t", now).execute();
+            }
+            return null;
+        });
+    }
+
+    /** Removes the project's choice of {@code storeId}; false when it had not chosen that store. */
+    public boolean unset(String projectId, String storeId) {
+        return db.write(h -> h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p AND secret_store_id = :s")
+                .bind("p", projectId).bind("s", storeId).execute() == 1);
+    }
+}

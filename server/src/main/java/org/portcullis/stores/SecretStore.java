@@ -1,0 +1,27 @@
+package org.portcullis.stores;
+
+/**
+ * A place secrets' payloads live: the software store (ciphertext in the database), an HSM, a
+ * KMIP server, Vault. The service keeps one row per secret and asks the store that holds it to
+ * seal, open and destroy the payload.
+ *
+ * <p>Contract for implementations: {@link #store} returns what must be persisted to get the
+ * payload back (ciphertext, or an external reference) and must bind it to {@link SecretBinding}:
+ * a stored ref presented with another secret's binding must not yield the payload. A failure is
+ * a {@link StoreException}, never a partial result.
+ */
+public interface SecretStore {
+    StoreInfo info();
+
+    /** Seals a payload for one secret; the result goes into the secret's row. */
+    StoredRef store(SecretBinding binding, byte[] payload);
+
+    /** Opens what {@link #store} returned for the same binding. */
+    byte[] retrieve(SecretBinding binding, StoredRef ref);
+
+    /** Destroys the payload where it lives; a no-op for stores whose ciphertext is the row. */
+    void delete(SecretBinding binding, StoredRef ref);
+
+    /** A full round trip through the store, as the health endpoint and {@code doctor} run it. */
+    StoreHealth health();
+}

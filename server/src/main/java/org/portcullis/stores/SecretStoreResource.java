@@ -1,0 +1,105 @@
+package org.portcullis.stores;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.portcullis.auth.Policy;
+import org.portcullis.auth.Policy.Action;
+import org.portcullis.http.ApiException;
+import org.portcullis.http.Exchange;
+import org.portcullis.http.Router;
+import org.portcullis.http.Timestamps;
+
+/**
+ * {@code /v1/secret-stores}: the configured stores, the global default, and each project's
+ * preferred store. All of it is 404 when multiple stores are not enabled, as in Barbican.
+ */
+public final class SecretStoreResource {
+    private final StoreRegistry registry;
+    private final PreferredStores preferred;
+    private final Policy policy;
+
+    public SecretStoreResource(StoreRegistry registry, PreferredStores preferred, Policy policy) {
+        this.registry = registry;
+        this.preferred = preferred;
+        this.policy = policy;
+    }
+
+    public void register(Router r) {
+        r.get("/v1/secret-stores", this::list);
+        r.get("/v1/secret-stores/global-default", this::globalDefault);
+        r.get("/v1/secret-stores/preferred", this::getPreferred);
+        r.get("/v1/secret-stores/{id}", this::get);
+        r.post("/v1/secret-stores/{id}/preferred", this::setPreferred);
+        r.delete("/v1/secret-stores/{id}/preferred", this::unsetPreferred);
+    }
+
+    private void list(Exchange ex) {
+        read(ex);
+        List<Map<String, Object>> stores = registry.all().stream().map(s -> json(s, ex.baseUrl())).toList();
+        ex.json(200, Map.of("secret_stores", stores));
+    }
+
+    private void globalDefault(Exchange ex) {
+        read(ex);
+        ex.json(200, json(registry.globalDefault(), ex.baseUrl()));
+    }
+
+    private void getPreferred(Exchange ex) {
+        read(ex);
+        SecretStore store = preferred.preferred(ex.context().projectId()).flatMap(registry::byId)
+                .orElseThrow(() -> ApiException.notFound("Not Found. No preferred secret store defined for this project."));
+        ex.json(200, json(store, ex.baseUrl()));
+    }
+
+    private void get(Exchange ex) {
+        read(ex);
+        ex.json(200, json(store(ex), ex.baseUrl()));
+    }
+
+    private void setPreferred(Exchange ex) {
+        requireMultipleStores();
+        policy.enforce(ex.context(), Action.STORE_PREFERRED_CHANGE);
+        preferred.set(ex.context().projectId(), store(ex).info().id());
+        ex.noContent();
+    }
+
+    private void unsetPreferred(Exchange ex) {
+        requireMultipleStores();
+        policy.enforce(ex.context(), Action.STORE_PREFERRED_CHANGE);
+        if (!preferred.unset(ex.context().projectId(), store(ex).info().id())) {
+            throw ApiException.notFound("Not Found. No preferred secret store defined for this project.");
+        }
+        ex.noContent();
+    }
+
+    private void read(Exchange ex) {
+        requireMultipleStores();
+        policy.enforce(ex.context(), Action.STORES_READ);
+    }
+
+    private void requireMultipleStores() {
+        if (!registry.multipleStores()) {
+            throw ApiException.notFound("Not Found. Multiple backends support is not enabled in service configuration.");
+        }
+    }
+
+    private SecretStore store(Exchange ex) {
+        return registry.byId(ex.pathParam("id"))
+                .orElseThrow(() -> ApiException.notFound("Not Found. Secret store not found."));
+    }
+
+    static Map<String, Object> json(SecretStore store, String baseUrl) {
+        StoreInfo info = store.info();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("secret_store_ref", baseUrl + "/v1/secret-stores/" + info.id());
+        m.put("name", info.name());
+        m.put("secret_store_plugin", info.storePlugin());
+        m.put("crypto_plugin", info.cryptoPlugin());
+        m.put("global_default", info.globalDefault());
+        m.put("status", "ACTIVE");
+        m.put("created", Timestamps.format(info.createdAt()));
+        m.put("updated", Timestamps.format(info.updatedAt()));
+        return m;
+    }
+}

@@ -1,0 +1,134 @@
+package org.portcullis.stores;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.PortcullisConfig.StoreSettings;
+import org.portcullis.db.Database;
+import org.portcullis.stores.software.MasterKek;
+import org.portcullis.stores.software.MasterKeyCheck;
+import org.portcullis.stores.software.SoftwareStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every configured secret store, by id. At start it brings {@code secret_stores} in line with the
+ * configuration (a store keeps its id across restarts, so secrets keep pointing at it) and
+ * refuses a change that would strand existing secrets, such as a store switched to another plugin.
+ */
+public final class StoreRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRegistry.class);
+
+    private final boolean multipleStores;
+    private final Map<String, SecretStore> byId;
+    private final SecretStore globalDefault;
+
+    private StoreRegistry(boolean multipleStores, Map<String, SecretStore> byId, SecretStore globalDefault) {
+        this.multipleStores = multipleStores;
+        this.byId = Collections.unmodifiableMap(byId);
+        this.globalDefault = globalDefault;
+    }
+
+    public static StoreRegistry start(StoreSettings settings, Database db, Clock clock) {
+        Map<String, SecretStore> stores = new LinkedHashMap<>();
+        SecretStore globalDefault = null;
+        for (StoreSettings.Store configured : settings.stores()) {
+            StoreInfo info = sync(db, configured, clock);
+            SecretStore store = open(configured, info, db, clock);
+            stores.put(info.id(), store);
+            if (info.globalDefault()) {
+                globalDefault = store;
+            }
+            LOG.info("secret store '{}' ({} / {}){}: {}", info.name(), info.storePlugin(), info.cryptoPlugin(),
+                    info.globalDefault() ? " global default" : "", info.id());
+        }
+        return new StoreRegistry(settings.multipleStores(), stores, globalDefault);
+    }
+
+    private static SecretStore open(StoreSettings.Store configured, StoreInfo info, Database db, Clock clock) {
+        if (configured.storePlugin().equals("store_crypto")) {
+            MasterKek kek = MasterKek.load(configured.kek());
+            MasterKeyCheck.verify(db, info, kek, clock);
+            return new SoftwareStore(info, kek, db, clock);
+        }
+        throw new ConfigException("secret store '" + configured.name() + "': plugin " + configured.storePlugin()
+                + " is not available in this build");
+    }
+
+    private static StoreInfo sync(Database db, StoreSettings.Store configured, Clock clock) {
+        String crypto = configured.storePlugin().equals("store_crypto")
+                ? (configured.cryptoPlugin() == null ? "simple_crypto" : configured.cryptoPlugin())
+                : configured.cryptoPlugin();
+        return db.write(h -> {
+            Optional<StoreInfo> existing = h.createQuery("SELECT * FROM secret_stores WHERE name = :n")
+                    .bind("n", configured.name()).map((rs, ctx) -> new StoreInfo(rs.getString("id"), rs.getString("name"),
+                            rs.getString("store_plugin"), rs.getString("crypto_plugin"), rs.getBoolean("global_default"),
+                            rs.getLong("created_at"), rs.getLong("updated_at")))
+                    .findOne();
+            long now = clock.millis();
+            if (existing.isEmpty()) {
+                StoreInfo info = new StoreInfo(UUID.randomUUID().toString(), configured.name(), configured.storePlugin(),
+                        crypto, configured.globalDefault(), now, now);
+                h.createUpdate("INSERT INTO secret_stores (id, name, store_plugin, crypto_plugin, global_default, "
+                                + "created_at, updated_at) VALUES (:id, :n, :sp, :cp, :g, :t, :t)")
+                        .bind("id", info.id()).bind("n", info.name()).bind("sp", info.storePlugin())
+                        .bind("cp", info.cryptoPlugin()).bind("g", info.globalDefault()).bind("t", now).execute();
+                return info;
+            }
+            StoreInfo row = existing.get();
+            boolean samePlugins = row.storePlugin().equals(configured.storePlugin())
+                    && java.util.Objects.equals(row.cryptoPlugin(), crypto);
+            if (!samePlugins) {
+                int secrets = h.createQuery("SELECT count(*) FROM secrets WHERE store_id = :s AND NOT deleted")
+                        .bind("s", row.id()).mapTo(Integer.class).one();
+                if (secrets > 0) {
+                    throw new ConfigException("secret store '" + row.name() + "' holds " + secrets + " secrets under "
+                            + row.storePlugin() + "/" + row.cryptoPlugin() + " but is now configured as "
+                            + configured.storePlugin() + "/" + crypto + "; they would become unreadable. Keep the "
+                            + "old plugin under this name and add the new one as another store, then migrate.");
+                }
+            }
+            if (!samePlugins || row.globalDefault() != configured.globalDefault()) {
+                h.createUpdate("UPDATE secret_stores SET store_plugin = :sp, crypto_plugin = :cp, global_default = :g, "
+                                + "updated_at = :t WHERE id = :id")
+                        .bind("sp", configured.storePlugin()).bind("cp", crypto).bind("g", configured.globalDefault())
+                        .bind("t", now).bind("id", row.id()).execute();
+                return new StoreInfo(row.id(), row.name(), configured.storePlugin(), crypto, configured.globalDefault(),
+                        row.createdAt(), now);
+            }
+            return row;
+        });
+    }
+
+    public boolean multipleStores() {
+        return multipleStores;
+    }
+
+    public SecretStore globalDefault() {
+        return globalDefault;
+    }
+
+    public Optional<SecretStore> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The store holding a secret; a secret in a store this node has no configuration for is an error. */
+    public SecretStore holding(String storeId) {
+        SecretStore store = byId.get(storeId);
+        if (store == null) {
+            throw new StoreException("the secret is held by store " + storeId + ", which is not configured on this "
+                    + "node; the secret is intact but cannot be read until the store is configured again", null);
+        }
+        return store;
+    }
+
+    public List<SecretStore> all() {
+        return new ArrayList<>(byId.values());
+    }
+}
