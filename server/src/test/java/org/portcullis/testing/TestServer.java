@@ -1,0 +1,105 @@
+package org.portcullis.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import org.portcullis.Application;
+import org.portcullis.config.ConfigLoader;
+
+/**
+ * A real Portcullis node for integration tests: its own data directory, two software stores
+ * with their own KEK files, and a real database, on a free loopback port.
+ */
+public final class TestServer implements AutoCloseable {
+    private final Path dir;
+    private final Application app;
+
+    private TestServer(Path dir, Application app) {
+        this.dir = dir;
+        this.app = app;
+    }
+
+    public static TestServer start(TestDatabases.Kind kind) throws Exception {
+        return start(kind, List.of());
+    }
+
+    /** Starts a node; {@code extraLines} are appended to its configuration file. */
+    public static TestServer start(TestDatabases.Kind kind, List<String> extraLines) throws Exception {
+        Path dir = Files.createTempDirectory("portcullis-it");
+        String sql = TestDatabases.fresh(kind, dir);
+        return startWith(dir, sql, extraLines);
+    }
+
+    /** Starts a node over an existing data directory and database (a restart, or a second node). */
+    public static TestServer startWith(Path dir, String sqlConnection, List<String> extraLines) throws Exception {
+        Path conf = writeConfig(dir, sqlConnection, extraLines);
+        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
+    }
+
+    public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines) throws IOException {
+        Path kek1 = kek(dir.resolve("kek-1"));
+        Path kek2 = kek(dir.resolve("kek-2"));
+        StringBuilder text = new StringBuilder("""
+                [DEFAULT]
+                sql_connection = %s
+
+                [portcullis]
+                bind_host = 127.0.0.1
+                bind_port = 0
+                data_dir = %s
+
+                [secretstore]
+                enable_multiple_secret_stores = True
+                stores_lookup_suffix = software, software-2
+
+                [secretstore:software]
+                secret_store_plugin = store_crypto
+                crypto_plugin = simple_crypto
+                global_default = True
+                kek_file = %s
+
+                [secretstore:software-2]
+                secret_store_plugin = store_crypto
+                crypto_plugin = simple_crypto
+                kek_file = %s
+                """.formatted(sqlConnection, dir, kek1, kek2));
+        for (String line : extraLines) {
+            text.append(line).append('\n');
+        }
+        Path conf = dir.resolve("portcullis.conf");
+        Files.writeString(conf, text);
+        return conf;
+    }
+
+    /** A KEK file with 32 random bytes and mode 0400, unless one exists. */
+    public static Path kek(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] raw = new byte[32];
+            new SecureRandom().nextBytes(raw);
+            Files.writeString(file, Base64.getEncoder().encodeToString(raw));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        }
+        return file;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Application app() {
+        return app;
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.close();
+    }
+}
