@@ -4,6 +4,7 @@ import java.time.Clock;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
+import org.portcullis.auth.PolicyFiles;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
@@ -44,7 +45,8 @@ public final class Application implements AutoCloseable {
         Database db = Database.open(config.database());
         try {
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
-            Policy policy = new Policy();
+            Policy policy = Policy.create(config.policy().enforceNewDefaults(),
+                    PolicyFiles.read(config.policy().policyFile()));
             PreferredStores preferred = new PreferredStores(db, stores, clock);
             SecretService secrets = new SecretService(db, new SecretRepository(), stores, preferred, policy, clock);
 

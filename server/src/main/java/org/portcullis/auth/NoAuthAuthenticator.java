@@ -24,10 +24,11 @@ public final class NoAuthAuthenticator implements Authenticator {
         Set<String> roles = rolesHeader == null
                 ? Set.of("admin")
                 : Arrays.stream(rolesHeader.split(","))
-                        .map(String::trim)
+                        .map(r -> r.trim().toLowerCase(java.util.Locale.ROOT))
                         .filter(r -> !r.isEmpty())
                         .collect(Collectors.toCollection(LinkedHashSet::new));
-        return new RequestContext(project, trimToNull(exchange.header("X-User-Id")), roles, exchange.requestId());
+        return RequestContext.project(project, trimToNull(exchange.header("X-User-Id")), ImpliedRoles.expand(roles),
+                exchange.requestId());
     }
 
     private static String trimToNull(String value) {

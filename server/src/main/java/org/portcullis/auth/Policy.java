@@ -1,74 +1,79 @@
 package org.portcullis.auth;
 
-import java.util.Objects;
+import java.util.HashMap;
+import java.util.Map;
 import org.portcullis.http.ApiException;
 
 /**
- * Who may do what. Every service method asks here before it touches data; the rules are
- * Barbican's default legacy policy (admin, creator, observer, audit,
- * key-manager:service-admin), with a project boundary that even admins do not cross.
+ * Who may do what. Every service method asks here, by Barbican's rule name ({@code secret:get},
+ * {@code containers:post}, …), before it touches data.
+ *
+ * <p>The defaults are Barbican's: secure RBAC (member, reader, admin) as upstream ships it, or, with
+ * {@code enforce_new_defaults = False}, the new rules OR-ed with the legacy ones (admin, creator,
+ * observer, audit, key-manager:service-admin) as oslo.policy does for deprecated rules. An
+ * operator's policy file (oslo.policy syntax) overrides rules by name.
  */
 public final class Policy {
-    public static final String ADMIN = "admin";
-    public static final String CREATOR = "creator";
-    public static final String OBSERVER = "observer";
-    public static final String AUDIT = "audit";
-    public static final String SERVICE_ADMIN = "key-manager:service-admin";
+    private final Map<String, PolicyRule> rules;
+    private final boolean enforceNewDefaults;
 
-    /** What a rule is evaluated against: the owning project and creator of the target. */
-    public record Target(String projectId, String creatorId) {}
+    private Policy(Map<String, PolicyRule> rules, boolean enforceNewDefaults) {
+        this.rules = rules;
+        this.enforceNewDefaults = enforceNewDefaults;
+    }
 
-    public enum Action {
-        SECRETS_LIST("Secret(s) retrieval"),
-        SECRET_CREATE("Secret creation"),
-        SECRET_GET("Secret retrieval"),
-        SECRET_DECRYPT("Secret payload retrieval"),
-        SECRET_PUT("Secret update"),
-        SECRET_DELETE("Secret deletion"),
-        SECRET_META_GET("Secret metadata retrieval"),
-        SECRET_META_CHANGE("Secret metadata update"),
-        STORES_READ("Secret store retrieval"),
-        STORE_PREFERRED_CHANGE("Preferred secret store update");
+    /**
+     * @param overrides rule name to check string, from the operator's policy file
+     */
+    public static Policy create(boolean enforceNewDefaults, Map<String, String> overrides) {
+        Map<String, PolicyRule> rules = new HashMap<>();
+        PolicyDefaults.NEW.forEach((name, check) -> {
+            String legacy = PolicyDefaults.LEGACY.get(name);
+            String effective = enforceNewDefaults || legacy == null || legacy.equals(check)
+                    ? check : "(" + check + ") or (" + legacy + ")";
+            rules.put(name, PolicyParser.parse(effective));
+        });
+        PolicyDefaults.LEGACY.forEach((name, check) -> {
+            if (!rules.containsKey(name) && !enforceNewDefaults) {
+                rules.put(name, PolicyParser.parse(check));
+            }
+        });
+        overrides.forEach((name, check) -> rules.put(name, parseOverride(name, check)));
+        return new Policy(Map.copyOf(rules), enforceNewDefaults);
+    }
 
-        private final String operation;
-
-        Action(String operation) {
-            this.operation = operation;
-        }
-
-        public String operation() {
-            return operation;
+    private static PolicyRule parseOverride(String name, String check) {
+        try {
+            return PolicyParser.parse(check);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("policy rule '" + name + "': " + e.getMessage(), e);
         }
     }
 
-    /** Throws 403 unless {@code ctx} may perform {@code action} (on {@code target}, if any). */
-    public void enforce(RequestContext ctx, Action action, Target target) {
-        if (!allowed(ctx, action, target)) {
-            throw ApiException.forbidden(action.operation()
+    public boolean enforceNewDefaults() {
+        return enforceNewDefaults;
+    }
+
+    /** Whether {@code ctx} passes {@code rule} for {@code target}. */
+    public boolean allows(RequestContext ctx, String rule, PolicyTarget target) {
+        PolicyRule r = rules.get(rule);
+        if (r == null) {
+            return false;
+        }
+        Map<String, String> values = new HashMap<>(target.values());
+        values.put("enforce_new_defaults", enforceNewDefaults ? "True" : "False");
+        return r.test(new PolicyRule.Inputs(ctx, values, rules::get, 0));
+    }
+
+    /** Throws Barbican's 403 unless {@code ctx} passes {@code rule}. */
+    public void enforce(RequestContext ctx, String rule, PolicyTarget target) {
+        if (!allows(ctx, rule, target)) {
+            throw ApiException.forbidden(PolicyDefaults.operation(rule)
                     + " attempt not allowed - please review your user/project privileges");
         }
     }
 
-    public void enforce(RequestContext ctx, Action action) {
-        enforce(ctx, action, null);
-    }
-
-    boolean allowed(RequestContext ctx, Action action, Target target) {
-        boolean admin = ctx.hasRole(ADMIN);
-        boolean creator = ctx.hasRole(CREATOR);
-        boolean observer = ctx.hasRole(OBSERVER);
-        boolean audit = ctx.hasRole(AUDIT);
-        boolean sameProject = target == null || Objects.equals(target.projectId(), ctx.projectId());
-        boolean ownSecret = target != null && ctx.userId() != null && Objects.equals(target.creatorId(), ctx.userId());
-        return switch (action) {
-            case SECRETS_LIST -> admin || creator || observer;
-            case SECRET_CREATE -> admin || creator;
-            case SECRET_GET, SECRET_META_GET -> sameProject && (admin || creator || observer || audit);
-            case SECRET_DECRYPT -> sameProject && (admin || creator || observer);
-            case SECRET_PUT, SECRET_META_CHANGE -> sameProject && (admin || creator);
-            case SECRET_DELETE -> sameProject && (admin || (creator && ownSecret));
-            case STORES_READ -> admin || creator || observer || audit || ctx.hasRole(SERVICE_ADMIN);
-            case STORE_PREFERRED_CHANGE -> admin;
-        };
+    public void enforce(RequestContext ctx, String rule) {
+        enforce(ctx, rule, PolicyTarget.NONE);
     }
 }

@@ -35,6 +35,7 @@ public final class ConfigLoader {
                     "enabled_secretstore_plugins", "namespace"),
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
             "simple_crypto_plugin", Set.of("kek", "kek_file", "plugin_name"),
+            "oslo_policy", Set.of("enforce_new_defaults", "enforce_scope", "policy_file", "policy_dirs"),
             "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"));
 
     private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default",
@@ -53,7 +54,7 @@ public final class ConfigLoader {
     /** Whole Barbican sections that configure machinery Portcullis does not have (yet). */
     private static final Set<String> IGNORED_SECTIONS = Set.of("oslo_messaging_rabbit", "oslo_messaging_notifications",
             "queue", "retry_scheduler", "keystone_notifications", "certificate", "certificate_event",
-            "oslo_middleware", "cors", "healthcheck", "oslo_policy", "dogtag_plugin_deprecated");
+            "oslo_middleware", "cors", "healthcheck", "dogtag_plugin_deprecated");
 
     private ConfigLoader() {}
 
@@ -105,8 +106,17 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
         return new PortcullisConfig(ini.source(), hostHref, dataDir, new HttpSettings(bindHost, bindPort), database,
-                stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas,
+                stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy(r, baseDir),
                 r.bool("portcullis", "protect_consumed_secrets", false));
+    }
+
+    private static PortcullisConfig.PolicySettings policy(Reader r, Path baseDir) {
+        Path file = r.path("oslo_policy", "policy_file", baseDir, null);
+        if (file != null && !java.nio.file.Files.isRegularFile(file)) {
+            throw r.invalid("oslo_policy", "policy_file", "names " + file + ", which does not exist");
+        }
+        return new PortcullisConfig.PolicySettings(r.bool("oslo_policy", "enforce_new_defaults", true),
+                r.bool("oslo_policy", "enforce_scope", true), file);
     }
 
     private static StoreSettings stores(Reader r, Path baseDir) {

@@ -21,7 +21,15 @@ public record PortcullisConfig(
         StoreSettings stores,
         Limits limits,
         QuotaDefaults quotas,
+        PolicySettings policy,
         boolean protectConsumedSecrets) {
+
+    /**
+     * {@code [oslo_policy]}: secure RBAC unless {@code enforce_new_defaults = False}; an optional
+     * oslo.policy file (YAML or JSON) that overrides rules by name.
+     */
+    public record PolicySettings(boolean enforceNewDefaults, boolean enforceScope, Path policyFile) {}
+
 
     public record HttpSettings(String bindHost, int bindPort) {}
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.portcullis.auth.Policy;
-import org.portcullis.auth.Policy.Action;
+import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
@@ -44,7 +44,7 @@ public final class SecretService {
     }
 
     public Secret create(RequestContext ctx, NewSecret request) {
-        policy.enforce(ctx, Action.SECRET_CREATE);
+        policy.enforce(ctx, "secrets:post");
         long now = clock.millis();
         if (request.expiration() != null && request.expiration() <= now) {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
@@ -71,13 +71,13 @@ public final class SecretService {
     /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
     public Secret get(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_GET, target(secret));
+        policy.enforce(ctx, "secret:get", target(secret));
         return secret;
     }
 
     public Map<String, String> metadata(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_META_GET, target(secret));
+        policy.enforce(ctx, "secret_meta:get", target(secret));
         return db.read(h -> repository.metadata(h, id));
     }
 
@@ -88,7 +88,7 @@ public final class SecretService {
     /** The decrypted payload and its stored content type. */
     public Payload payload(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_DECRYPT, target(secret));
+        policy.enforce(ctx, "secret:decrypt", target(secret));
         if (!secret.hasPayload()) {
             throw ApiException.notFound("Secret has no payload.");
         }
@@ -103,7 +103,7 @@ public final class SecretService {
     /** The second step of a two-step create: 409 if the secret has a payload already. */
     public void putPayload(RequestContext ctx, String id, byte[] payload, String contentType) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_PUT, target(secret));
+        policy.enforce(ctx, "secret:put", target(secret));
         if (secret.hasPayload()) {
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
@@ -129,7 +129,7 @@ public final class SecretService {
      */
     public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_DELETE, target(secret));
+        policy.enforce(ctx, "secret:delete", target(secret));
         long now = clock.millis();
         boolean deleted = db.write(h -> {
             if (guardConsumers && !force) {
@@ -152,14 +152,14 @@ public final class SecretService {
     }
 
     public SecretRepository.Page list(RequestContext ctx, SecretFilter filter) {
-        policy.enforce(ctx, Action.SECRETS_LIST);
+        policy.enforce(ctx, "secrets:get");
         return db.read(h -> repository.list(h, ctx.projectId(), filter, clock.millis()));
     }
 
     // ---- metadata ----------------------------------------------------------------------------
 
     public void replaceMetadata(RequestContext ctx, String id, Map<String, String> metadata) {
-        changeMetadata(ctx, id);
+        changeMetadata(ctx, id, "secret_meta:put");
         db.write(h -> {
             repository.replaceMetadata(h, id, metadata, clock.millis());
             return null;
@@ -167,7 +167,7 @@ public final class SecretService {
     }
 
     public void addMetadatum(RequestContext ctx, String id, String key, String value) {
-        changeMetadata(ctx, id);
+        changeMetadata(ctx, id, "secret_meta:post");
         if (!db.write(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
         }
@@ -175,28 +175,28 @@ public final class SecretService {
 
     public String metadatum(RequestContext ctx, String id, String key) {
         Secret secret = load(id);
-        policy.enforce(ctx, Action.SECRET_META_GET, target(secret));
+        policy.enforce(ctx, "secret_meta:get", target(secret));
         return db.read(h -> repository.metadatum(h, id, key))
                 .orElseThrow(() -> ApiException.notFound("Secret metadata not found."));
     }
 
     public void updateMetadatum(RequestContext ctx, String id, String key, String value) {
-        changeMetadata(ctx, id);
+        changeMetadata(ctx, id, "secret_meta:put");
         if (!db.write(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.notFound("Secret metadata not found.");
         }
     }
 
     public void deleteMetadatum(RequestContext ctx, String id, String key) {
-        changeMetadata(ctx, id);
+        changeMetadata(ctx, id, "secret_meta:delete");
         db.write(h -> {
             repository.deleteMetadatum(h, id, key);
             return null;
         });
     }
 
-    private void changeMetadata(RequestContext ctx, String id) {
-        policy.enforce(ctx, Action.SECRET_META_CHANGE, target(load(id)));
+    private void changeMetadata(RequestContext ctx, String id, String rule) {
+        policy.enforce(ctx, rule, target(load(id)));
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -209,8 +209,8 @@ public final class SecretService {
         return secret;
     }
 
-    private static Policy.Target target(Secret secret) {
-        return new Policy.Target(secret.projectId(), secret.creatorId());
+    private static PolicyTarget target(Secret secret) {
+        return PolicyTarget.secret(secret.projectId(), secret.creatorId(), null);
     }
 
     private static void discard(SecretStore store, SecretBinding binding, StoredRef stored) {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.portcullis.auth.Policy;
-import org.portcullis.auth.Policy.Action;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Router;
@@ -35,47 +34,47 @@ public final class SecretStoreResource {
     }
 
     private void list(Exchange ex) {
-        read(ex);
+        read(ex, "secretstores:get");
         List<Map<String, Object>> stores = registry.all().stream().map(s -> json(s, ex.baseUrl())).toList();
         ex.json(200, Map.of("secret_stores", stores));
     }
 
     private void globalDefault(Exchange ex) {
-        read(ex);
+        read(ex, "secretstores:get_global_default");
         ex.json(200, json(registry.globalDefault(), ex.baseUrl()));
     }
 
     private void getPreferred(Exchange ex) {
-        read(ex);
+        read(ex, "secretstores:get_preferred");
         SecretStore store = preferred.preferred(ex.context().projectId()).flatMap(registry::byId)
                 .orElseThrow(() -> ApiException.notFound("Not Found. No preferred secret store defined for this project."));
         ex.json(200, json(store, ex.baseUrl()));
     }
 
     private void get(Exchange ex) {
-        read(ex);
+        read(ex, "secretstore:get");
         ex.json(200, json(store(ex), ex.baseUrl()));
     }
 
     private void setPreferred(Exchange ex) {
         requireMultipleStores();
-        policy.enforce(ex.context(), Action.STORE_PREFERRED_CHANGE);
+        policy.enforce(ex.context(), "secretstore_preferred:post");
         preferred.set(ex.context().projectId(), store(ex).info().id());
         ex.noContent();
     }
 
     private void unsetPreferred(Exchange ex) {
         requireMultipleStores();
-        policy.enforce(ex.context(), Action.STORE_PREFERRED_CHANGE);
+        policy.enforce(ex.context(), "secretstore_preferred:delete");
         if (!preferred.unset(ex.context().projectId(), store(ex).info().id())) {
             throw ApiException.notFound("Not Found. No preferred secret store defined for this project.");
         }
         ex.noContent();
     }
 
-    private void read(Exchange ex) {
+    private void read(Exchange ex, String rule) {
         requireMultipleStores();
-        policy.enforce(ex.context(), Action.STORES_READ);
+        policy.enforce(ex.context(), rule);
     }
 
     private void requireMultipleStores() {

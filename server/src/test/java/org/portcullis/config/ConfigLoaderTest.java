@@ -105,13 +105,37 @@ class ConfigLoaderTest {
                 [database]
                 max_retries = 3
 
-                [oslo_policy]
-                enforce_scope = False
+                [oslo_middleware]
+                enable_proxy_headers_parsing = True
 
                 [oslo_messaging_notifications]
                 driver = noop
                 """ + KEK);
         assertThat(c.http().bindPort()).isEqualTo(9311);
+    }
+
+    @Test
+    void policyDefaultsToSecureRbac() {
+        PortcullisConfig.PolicySettings p = load(KEK).policy();
+        assertThat(p.enforceNewDefaults()).isTrue();
+        assertThat(p.enforceScope()).isTrue();
+        assertThat(p.policyFile()).isNull();
+    }
+
+    @Test
+    void legacyPolicyCanBeChosen() {
+        PortcullisConfig.PolicySettings p = load("[oslo_policy]\nenforce_new_defaults = False\nenforce_scope = False\n"
+                + KEK).policy();
+        assertThat(p.enforceNewDefaults()).isFalse();
+        assertThat(p.enforceScope()).isFalse();
+    }
+
+    @Test
+    void missingPolicyFileIsNamed() {
+        assertThatThrownBy(() -> load("[oslo_policy]\npolicy_file = no-such-policy.yaml\n" + KEK))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("barbican.conf:2: [oslo_policy] policy_file")
+                .hasMessageContaining(BASE.resolve("no-such-policy.yaml").toString());
     }
 
     // ---- unknown and invalid keys --------------------------------------------------------------

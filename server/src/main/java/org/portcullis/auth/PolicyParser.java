@@ -1,0 +1,127 @@
+package org.portcullis.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses oslo.policy's check language: {@code and}, {@code or}, {@code not}, parentheses,
+ * {@code @} (always), {@code !} (never), the empty string (always) and {@code kind:match} checks.
+ */
+final class PolicyParser {
+    private final List<String> tokens;
+    private int pos;
+
+    private PolicyParser(List<String> tokens) {
+        this.tokens = tokens;
+    }
+
+    static PolicyRule parse(String text) {
+        if (text == null || text.isBlank()) {
+            return new PolicyRule.Always(true);
+        }
+        PolicyParser p = new PolicyParser(tokenize(text));
+        PolicyRule rule = p.or();
+        if (p.pos != p.tokens.size()) {
+            throw new IllegalArgumentException("unexpected '" + p.tokens.get(p.pos) + "' in policy rule: " + text);
+        }
+        return rule;
+    }
+
+    private PolicyRule or() {
+        List<PolicyRule> any = new ArrayList<>(List.of(and()));
+        while (peek("or")) {
+            pos++;
+            any.add(and());
+        }
+        return any.size() == 1 ? any.get(0) : new PolicyRule.Or(any);
+    }
+
+    private PolicyRule and() {
+        List<PolicyRule> all = new ArrayList<>(List.of(not()));
+        while (peek("and")) {
+            pos++;
+            all.add(not());
+        }
+        return all.size() == 1 ? all.get(0) : new PolicyRule.And(all);
+    }
+
+    private PolicyRule not() {
+        if (peek("not")) {
+            pos++;
+            return new PolicyRule.Not(not());
+        }
+        return atom();
+    }
+
+    private PolicyRule atom() {
+        if (pos >= tokens.size()) {
+            throw new IllegalArgumentException("policy rule ends too early");
+        }
+        String t = tokens.get(pos++);
+        switch (t) {
+            case "(" -> {
+                PolicyRule inner = or();
+                if (!peek(")")) {
+                    throw new IllegalArgumentException("missing ')' in policy rule");
+                }
+                pos++;
+                return inner;
+            }
+            case "@" -> {
+                return new PolicyRule.Always(true);
+            }
+            case "!" -> {
+                return new PolicyRule.Always(false);
+            }
+            default -> {
+                int colon = t.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("'" + t + "' is not a check (expected kind:match)");
+                }
+                String kind = t.substring(0, colon);
+                String match = t.substring(colon + 1);
+                return switch (kind) {
+                    case "rule" -> new PolicyRule.RuleRef(match);
+                    case "role" -> new PolicyRule.Role(match);
+                    default -> new PolicyRule.Generic(kind, match);
+                };
+            }
+        }
+    }
+
+    private boolean peek(String word) {
+        return pos < tokens.size() && tokens.get(pos).equals(word);
+    }
+
+    /** Splits on white space and parentheses, keeping quoted literals ('a b') whole. */
+    static List<String> tokenize(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        for (char c : text.toCharArray()) {
+            if (quote != 0) {
+                cur.append(c);
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                cur.append(c);
+            } else if (Character.isWhitespace(c) || c == '(' || c == ')') {
+                if (!cur.isEmpty()) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                }
+                if (c != ' ' && !Character.isWhitespace(c)) {
+                    out.add(String.valueOf(c));
+                }
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.isEmpty()) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+}

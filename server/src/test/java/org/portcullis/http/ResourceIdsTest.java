@@ -1,0 +1,39 @@
+package org.portcullis.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ResourceIdsTest {
+    private static final String ID = "0c5b4a1e-7d8f-4a5b-9c3d-2e1f0a9b8c7d";
+
+    @Test
+    void canonicalLowerCaseUuidIsAccepted() {
+        assertThat(ResourceIds.isCanonicalUuid(ID)).isTrue();
+        assertThat(ResourceIds.isCanonicalUuid(UUID.randomUUID().toString())).isTrue();
+        assertThat(ResourceIds.require(ID, "secret")).isEqualTo(ID);
+    }
+
+    @Test
+    void nonCanonicalFormsAreRejected() {
+        assertThat(ResourceIds.isCanonicalUuid(null)).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid("")).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid(ID.toUpperCase())).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid(ID.replace("-", ""))).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid("{" + ID.substring(1, 35) + "}")).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid("1-1-1-1-1")).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid("0c5b4a1e-7d8f-4a5b-9c3d-2e1f0a9b8c7g")).isFalse();
+        assertThat(ResourceIds.isCanonicalUuid("preferred")).isFalse();
+    }
+
+    @Test
+    void requireThrows404NamingTheKind() {
+        assertThatThrownBy(() -> ResourceIds.require("not-a-uuid", "secret"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.description()).isEqualTo("Not Found. Provided secret id is invalid.");
+                });
+    }
+}
