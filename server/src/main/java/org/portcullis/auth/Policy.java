@@ -9,9 +9,9 @@ import org.portcullis.http.ApiException;
  * {@code containers:post}, …), before it touches data.
  *
  * <p>The defaults are Barbican's: secure RBAC (member, reader, admin) as upstream ships it, or, with
- * {@code enforce_new_defaults = False}, the new rules OR-ed with the legacy ones (admin, creator,
- * observer, audit, key-manager:service-admin) as oslo.policy does for deprecated rules. An
- * operator's policy file (oslo.policy syntax) overrides rules by name.
+ * {@code enforce_new_defaults = False}, the legacy rules (admin, creator, observer, audit,
+ * key-manager:service-admin). An operator's policy file (oslo.policy syntax) replaces rules by
+ * name, as in Barbican.
  */
 public final class Policy {
     private final Map<String, PolicyRule> rules;
@@ -27,17 +27,9 @@ public final class Policy {
      */
     public static Policy create(boolean enforceNewDefaults, Map<String, String> overrides) {
         Map<String, PolicyRule> rules = new HashMap<>();
-        PolicyDefaults.NEW.forEach((name, check) -> {
-            String legacy = PolicyDefaults.LEGACY.get(name);
-            String effective = enforceNewDefaults || legacy == null || legacy.equals(check)
-                    ? check : "(" + check + ") or (" + legacy + ")";
-            rules.put(name, PolicyParser.parse(effective));
-        });
-        PolicyDefaults.LEGACY.forEach((name, check) -> {
-            if (!rules.containsKey(name) && !enforceNewDefaults) {
-                rules.put(name, PolicyParser.parse(check));
-            }
-        });
+        PolicyDefaults.ALIASES.forEach((name, check) -> rules.put(name, PolicyParser.parse(check)));
+        (enforceNewDefaults ? PolicyDefaults.NEW : PolicyDefaults.LEGACY)
+                .forEach((name, check) -> rules.put(name, PolicyParser.parse(check)));
         overrides.forEach((name, check) -> rules.put(name, parseOverride(name, check)));
         return new Policy(Map.copyOf(rules), enforceNewDefaults);
     }

@@ -80,9 +80,9 @@ sealed interface PolicyRule {
                 return literal.equals(value);
             }
             String credential = switch (kind) {
-                case "project_id", "tenant", "tenant_id" -> in.ctx().projectId();
-                case "user_id", "user" -> in.ctx().userId();
-                case "system_scope" -> in.ctx().systemScope();
+                case "project_id", "tenant", "tenant_id" -> String.valueOf(in.ctx().projectId());
+                case "user_id", "user" -> String.valueOf(in.ctx().userId()); // Python's str(None), as oslo compares
+                case "system_scope" -> String.valueOf(in.ctx().systemScope());
                 default -> null;
             };
             return credential != null && credential.equals(value);

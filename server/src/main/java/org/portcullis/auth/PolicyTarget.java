@@ -20,9 +20,7 @@ public record PolicyTarget(Map<String, String> values) {
         Map<String, String> v = new HashMap<>();
         String prefix = "target." + kind + ".";
         v.put(prefix + "project_id", projectId);
-        if (creatorId != null) {
-            v.put(prefix + "creator_id", creatorId);
-        }
+        v.put(prefix + "creator_id", String.valueOf(creatorId)); // "None" matches a caller without user id, as in Barbican
         if (acl != null) {
             if (acl.callerMayRead()) {
                 v.put(prefix + "read", "read");
@@ -42,9 +40,13 @@ public record PolicyTarget(Map<String, String> values) {
         return of("container", projectId, creatorId, acl);
     }
 
-    /** An order, a quota record, or anything owned by a project without ACLs. */
-    public static PolicyTarget owned(String kind, String projectId) {
-        return new PolicyTarget(Map.of("target." + kind + ".project_id", projectId));
+    /**
+     * An entity's owner only, without ACL fields: what orders get, and what Barbican's ACL
+     * endpoints evaluate their rules against.
+     */
+    public static PolicyTarget owner(String kind, String projectId, String creatorId) {
+        return new PolicyTarget(Map.of("target." + kind + ".project_id", projectId,
+                "target." + kind + ".creator_id", String.valueOf(creatorId)));
     }
 
     public String get(String key) {
