@@ -1,6 +1,11 @@
 package org.portcullis;
 
 import java.time.Clock;
+import org.portcullis.acl.AclEntities;
+import org.portcullis.acl.AclEntity;
+import org.portcullis.acl.AclRepository;
+import org.portcullis.acl.AclResource;
+import org.portcullis.acl.AclService;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
@@ -10,6 +15,8 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.secrets.SecretConsumerResource;
+import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
 import org.portcullis.secrets.SecretService;
@@ -48,12 +55,23 @@ public final class Application implements AutoCloseable {
             Policy policy = Policy.create(config.policy().enforceNewDefaults(),
                     PolicyFiles.read(config.policy().policyFile()));
             PreferredStores preferred = new PreferredStores(db, stores, clock);
-            SecretService secrets = new SecretService(db, new SecretRepository(), stores, preferred, policy, clock);
+            AclService acls = new AclService(db, new AclRepository(), policy, clock);
+            SecretRepository secretRepository = new SecretRepository();
+            SecretService secrets = new SecretService(db, secretRepository, stores, preferred, policy, acls, clock);
+            SecretConsumerService secretConsumers = new SecretConsumerService(db, secretRepository, secrets, clock);
+            AclEntities aclEntities = (kind, id) -> switch (kind) {
+                case SECRET -> secrets.aclEntity(id);
+                case CONTAINER -> throw new org.portcullis.http.ApiException(404, "Container not found.");
+            };
 
             Router router = new Router();
             new VersionResource().register(router);
             new HealthResource(stores).register(router);
             new SecretResource(secrets, config.limits().maxSecretBytes(), config.protectConsumedSecrets()).register(router);
+            new SecretConsumerResource(secretConsumers, secrets).register(router);
+            AclResource aclResource = new AclResource(acls, aclEntities);
+            aclResource.register(router, AclEntity.Kind.SECRET);
+            aclResource.register(router, AclEntity.Kind.CONTAINER);
             new SecretStoreResource(stores, preferred, policy).register(router);
 
             Authenticator auth = new NoAuthAuthenticator();

@@ -93,9 +93,13 @@ final class PolicyParser {
         return pos < tokens.size() && tokens.get(pos).equals(word);
     }
 
-    /** Splits on white space and parentheses, keeping quoted literals ('a b') whole. */
+    /**
+     * Splits as oslo.policy does: on white space, then peels leading {@code (} and trailing
+     * {@code )} off each word, so {@code %(target.secret.id)s} stays whole. Quoted literals keep
+     * their spaces.
+     */
     static List<String> tokenize(String text) {
-        List<String> out = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         char quote = 0;
         for (char c : text.toCharArray()) {
@@ -107,20 +111,39 @@ final class PolicyParser {
             } else if (c == '\'' || c == '"') {
                 quote = c;
                 cur.append(c);
-            } else if (Character.isWhitespace(c) || c == '(' || c == ')') {
+            } else if (Character.isWhitespace(c)) {
                 if (!cur.isEmpty()) {
-                    out.add(cur.toString());
+                    words.add(cur.toString());
                     cur.setLength(0);
-                }
-                if (c != ' ' && !Character.isWhitespace(c)) {
-                    out.add(String.valueOf(c));
                 }
             } else {
                 cur.append(c);
             }
         }
         if (!cur.isEmpty()) {
-            out.add(cur.toString());
+            words.add(cur.toString());
+        }
+        List<String> out = new ArrayList<>();
+        for (String word : words) {
+            int start = 0;
+            while (start < word.length() && word.charAt(start) == '(') {
+                out.add("(");
+                start++;
+            }
+            int end = word.length();
+            int closing = 0;
+            while (end > start && word.charAt(end - 1) == ')') {
+                end--;
+                closing++;
+            }
+            if (end > start) {
+                String token = word.substring(start, end);
+                String lower = token.toLowerCase(java.util.Locale.ROOT);
+                out.add(lower.equals("and") || lower.equals("or") || lower.equals("not") ? lower : token);
+            }
+            for (int i = 0; i < closing; i++) {
+                out.add(")");
+            }
         }
         return out;
     }

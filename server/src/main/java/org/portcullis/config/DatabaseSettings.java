@@ -13,6 +13,9 @@ import java.nio.file.Path;
 public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
     public enum Kind { SQLITE, POSTGRESQL }
 
+    private static final String IN_MEMORY = "an in-memory SQLite database would lose every secret at restart; "
+            + "give a file: sqlite:////absolute/path.sqlite";
+
     public static DatabaseSettings sqliteFile(Path file, int poolSize) {
         return new DatabaseSettings(Kind.SQLITE, "jdbc:sqlite:" + file.toAbsolutePath(), null, null, poolSize);
     }
@@ -21,6 +24,10 @@ public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String pa
     public static DatabaseSettings parse(String connection, int poolSize, Path relativeTo) {
         String c = connection.strip();
         if (c.startsWith("jdbc:sqlite:")) {
+            String rest = c.substring("jdbc:sqlite:".length());
+            if (rest.isBlank() || rest.contains(":memory:") || rest.contains("mode=memory")) {
+                throw new IllegalArgumentException(IN_MEMORY);
+            }
             return new DatabaseSettings(Kind.SQLITE, c, null, null, poolSize);
         }
         if (c.startsWith("jdbc:postgresql:")) {
@@ -39,13 +46,15 @@ public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String pa
                 // sqlite:///relative.db, sqlite:////absolute.db; sqlite:// alone is in-memory
                 String rest = c.substring(scheme + 3);
                 if (rest.isEmpty() || !rest.startsWith("/")) {
-                    throw new IllegalArgumentException("an in-memory SQLite database would lose every secret at "
-                            + "restart; give a file: sqlite:////absolute/path.sqlite");
+                    throw new IllegalArgumentException(IN_MEMORY);
                 }
                 String pathText = rest.substring(1);
                 int q = pathText.indexOf('?');
                 if (q >= 0) {
                     pathText = pathText.substring(0, q);
+                }
+                if (pathText.isBlank() || pathText.equals(":memory:")) {
+                    throw new IllegalArgumentException(IN_MEMORY);
                 }
                 Path path = Path.of(pathText);
                 if (!path.isAbsolute()) {
@@ -65,7 +74,9 @@ public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String pa
                 String host = uri.getHost() == null ? "localhost" : uri.getHost();
                 int port = uri.getPort() < 0 ? 5432 : uri.getPort();
                 String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "barbican" : uri.getPath().substring(1);
-                String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
+                // Connection options such as sslmode=verify-full must reach the driver.
+                String url = "jdbc:postgresql://" + host + ":" + port + "/" + db
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
                 return new DatabaseSettings(Kind.POSTGRESQL, url, user, password, poolSize);
             }
             default -> throw new IllegalArgumentException("unsupported database '" + dialect

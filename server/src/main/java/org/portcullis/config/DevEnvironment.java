@@ -10,7 +10,8 @@ import java.util.Base64;
 /**
  * The zero-configuration development setup: a data directory holding two master KEK files
  * (mode 0400) and a {@code portcullis.conf} that names them, SQLite, and two software stores so
- * multi-store works from the first request. Files are created once and reused after that.
+ * multi-store works from the first request. The KEK files are created once and kept; the
+ * configuration is rewritten at each start so the command line's address and port apply.
  */
 public final class DevEnvironment {
     private DevEnvironment() {}
@@ -22,8 +23,8 @@ public final class DevEnvironment {
         Path kek2 = ensureKek(home.resolve("kek-software-2"));
         Path conf = home.resolve("portcullis.conf");
         String text = """
-                # Written by `portcullis dev`: a development server, not for production.
-                # Edit freely; `portcullis serve --config %1$s` runs the same setup.
+                # Written by `portcullis dev` at every start: a development server, not for production.
+                # To change it, copy it and run `portcullis serve --config <copy>`.
                 [DEFAULT]
                 sql_connection = sqlite:///%2$s
 

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param timeRanges conditions on created/updated/expiration columns
  * @param sort column and direction pairs, in priority order
+ * @param aclOnly list the secrets the caller's user was granted by ACL instead of the project's
  */
 public record SecretFilter(
         String name,
@@ -16,6 +17,7 @@ public record SecretFilter(
         String secretType,
         List<TimeCondition> timeRanges,
         List<SortKey> sort,
+        boolean aclOnly,
         int limit,
         int offset) {
 

