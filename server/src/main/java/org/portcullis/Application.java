@@ -15,6 +15,10 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.orders.GeneratedContainers;
+import org.portcullis.orders.OrderRepository;
+import org.portcullis.orders.OrderResource;
+import org.portcullis.orders.OrderService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
@@ -69,6 +73,12 @@ public final class Application implements AutoCloseable {
             new HealthResource(stores).register(router);
             new SecretResource(secrets, config.limits().maxSecretBytes(), config.protectConsumedSecrets()).register(router);
             new SecretConsumerResource(secretConsumers, secrets).register(router);
+            GeneratedContainers generatedContainers = (h, ctx, type, name, refs) -> {
+                // wired to containers/ at merge
+                throw new org.portcullis.stores.StoreException("containers are not available yet", null);
+            };
+            new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, clock))
+                    .register(router);
             AclResource aclResource = new AclResource(acls, aclEntities);
             aclResource.register(router, AclEntity.Kind.SECRET);
             aclResource.register(router, AclEntity.Kind.CONTAINER);

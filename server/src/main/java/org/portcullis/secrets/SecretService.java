@@ -72,6 +72,31 @@ public final class SecretService {
         return secret;
     }
 
+    // ---- for features that create secrets on the caller's behalf (orders) ------------------
+
+    /** The store a new secret of {@code ctx}'s project goes to. */
+    public SecretStore storeForNewSecret(RequestContext ctx) {
+        return preferred.storeForNewSecret(ctx.projectId());
+    }
+
+    /** A secret row for a payload already sealed in {@code store}; inserted by {@link #insert}. */
+    public Secret generated(RequestContext ctx, SecretStore store, String id, NewSecret meta, StoredRef stored, long now) {
+        return new Secret(id, ctx.projectId(), ctx.userId(), meta.name(), meta.secretType(), meta.algorithm(),
+                meta.bitLength(), meta.mode(), meta.expiration(), "ACTIVE", store.info().id(), meta.contentType(),
+                stored, now, now);
+    }
+
+    public void insert(org.jdbi.v3.core.Handle h, Secret secret) {
+        repository.insert(h, secret);
+    }
+
+    /** Destroys payloads sealed for secrets whose rows were never written. */
+    public void discard(SecretStore store, List<Secret> secrets) {
+        for (Secret s : secrets) {
+            discard(store, new SecretBinding(s.id(), s.projectId(), s.storeId()), s.stored());
+        }
+    }
+
     /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
     public Secret get(RequestContext ctx, String id) {
         Secret secret = load(id);

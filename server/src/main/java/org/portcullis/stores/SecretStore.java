@@ -24,4 +24,27 @@ public interface SecretStore {
 
     /** A full round trip through the store, as the health endpoint and {@code doctor} run it. */
     StoreHealth health();
+
+    /**
+     * Generates a symmetric key for one secret and seals it. Stores that can generate keys inside
+     * their own boundary (an HSM, a KMIP server) override this so the key never exists outside.
+     *
+     * @throws KeyMaterial.UnsupportedKey when the algorithm, size or mode is not supported
+     */
+    default StoredRef generateSymmetric(SecretBinding binding, String algorithm, int bits, String mode) {
+        return store(binding, KeyMaterial.symmetric(algorithm, bits, mode));
+    }
+
+    /** The sealed halves of a generated key pair. */
+    record GeneratedPair(StoredRef privateKey, StoredRef publicKey) {}
+
+    /**
+     * Generates a key pair (PEM; the private key encrypted under {@code passphrase} when given)
+     * and seals each half for its own secret.
+     */
+    default GeneratedPair generateKeyPair(SecretBinding privateKey, SecretBinding publicKey, String algorithm, int bits,
+            String passphrase) {
+        KeyMaterial.PemPair pair = KeyMaterial.keyPair(algorithm, bits, passphrase);
+        return new GeneratedPair(store(privateKey, pair.privateKey()), store(publicKey, pair.publicKey()));
+    }
 }

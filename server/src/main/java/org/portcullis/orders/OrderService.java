@@ -1,0 +1,207 @@
+package org.portcullis.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.portcullis.auth.Policy;
+import org.portcullis.auth.PolicyTarget;
+import org.portcullis.auth.RequestContext;
+import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
+import org.portcullis.http.Timestamps;
+import org.portcullis.secrets.NewSecret;
+import org.portcullis.secrets.PayloadFormats;
+import org.portcullis.secrets.Secret;
+import org.portcullis.secrets.SecretService;
+import org.portcullis.secrets.SecretType;
+import org.portcullis.stores.KeyMaterial;
+import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreException;
+import org.portcullis.stores.StoredRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Orders: the server generates a key (type key) or key pair (type asymmetric) in the project's
+ * store. Processing is synchronous — Castellan polls orders without a timeout, so an order is
+ * ACTIVE or ERROR when the POST returns. A failed generation leaves an ERROR order with
+ * {@code error_status_code} and {@code error_reason} and no secret.
+ */
+public final class OrderService {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
+    static final String ACTIVE = "ACTIVE";
+    static final String ERROR = "ERROR";
+    static final String PENDING = "PENDING";
+
+    private final Database db;
+    private final OrderRepository repository;
+    private final SecretService secrets;
+    private final GeneratedContainers containers;
+    private final Policy policy;
+    private final Clock clock;
+
+    public OrderService(Database db, OrderRepository repository, SecretService secrets, GeneratedContainers containers,
+            Policy policy, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.secrets = secrets;
+        this.containers = containers;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public Order create(RequestContext ctx, OrderRequests.NewOrder request) {
+        policy.enforce(ctx, "orders:post");
+        NewSecret spec = secretSpec(request);
+        long now = clock.millis();
+        Order pending = new Order(UUID.randomUUID().toString(), ctx.projectId(), ctx.userId(), request.type(),
+                request.meta(), PENDING, null, null, null, null, now, now);
+        db.write(h -> {
+            repository.insert(h, pending);
+            return null;
+        });
+        try {
+            if (request.type().equals("key")) {
+                generateKey(ctx, pending, spec);
+            } else {
+                generateKeyPair(ctx, pending, spec, text(request.meta(), "passphrase"));
+            }
+        } catch (KeyMaterial.UnsupportedKey e) {
+            fail(pending, "400", e.getMessage());
+        } catch (StoreException e) {
+            LOG.error("order {}: the secret store failed: {}", pending.id(), e.getMessage());
+            fail(pending, "500", "The secret store could not generate the key: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("order {} failed", pending.id(), e);
+            fail(pending, "500", "Process TypeOrder failure seen - please contact site administrator.");
+        }
+        return db.read(h -> repository.find(h, ctx.projectId(), pending.id())).orElseThrow();
+    }
+
+    private void generateKey(RequestContext ctx, Order order, NewSecret spec) {
+        SecretStore store = secrets.storeForNewSecret(ctx);
+        String id = UUID.randomUUID().toString();
+        StoredRef ref = store.generateSymmetric(new SecretBinding(id, ctx.projectId(), store.info().id()),
+                spec.algorithm(), spec.bitLength(), spec.mode());
+        Secret secret = secrets.generated(ctx, store, id, spec, ref, clock.millis());
+        commit(store, List.of(secret), h -> {
+            secrets.insert(h, secret);
+            repository.finish(h, order.id(), ACTIVE, id, null, null, null, clock.millis());
+        });
+    }
+
+    private void generateKeyPair(RequestContext ctx, Order order, NewSecret spec, String passphrase) {
+        SecretStore store = secrets.storeForNewSecret(ctx);
+        String storeId = store.info().id();
+        String privateId = UUID.randomUUID().toString();
+        String publicId = UUID.randomUUID().toString();
+        SecretStore.GeneratedPair pair = store.generateKeyPair(new SecretBinding(privateId, ctx.projectId(), storeId),
+                new SecretBinding(publicId, ctx.projectId(), storeId), spec.algorithm(), spec.bitLength(), passphrase);
+        long now = clock.millis();
+        List<Secret> made = new ArrayList<>();
+        made.add(secrets.generated(ctx, store, privateId, withType(spec, SecretType.PRIVATE), pair.privateKey(), now));
+        made.add(secrets.generated(ctx, store, publicId, withType(spec, SecretType.PUBLIC), pair.publicKey(), now));
+        Map<String, String> refs = new LinkedHashMap<>();
+        refs.put("private_key", privateId);
+        refs.put("public_key", publicId);
+        if (passphrase != null && !passphrase.isEmpty()) {
+            String passId = UUID.randomUUID().toString();
+            StoredRef passRef = store.store(new SecretBinding(passId, ctx.projectId(), storeId),
+                    passphrase.getBytes(StandardCharsets.UTF_8));
+            NewSecret passSpec = new NewSecret(spec.name(), SecretType.PASSPHRASE, null, null, null, spec.expiration(),
+                    null, PayloadFormats.TEXT);
+            made.add(secrets.generated(ctx, store, passId, passSpec, passRef, now));
+            refs.put("private_key_passphrase", passId);
+        }
+        commit(store, made, h -> {
+            for (Secret s : made) {
+                secrets.insert(h, s);
+            }
+            String containerId = containers.insert(h, ctx, "rsa", spec.name(), refs);
+            repository.finish(h, order.id(), ACTIVE, null, containerId, null, null, clock.millis());
+        });
+    }
+
+    private interface Work {
+        void run(org.jdbi.v3.core.Handle h);
+    }
+
+    /** One transaction for every row; if it fails, the sealed payloads are destroyed again. */
+    private void commit(SecretStore store, List<Secret> made, Work work) {
+        try {
+            db.write(h -> {
+                work.run(h);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            secrets.discard(store, made);
+            throw e;
+        }
+    }
+
+    private void fail(Order order, String code, String reason) {
+        db.write(h -> {
+            repository.finish(h, order.id(), ERROR, null, null, code, reason, clock.millis());
+            return null;
+        });
+    }
+
+    public Order get(RequestContext ctx, String id) {
+        Order order = db.read(h -> repository.find(h, ctx.projectId(), id))
+                .orElseThrow(() -> ApiException.notFound("Not Found. Sorry but your order is in another castle."));
+        policy.enforce(ctx, "order:get", PolicyTarget.owner("order", order.projectId(), order.creatorId()));
+        return order;
+    }
+
+    public void delete(RequestContext ctx, String id) {
+        Order order = db.read(h -> repository.find(h, ctx.projectId(), id))
+                .orElseThrow(() -> ApiException.notFound("Not Found. Sorry but your order is in another castle."));
+        policy.enforce(ctx, "order:delete", PolicyTarget.owner("order", order.projectId(), order.creatorId()));
+        db.write(h -> repository.delete(h, id, clock.millis()));
+    }
+
+    /** A page of the project's orders and their total. */
+    public record Page(List<Order> orders, int total) {}
+
+    public Page list(RequestContext ctx, int limit, int offset) {
+        policy.enforce(ctx, "orders:get");
+        return db.read(h -> new Page(repository.list(h, ctx.projectId(), limit, offset), repository.count(h, ctx.projectId())));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private NewSecret secretSpec(OrderRequests.NewOrder request) {
+        ObjectNode meta = request.meta();
+        Long expiration = null;
+        String exp = text(meta, "expiration");
+        if (exp != null && !exp.isBlank()) {
+            expiration = Timestamps.parse(exp);
+            if (expiration == null) {
+                throw OrderRequests.invalid("expiration", "Invalid date for 'expiration'");
+            }
+            if (expiration <= clock.millis()) {
+                throw OrderRequests.invalid("expiration", "'expiration' is before current time");
+            }
+        }
+        SecretType type = request.type().equals("key") ? SecretType.SYMMETRIC : SecretType.PRIVATE;
+        return new NewSecret(text(meta, "name"), type, text(meta, "algorithm"), meta.get("bit_length").intValue(),
+                text(meta, "mode"), expiration, null, PayloadFormats.OCTET_STREAM);
+    }
+
+    private static NewSecret withType(NewSecret spec, SecretType type) {
+        return new NewSecret(spec.name(), type, spec.algorithm(), spec.bitLength(), spec.mode(), spec.expiration(), null,
+                spec.contentType());
+    }
+
+    private static String text(ObjectNode meta, String field) {
+        JsonNode n = meta.get(field);
+        return n == null || n.isNull() ? null : n.textValue().strip();
+    }
+}
