@@ -1,0 +1,148 @@
+package org.portcullis.acl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.portcullis.testing.Api;
+import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.TestServer;
+
+/**
+ * ACLs the way Octavia relies on them: a service user of another project reads a tenant's secret
+ * only once the tenant grants it, and a private secret shuts out the rest of its own project.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AclApiIT {
+    private TestServer server;
+    private Api owner;
+    private String project;
+
+    abstract TestDatabases.Kind database();
+
+    /** The policy mode: secure RBAC (default) or Barbican 15's legacy rules. */
+    abstract List<String> policy();
+
+    abstract String memberRole();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start(database(), policy());
+        project = "tenant-" + UUID.randomUUID();
+        owner = new Api(server.url(), project, null, "alice");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void serviceUserReadsOnlyWhenGranted() {
+        String id = owner.createText("tls-key");
+        String acl = "/v1/secrets/" + id + "/acl";
+        Api octavia = owner.as("service-project", memberRole(), "octavia");
+        assertThat(octavia.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").status()).isEqualTo(403);
+
+        JsonNode defaults = owner.get(acl).json();
+        assertThat(defaults.get("read").get("project-access").asBoolean()).isTrue();
+        assertThat(defaults.get("read").has("users")).isFalse();
+
+        var put = owner.putJson(acl, "{\"read\":{\"users\":[\"octavia\"]}}");
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().get("acl_ref").asText()).isEqualTo(server.url() + acl);
+        assertThat(octavia.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").body()).isEqualTo("tls-key");
+        assertThat(octavia.get("/v1/secrets/" + id).status()).isEqualTo(200);
+        // Being listed grants read, nothing else.
+        assertThat(octavia.delete("/v1/secrets/" + id).status()).isEqualTo(403);
+        assertThat(octavia.get("/v1/secrets?acl_only=true").json().get("total").asInt()).isEqualTo(1);
+
+        assertThat(owner.delete(acl).status()).isEqualTo(204);
+        assertThat(octavia.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").status()).isEqualTo(403);
+    }
+
+    @Test
+    void privateSecretShutsOutTheRestOfTheProject() {
+        String id = owner.createText("private");
+        String acl = "/v1/secrets/" + id + "/acl";
+        assertThat(owner.putJson(acl, "{\"read\":{\"project-access\":false,\"users\":[\"bob\"]}}").status()).isEqualTo(200);
+        JsonNode read = owner.get(acl).json().get("read");
+        assertThat(read.get("project-access").asBoolean()).isFalse();
+        assertThat(read.get("users").get(0).asText()).isEqualTo("bob");
+        assertThat(read.get("created").asText()).isNotBlank();
+
+        Api colleague = owner.as(project, memberRole(), "carol");
+        Api bob = owner.as("elsewhere", memberRole(), "bob");
+        assertThat(colleague.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").status()).isEqualTo(403);
+        assertThat(bob.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").body()).isEqualTo("private");
+
+        // PATCH changes only what it names.
+        assertThat(owner.send("PATCH", acl, "application/json", "{\"read\":{\"project-access\":true}}".getBytes()).status())
+                .isEqualTo(200);
+        JsonNode patched = owner.get(acl).json().get("read");
+        assertThat(patched.get("project-access").asBoolean()).isTrue();
+        assertThat(patched.get("users").get(0).asText()).isEqualTo("bob");
+        assertThat(colleague.get("/v1/secrets/" + id + "/payload", "Accept", "text/plain").body()).isEqualTo("private");
+    }
+
+    @Test
+    void malformedAclsAre400AndUnknownSecrets404() {
+        String id = owner.createText("x");
+        String acl = "/v1/secrets/" + id + "/acl";
+        for (String body : new String[] {"{\"write\":{}}", "{\"read\":{\"users\":\"bob\"}}",
+                "{\"read\":{\"project-access\":\"yes\"}}", "{\"read\":{\"other\":1}}", "[]"}) {
+            assertThat(owner.putJson(acl, body).status()).as(body).isEqualTo(400);
+        }
+        assertThat(owner.get("/v1/secrets/" + UUID.randomUUID() + "/acl").status()).isEqualTo(404);
+        assertThat(owner.as("intruder", null, "mallory").putJson(acl, "{\"read\":{\"users\":[\"mallory\"]}}").status())
+                .isEqualTo(403);
+    }
+}
+
+class AclApiSqliteIT extends AclApiIT {
+    TestDatabases.Kind database() {
+        return TestDatabases.Kind.SQLITE;
+    }
+
+    List<String> policy() {
+        return List.of();
+    }
+
+    String memberRole() {
+        return "member";
+    }
+}
+
+class AclApiPostgresIT extends AclApiIT {
+    TestDatabases.Kind database() {
+        return TestDatabases.Kind.POSTGRESQL;
+    }
+
+    List<String> policy() {
+        return List.of();
+    }
+
+    String memberRole() {
+        return "member";
+    }
+}
+
+/** The same behaviour under Barbican 15's legacy rules, where a project member has role creator. */
+class AclApiLegacyPolicyIT extends AclApiIT {
+    TestDatabases.Kind database() {
+        return TestDatabases.Kind.SQLITE;
+    }
+
+    List<String> policy() {
+        return List.of("[oslo_policy]", "enforce_new_defaults = False");
+    }
+
+    String memberRole() {
+        return "creator";
+    }
+}
