@@ -24,6 +24,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
+# shellcheck source=scripts/lib.sh
+. "$REPO/scripts/lib.sh"
 SHARED=$(readlink -m "${PORTCULLIS_SHARED:-$REPO/../shared}")
 REF=$SHARED/reference
 ROOT_OUT=${BENCH_ROOT:-/tmp/portcullis-bench}
@@ -219,10 +221,9 @@ EOF
   chmod 600 "$dir/portcullis.conf"
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
-  local conf=$1 logf=$2 port=$3 opts=() code
-  read -r -a opts <<<"${PORTCULLIS_JAVA_OPTS:-}"
-  [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts=(-XX:+UseSerialGC "${opts[@]}")
-  "$JAVA" --enable-native-access=ALL-UNNAMED -Xss512k "${opts[@]}" -jar "$SERVER_JAR" serve --config "$conf" > "$logf" 2>&1 < /dev/null &
+  local conf=$1 logf=$2 port=$3 code
+  server_jvm_opts  # the launcher's JVM options (scripts/lib.sh)
+  "$JAVA" "${SERVER_JVM_OPTS[@]}" -jar "$SERVER_JAR" serve --config "$conf" > "$logf" 2>&1 < /dev/null &
   PORTCULLIS_PID=$!
   local deadline=$((SECONDS + 120))
   while :; do
@@ -424,7 +425,7 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
 {
   ncpu=$(nproc)
   echo "Portcullis vs OpenStack Barbican 15.0.1 -- $(date -u +%FT%TZ), $ncpu cores, wrk -t1 -c$CONNS, $DURATION per scenario (+5 s warm-up), loopback"
-  echo "Portcullis: $(basename "$SERVER_JAR"), JVM $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p') -Xss512k ${PORTCULLIS_JAVA_OPTS:--XX:+UseSerialGC}"
+  echo "Portcullis: $(basename "$SERVER_JAR"), JVM $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p') $(server_jvm_opts; echo "${SERVER_JVM_OPTS[*]}")"
   for db in $DBS; do
     r=$(ref_for "$db"); d=${REF_DIR[$r]:-}
     case $d in

@@ -69,3 +69,15 @@ pick_jdk() {
   export JAVA_HOME=$best PORTCULLIS_JDK_VERSION=$best_v
   export PATH="$JAVA_HOME/bin:$PATH"
 }
+
+# The server's JVM options, shared by the launcher and bench/run.sh. A bounded heap keeps the
+# resident set small (a key manager holds little in memory); PORTCULLIS_JAVA_OPTS is appended and
+# wins, and a collector named there replaces SerialGC (two collectors stop the JVM from starting).
+server_jvm_opts() {
+  local opts=(--enable-native-access=ALL-UNNAMED -Xss512k -Xms16m -Xmx192m
+    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m)
+  [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
+  local extra=()
+  read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"
+  SERVER_JVM_OPTS=("${opts[@]}" "${extra[@]}")
+}
