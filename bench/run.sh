@@ -3,14 +3,17 @@
 #
 #   bench/run.sh [--duration 30s] [--only sqlite|postgresql] [--skip-barbican]
 #                [--barbican-db both|sqlite|mysql] [--secrets 100000] [--connections 16]
-#                [--raw-seconds 10] [--no-build] [--keep]
+#                [--raw-seconds 10] [--no-build] [--keep] [--scenarios LIST]
 #
 # For each database: a fresh Portcullis (java -jar server/target/portcullis.jar serve --config),
 # ../shared/reference/bench.sh against it (wrk -t1 -cN: post_secret, get_payload, list_secrets),
 # then `portcullis-bench load` of N secrets and the server's RSS (/proc/PID/status VmRSS, VmHWM),
+# then bench/wrk/extra.sh (same wrk settings: container_create, acl_payload_read),
 # then `portcullis-bench rawinsert` against the same database (server stopped): the raw
 # durable insert rate, i.e. the ceiling for POST. The real Barbican (install.sh/start.sh, uwsgi
-# 8 processes x 32 threads, on 127.0.0.1 only) is measured with the same bench.sh in the same run.
+# 8 processes x 32 threads, on 127.0.0.1 only) is measured with the same bench.sh and extra.sh
+# in the same run. --scenarios (comma-separated; default all five: post_secret, get_payload,
+# list_secrets, container_create, acl_payload_read) measures a subset, e.g. for a quick check.
 # Prints one table with ratios and PASS/MISS against the targets; everything lands in
 # /tmp/portcullis-bench/<timestamp>/ (report.txt is the table). See bench/README.md.
 #
@@ -40,6 +43,9 @@ RAW_SECONDS=10
 LOAD_CONC=16
 BUILD=1
 KEEP=0
+BASE_SCENARIOS="post_secret get_payload list_secrets"      # ../shared/reference/bench.sh
+EXTRA_SCENARIOS="container_create acl_payload_read"        # bench/wrk/extra.sh
+SCENARIO_LIST="$BASE_SCENARIOS $EXTRA_SCENARIOS"
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
@@ -59,6 +65,8 @@ while [ $# -gt 0 ]; do
     --raw-seconds=*) RAW_SECONDS=${1#*=}; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
+    --scenarios) SCENARIO_LIST=${2//,/ }; shift 2 ;;
+    --scenarios=*) SCENARIO_LIST=${1#*=}; SCENARIO_LIST=${SCENARIO_LIST//,/ }; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -70,6 +78,19 @@ case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
 [[ $SECRETS =~ ^[0-9]+$ && $CONNS =~ ^[0-9]+$ && $RAW_SECONDS =~ ^[0-9]+$ ]] ||
   { echo "run.sh: --secrets, --connections and --raw-seconds take integers" >&2; exit 2; }
+RUN_BASE=; RUN_EXTRA=; SCENARIOS_RUN=
+for sc in $BASE_SCENARIOS $EXTRA_SCENARIOS; do   # canonical order, each once
+  [[ " $SCENARIO_LIST " == *" $sc "* ]] || continue
+  SCENARIOS_RUN="$SCENARIOS_RUN $sc"
+  if [[ " $BASE_SCENARIOS " == *" $sc "* ]]; then RUN_BASE="$RUN_BASE $sc"; else RUN_EXTRA="$RUN_EXTRA $sc"; fi
+done
+for sc in $SCENARIO_LIST; do
+  [[ " $BASE_SCENARIOS $EXTRA_SCENARIOS " == *" $sc "* ]] ||
+    { echo "run.sh: unknown scenario $sc (known: $BASE_SCENARIOS $EXTRA_SCENARIOS)" >&2; exit 2; }
+done
+RUN_BASE=${RUN_BASE# }; RUN_EXTRA=${RUN_EXTRA# }; SCENARIOS_RUN=${SCENARIOS_RUN# }
+[ -n "$SCENARIOS_RUN" ] || { echo "run.sh: --scenarios selects nothing" >&2; exit 2; }
+EXTRA_SH=$BENCH_DIR/wrk/extra.sh
 
 RUN=$(date +%Y%m%d-%H%M%S)
 OUT=$ROOT_OUT/$RUN
@@ -266,6 +287,24 @@ tree_rss_kb() {  # VmRSS of PID plus its direct children (uwsgi master + workers
   echo "$sum"
 }
 
+# bench/wrk/extra.sh: container_create and acl_payload_read, same wrk settings as bench.sh; its
+# RESULT lines are appended to OUTDIR/results.txt (bench.sh's). A scenario whose setup check
+# fails (e.g. 403/404) is not run; the reason is in OUTDIR/setup-failed.txt and in the report.
+run_extra() {  # run_extra LABEL PID URL OUTDIR LOGFILE
+  [ -n "$RUN_EXTRA" ] || return 0
+  local label=$1 pid=$2 url=$3 out=$4 lf=$5
+  background_cpu "${label,,}-extra"; label=${label/-/ }
+  log "$label: bench/wrk/extra.sh $url $DURATION $CONNS ($RUN_EXTRA)"
+  if SCENARIOS="$RUN_EXTRA" SERVER_PID=$pid BENCH_OUT=$out PORTCULLIS_SHARED=$SHARED \
+       "$EXTRA_SH" "$url" "$DURATION" "$CONNS" > "$lf" 2>&1; then
+    grep -E "^(${RUN_EXTRA// /|}) " "$out/summary.txt" >&2 || true
+  else
+    log "$label: extra.sh failed, see $lf"
+    if [ -f "$out/setup-failed.txt" ]; then sed 's/^/  /' "$out/setup-failed.txt" | tee -a "$LOG" >&2; fi
+    grep -E "^(${RUN_EXTRA// /|}) " "$out/summary.txt" >&2 || true
+  fi
+}
+
 # ---------------------------------------------------------------- Barbican
 barbican_env() { env BARBICAN_REF_DIR="$BARBICAN_REF_DIR" BARBICAN_PORT="$BARBICAN_PORT" "$@"; }
 barbican_stop() { barbican_env "$REF/stop.sh" >>"$LOG" 2>&1; BARBICAN_STARTED=0; }
@@ -282,12 +321,15 @@ measure_barbican() {  # measure_barbican sqlite|mysql -> $OUT/barbican-<db>/resu
   BARBICAN_DB=$db BARBICAN_FRESH=1 barbican_env "$REF/start.sh" >>"$dir/start.log" 2>&1 ||
     { log "start.sh failed, see $dir/start.log and $BARBICAN_REF_DIR/"; return 1; }
   pid=$(cat "$BARBICAN_REF_DIR/barbican-api.pid")
-  background_cpu "barbican-$db"
-  log "reference Barbican on $db: bench.sh http://127.0.0.1:$BARBICAN_PORT $DURATION $CONNS"
-  SERVER_PID=$pid BENCH_OUT=$dir "$REF/bench.sh" "http://127.0.0.1:$BARBICAN_PORT" "$DURATION" "$CONNS" \
-    > "$dir/bench.out" 2>&1 || { log "bench.sh failed against Barbican, see $dir/bench.out"; barbican_stop; return 1; }
-  cat "$dir/summary.txt" >&2
+  if [ -n "$RUN_BASE" ]; then
+    background_cpu "barbican-$db"
+    log "reference Barbican on $db: bench.sh http://127.0.0.1:$BARBICAN_PORT $DURATION $CONNS"
+    SCENARIOS="$RUN_BASE" SERVER_PID=$pid BENCH_OUT=$dir "$REF/bench.sh" "http://127.0.0.1:$BARBICAN_PORT" "$DURATION" "$CONNS" \
+      > "$dir/bench.out" 2>&1 || { log "bench.sh failed against Barbican, see $dir/bench.out"; barbican_stop; return 1; }
+    cat "$dir/summary.txt" >&2
+  fi
   echo "rss_kb=$(tree_rss_kb "$pid")" > "$dir/rss.txt"
+  run_extra "Barbican-$db" "$pid" "http://127.0.0.1:$BARBICAN_PORT" "$dir" "$dir/extra.out"
   cp "$BARBICAN_REF_DIR/barbican-api.log" "$dir/" 2>/dev/null || true
   barbican_stop
 }
@@ -326,13 +368,15 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   write_config "$dir/data" "$port" "$sql"
   start_portcullis "$dir/data/portcullis.conf" "$dir/portcullis.log" "$port" || return 1
   echo "rss_start_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)" > "$dir/rss.txt"
-  background_cpu "portcullis-$db"
-  log "Portcullis on $db: bench.sh http://127.0.0.1:$port $DURATION $CONNS"
-  if SERVER_PID=$PORTCULLIS_PID BENCH_OUT=$dir/wrk "$REF/bench.sh" "http://127.0.0.1:$port" "$DURATION" "$CONNS" \
-       > "$dir/bench.out" 2>&1; then
-    cat "$dir/wrk/summary.txt" >&2
-  else
-    log "bench.sh failed against Portcullis on $db, see $dir/bench.out"; tail -n 5 "$dir/bench.out" >&2
+  if [ -n "$RUN_BASE" ]; then
+    background_cpu "portcullis-$db"
+    log "Portcullis on $db: bench.sh http://127.0.0.1:$port $DURATION $CONNS"
+    if SCENARIOS="$RUN_BASE" SERVER_PID=$PORTCULLIS_PID BENCH_OUT=$dir/wrk "$REF/bench.sh" "http://127.0.0.1:$port" "$DURATION" "$CONNS" \
+         > "$dir/bench.out" 2>&1; then
+      cat "$dir/wrk/summary.txt" >&2
+    else
+      log "bench.sh failed against Portcullis on $db, see $dir/bench.out"; tail -n 5 "$dir/bench.out" >&2
+    fi
   fi
   echo "rss_after_wrk_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)" >> "$dir/rss.txt"
   log "Portcullis on $db: load $SECRETS secrets (concurrency $LOAD_CONC)"
@@ -341,6 +385,8 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   grep '^LOAD' "$dir/load.txt" >&2 || true
   sleep 2
   { echo "rss_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)"; echo "hwm_kb=$(rss_kb "$PORTCULLIS_PID" VmHWM)"; } >> "$dir/rss.txt"
+  # after the RSS reading, so that the containers and ACL secrets they create do not change it
+  run_extra "Portcullis-$db" "$PORTCULLIS_PID" "http://127.0.0.1:$port" "$dir/wrk" "$dir/extra.out"
   kill -0 "$PORTCULLIS_PID" 2>/dev/null || log "Portcullis died during the run, see $dir/portcullis.log"
   stop_portcullis
   log "raw insert rate of $db ($RAW_SECONDS s per mode, server stopped)"
@@ -439,13 +485,13 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
   echo "Barbican: uwsgi ${BARBICAN_PROCESSES:-8} processes x ${BARBICAN_THREADS:-32} threads, noauth, simple_crypto. ok/s = 2xx responses per second;"
   echo "ratio = Portcullis ok/s / Barbican ok/s. Latencies in ms (wrk, all responses)."
   echo
-  printf '%-10s %-12s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %8s  %s\n' \
+  printf '%-10s %-16s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %8s  %s\n' \
     db scenario "P req/s" "P err" "P p50" "P p99" "B ok/s" "B req/s" "B non2x" "B p50" "B p99" ratio "target"
-  printf -- '-%.0s' $(seq 1 132); echo
+  printf -- '-%.0s' $(seq 1 136); echo
   for db in $DBS; do
     pf=$OUT/$db/wrk/results.txt
     bf=${REF_DIR[$(ref_for "$db")]:-/nonexistent}/results.txt
-    for sc in post_secret get_payload list_secrets; do
+    for sc in $SCENARIOS_RUN; do
       prps=$(res "$pf" $sc rps); preq=$(res "$pf" $sc requests)
       perr=n/a
       if num "$preq"; then
@@ -459,16 +505,20 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
       if num "$pok" && num "$bok"; then
         ratio=$(awk -v p="$pok" -v b="$bok" 'BEGIN{ if (b>0) printf "%.1f", p/b; else print (p>0 ? "inf" : "n/a") }')
       fi
-      if [ $sc = post_secret ]; then want=20; else want=30; fi
-      verdict="MISS"
-      if [ "$ratio" = inf ] || { num "$ratio" && awk -v r="$ratio" -v w=$want 'BEGIN{exit !(r>=w)}'; }; then verdict=PASS; fi
-      [ "$ratio" = n/a ] && verdict="n/a"
-      tgt=">=${want}x"
+      case $sc in post_secret) want=20 ;; get_payload|list_secrets) want=30 ;; *) want= ;; esac
+      if [ -z "$want" ]; then
+        tgt="no target (ratio reported)"; verdict=
+      else
+        verdict="MISS"
+        if [ "$ratio" = inf ] || { num "$ratio" && awk -v r="$ratio" -v w=$want 'BEGIN{exit !(r>=w)}'; }; then verdict=PASS; fi
+        [ "$ratio" = n/a ] && verdict="n/a"
+        tgt=">=${want}x"
+      fi
       if [ $sc = post_secret ]; then
         tgt="$tgt, 0 errors"
         { [ "$perr" = 0 ] || [ "$verdict" = n/a ]; } || verdict=MISS
       fi
-      printf '%-10s %-12s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %7sx  %s %s\n' "$db" "$sc" \
+      printf '%-10s %-16s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %7sx  %s %s\n' "$db" "$sc" \
         "$(fmt "$prps")" "$perr" "$(fmt "$(res "$pf" $sc p50_ms)" 2)" "$(fmt "$(res "$pf" $sc p99_ms)" 2)" \
         "$(fmt "$bok")" "$(fmt "$brps")" "$bnon" "$(fmt "$(res "$bf" $sc p50_ms)" 0)" "$(fmt "$(res "$bf" $sc p99_ms)" 0)" \
         "$ratio" "$tgt" "$verdict"
@@ -487,12 +537,14 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
     lerr=$(sed -n 's/^LOAD .* errors=\([0-9]*\) .*/\1/p' "$OUT/$db/load.txt" 2>/dev/null || true)
     lrate=$(sed -n 's/^LOAD .* rate=\([0-9.]*\) .*/\1/p' "$OUT/$db/load.txt" 2>/dev/null || true)
     # secrets held by the server: wrk post_secret (warm-up + run, 2xx only) + 100 read ids + loaded
+    # (extra.sh runs after this reading)
     held=0
     for f in "$OUT/$db/wrk/post_secret.warmup.txt" "$OUT/$db/wrk/post_secret.txt"; do
       [ -f "$f" ] || continue
       held=$((held + $(awk '/^RESULT post_secret/{for(i=1;i<=NF;i++){if($i~/^requests=/){split($i,a,"=");n=a[2]} if($i~/^non2xx=/){split($i,b,"=");e=b[2]}} s+=n-e} END{print s+0}' "$f")))
     done
-    held=$(( ${held:-0} + 100 + ${lok:-0} ))
+    held=$(( ${held:-0} + ${lok:-0} ))
+    [ -z "$RUN_BASE" ] || held=$((held + 100))   # bench.sh's read ids
     v=MISS; num "$rss" && [ "$rss" -le $((256 * 1024)) ] && v=PASS; num "$rss" || v=n/a
     [ "${lok:-0}" -ge "$SECRETS" ] || v="$v (load incomplete)"
     printf '  %-10s RSS after loading %s secrets: VmRSS %s MB, VmHWM %s MB (%s secrets held; start %s MB, after wrk %s MB)   target <= 256 MB   %s\n' \
@@ -514,7 +566,7 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
   done
   if [ -s "$OUT/background-cpu.txt" ]; then
     echo
-    printf 'Background CPU just before each bench.sh (cores busy with other processes, of %s): %s\n' "$(nproc)" \
+    printf 'Background CPU just before each bench.sh / extra.sh (cores busy with other processes, of %s): %s\n' "$(nproc)" \
       "$(awk '{printf "%s%s %s", (NR>1 ? ", " : ""), $1, $2}' "$OUT/background-cpu.txt")"
     if awk '$2 > 0.25 {bad=1} END{exit !bad}' "$OUT/background-cpu.txt"; then
       echo "WARNING: other processes were using the CPU; the figures above are not reliable. Re-run on an idle machine."
@@ -523,6 +575,17 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
   for db in $DBS; do
     [ "${PORTCULLIS_OK[$db]:-0}" = 1 ] || echo "NOTE: the Portcullis run on $db failed; see $OUT/run.log and $OUT/$db/"
   done
+  # extra scenarios whose setup check failed (not run; their rows say n/a)
+  for f in $(for db in $DBS; do echo "$OUT/$db/wrk/setup-failed.txt"; done) \
+           $(for db in $DBS; do echo "${REF_DIR[$(ref_for "$db")]:-/nonexistent}/setup-failed.txt"; done | sort -u); do
+    [ -f "$f" ] || continue
+    case $f in "$OUT"/barbican-*) who=${f#"$OUT"/barbican-}; who="Barbican on ${who%/setup-failed.txt}" ;;
+               *) who="Portcullis on $(basename "$(dirname "$(dirname "$f")")")" ;; esac
+    sed "s|^|NOTE: $who: |" "$f"
+  done
+  if [ -n "$RUN_EXTRA" ] && [ "$SKIP_BARBICAN" = 1 ]; then
+    echo "NOTE: reference/README.md publishes no Barbican figures for $RUN_EXTRA, so their ratios are n/a with --skip-barbican"
+  fi
   echo
   echo "raw data: $OUT"
 } > "$OUT/report.txt"
