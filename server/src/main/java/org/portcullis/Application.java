@@ -19,6 +19,10 @@ import org.portcullis.orders.GeneratedContainers;
 import org.portcullis.orders.OrderRepository;
 import org.portcullis.orders.OrderResource;
 import org.portcullis.orders.OrderService;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.QuotaRepository;
+import org.portcullis.quotas.QuotaResource;
+import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
@@ -28,6 +32,9 @@ import org.portcullis.stores.HealthResource;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStoreResource;
 import org.portcullis.stores.StoreRegistry;
+import org.portcullis.transport.TransportKeyRepository;
+import org.portcullis.transport.TransportKeyResource;
+import org.portcullis.transport.TransportKeyService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +68,9 @@ public final class Application implements AutoCloseable {
             PreferredStores preferred = new PreferredStores(db, stores, clock);
             AclService acls = new AclService(db, new AclRepository(), policy, clock);
             SecretRepository secretRepository = new SecretRepository();
-            SecretService secrets = new SecretService(db, secretRepository, stores, preferred, policy, acls, clock);
+            QuotaRepository quotaRepository = new QuotaRepository();
+            QuotaEnforcer quotas = new QuotaEnforcer(db, quotaRepository, config.quotas(), clock);
+            SecretService secrets = new SecretService(db, secretRepository, stores, preferred, policy, acls, quotas, clock);
             SecretConsumerService secretConsumers = new SecretConsumerService(db, secretRepository, secrets, clock);
             AclEntities aclEntities = (kind, id) -> switch (kind) {
                 case SECRET -> secrets.aclEntity(id);
@@ -83,6 +92,9 @@ public final class Application implements AutoCloseable {
             aclResource.register(router, AclEntity.Kind.SECRET);
             aclResource.register(router, AclEntity.Kind.CONTAINER);
             new SecretStoreResource(stores, preferred, policy).register(router);
+            new QuotaResource(new QuotaService(db, quotaRepository, config.quotas(), policy, clock)).register(router);
+            new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock))
+                    .register(router);
 
             Authenticator auth = new NoAuthAuthenticator();
             HttpServer http = new HttpServer(config.http().bindHost(), config.http().bindPort(), router, auth,

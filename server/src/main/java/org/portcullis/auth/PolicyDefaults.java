@@ -150,10 +150,10 @@ final class PolicyDefaults {
                 "rule:admin and project_id:%(target.order.project_id)s");
 
         // ---- quotas.py, transportkeys.py ------------------------------------------------------------
-        rule("quotas:get", "Quotas retrieval", "role:reader", "rule:all_users");
-        rule("project_quotas:get", "Project Quotas retrieval", "role:admin", "rule:service_admin");
-        rule("project_quotas:put", "Project Quotas update", "role:admin", "rule:service_admin");
-        rule("project_quotas:delete", "Project Quotas deletion", "role:admin", "rule:service_admin");
+        rule("quotas:get", "Quotas", "role:reader", "rule:all_users");
+        rule("project_quotas:get", "Project Quotas", "role:admin", "rule:service_admin");
+        rule("project_quotas:put", "Project Quotas", "role:admin", "rule:service_admin");
+        rule("project_quotas:delete", "Project Quotas", "role:admin", "rule:service_admin");
         rule("transport_key:get", "Transport Key retrieval", "role:reader", "rule:all_users");
         rule("transport_key:delete", "Transport Key deletion", "role:admin", "rule:service_admin");
         rule("transport_keys:get", "Transport Key(s) retrieval", "role:reader", "rule:all_users");

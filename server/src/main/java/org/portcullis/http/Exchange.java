@@ -25,6 +25,7 @@ public final class Exchange {
     private RequestContext context;
     private Microversion microversion = Microversion.DEFAULT;
     private byte[] body;
+    private boolean bodyAttempted;
 
     private int status = 200;
     private String contentType;
@@ -132,6 +133,7 @@ public final class Exchange {
     /** The request body, refused with 413 beyond the configured maximum. */
     public byte[] body() {
         if (body == null) {
+            bodyAttempted = true;
             long declared = request.getLength();
             if (declared > maxBodyBytes) {
                 throw tooLarge();
@@ -151,6 +153,24 @@ public final class Exchange {
 
     private ApiException tooLarge() {
         return new ApiException(413, "The request body is larger than the maximum of " + maxBodyBytes + " bytes.");
+    }
+
+    /**
+     * Reads and drops a body the handler never read (it answered first: 403, 404, 415…), so the
+     * connection can carry the client's next request. Jetty would otherwise close a connection with
+     * unread content after the response, without saying so, and a keep-alive client's next request
+     * on it fails. False when the body cannot be drained (too large, broken): close the connection.
+     */
+    boolean drainBody() {
+        if (bodyAttempted) {
+            return body != null;
+        }
+        try {
+            body();
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
     }
 
     /** The media type of the request body without parameters, lower case, or null. */

@@ -64,6 +64,9 @@ final class HttpApp extends Handler.Abstract {
             exchange.json(500, ErrorBodies.of(500,
                     "The server could not complete the request; see its log for request " + requestId + "."));
         }
+        if (!exchange.drainBody()) {
+            exchange.responseHeader("Connection", "close");
+        }
         write(exchange, response, callback, versioned);
         return true;
     }

@@ -11,6 +11,8 @@ import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.Resource;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreRegistry;
@@ -34,16 +36,18 @@ public final class SecretService {
     private final PreferredStores preferred;
     private final Policy policy;
     private final AclService acls;
+    private final QuotaEnforcer quotas;
     private final Clock clock;
 
     public SecretService(Database db, SecretRepository repository, StoreRegistry stores, PreferredStores preferred,
-            Policy policy, AclService acls, Clock clock) {
+            Policy policy, AclService acls, QuotaEnforcer quotas, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.stores = stores;
         this.preferred = preferred;
         this.policy = policy;
         this.acls = acls;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
@@ -53,6 +57,7 @@ public final class SecretService {
         if (request.expiration() != null && request.expiration() <= now) {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
         }
+        quotas.precheck(ctx.projectId(), Resource.SECRETS); // before sealing anything
         SecretStore store = preferred.storeForNewSecret(ctx.projectId());
         String id = UUID.randomUUID().toString();
         SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
@@ -62,6 +67,7 @@ public final class SecretService {
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
         try {
             db.write(h -> {
+                quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
                 repository.insert(h, secret);
                 return null;
             });

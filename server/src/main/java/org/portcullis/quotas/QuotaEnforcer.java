@@ -1,0 +1,115 @@
+package org.portcullis.quotas;
+
+import java.time.Clock;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.portcullis.config.DatabaseSettings.Kind;
+import org.portcullis.config.PortcullisConfig.QuotaDefaults;
+import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
+
+/**
+ * Refuses a creation that would take a project past its quota, with Barbican's 403.
+ *
+ * <p>Race-free when {@link #check} runs inside the write transaction that inserts the new row,
+ * before the insert: on SQLite every write transaction runs alone on the single writer connection
+ * (BEGIN IMMEDIATE), so the count cannot change before the insert commits; on PostgreSQL the
+ * transaction first takes an advisory lock for (project, resource), held until it commits, so
+ * concurrent creations for one project count one after the other — and, at PostgreSQL's default
+ * READ COMMITTED, each count sees the rows the previous holder committed. Nodes sharing one
+ * database share the lock.
+ *
+ * <p>How live resources are counted is one SQL query per resource ({@code :project}, {@code
+ * :now} epoch millis), in {@link #COUNT_QUERIES}; a feature adds its own when it starts to
+ * enforce its quota.
+ */
+public final class QuotaEnforcer {
+    /** Live rows per resource, as Barbican counts them (secrets: not deleted and not expired). */
+    static final Map<Resource, String> COUNT_QUERIES = Map.of(
+            Resource.SECRETS, "SELECT count(*) FROM secrets WHERE project_id = :project AND NOT deleted "
+                    + "AND (expiration IS NULL OR expiration > :now)");
+
+    private final Database db;
+    private final QuotaRepository repository;
+    private final QuotaValues defaults;
+    private final Map<Resource, String> countQueries;
+    private final Clock clock;
+
+    public QuotaEnforcer(Database db, QuotaRepository repository, QuotaDefaults defaults, Clock clock) {
+        this(db, repository, defaults, COUNT_QUERIES, clock);
+    }
+
+    QuotaEnforcer(Database db, QuotaRepository repository, QuotaDefaults defaults, Map<Resource, String> countQueries,
+            Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.defaults = QuotaValues.of(defaults);
+        this.countQueries = Map.copyOf(countQueries);
+        this.clock = clock;
+    }
+
+    /**
+     * Throws 403 when the project may not have one more {@code resource}. Call it inside the write
+     * transaction that inserts the resource, before the insert.
+     */
+    public void check(Handle h, String projectId, Resource resource) {
+        check(h, projectId, resource, resource.operation());
+    }
+
+    /** As {@link #check(Handle, String, Resource)}, naming the operation in the 403 (e.g. "SecretConsumer creation"). */
+    public void check(Handle h, String projectId, Resource resource, String operation) {
+        int quota = quota(h, projectId, resource);
+        if (isUnlimited(quota)) {
+            return;
+        }
+        if (quota > 0 && db.kind() == Kind.POSTGRESQL) {
+            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                    .bind("key", "portcullis-quota/" + resource.apiName() + "/" + projectId)
+                    .map((rs, ctx) -> 1).one();
+        }
+        refuseIfReached(h, projectId, resource, operation, quota);
+    }
+
+    /**
+     * An early refusal before any expensive work (sealing a payload, creating a project KEK). Not
+     * authoritative — two requests can both pass it — so {@link #check} must still run in the
+     * write transaction.
+     */
+    public void precheck(String projectId, Resource resource) {
+        db.read(h -> {
+            int quota = quota(h, projectId, resource);
+            if (!isUnlimited(quota)) {
+                refuseIfReached(h, projectId, resource, resource.operation(), quota);
+            }
+            return null;
+        });
+    }
+
+    private int quota(Handle h, String projectId, Resource resource) {
+        QuotaValues own = repository.find(h, projectId).map(ProjectQuota::values).orElse(QuotaValues.UNSET);
+        return own.orElse(defaults).get(resource);
+    }
+
+    /** Barbican: every negative value means unlimited, not only -1. */
+    private static boolean isUnlimited(int quota) {
+        return quota < 0;
+    }
+
+    private void refuseIfReached(Handle h, String projectId, Resource resource, String operation, int quota) {
+        if (quota == 0 || count(h, projectId, resource) >= quota) {
+            throw new ApiException(403, operation + " issue seen - Creation not allowed because a quota has been reached.");
+        }
+    }
+
+    private long count(Handle h, String projectId, Resource resource) {
+        String sql = countQueries.get(resource);
+        if (sql == null) {
+            throw new IllegalStateException("no count query for quota '" + resource.apiName()
+                    + "': add one to QuotaEnforcer.COUNT_QUERIES");
+        }
+        return h.createQuery(sql)
+                .configure(SqlStatements.class, s -> s.setUnusedBindingAllowed(true)) // not every query needs :now
+                .bind("project", projectId).bind("now", clock.millis()).mapTo(Long.class).one();
+    }
+}

@@ -1,0 +1,63 @@
+package org.portcullis.transport;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.portcullis.auth.Policy;
+import org.portcullis.auth.RequestContext;
+import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
+import org.portcullis.http.Paging;
+
+/**
+ * Transport keys: service administrators register them, every user may read them. They belong to
+ * no project.
+ */
+public final class TransportKeyService {
+    static final String NOT_FOUND = "Not Found. Transport Key not found.";
+
+    private final Database db;
+    private final TransportKeyRepository repository;
+    private final Policy policy;
+    private final Clock clock;
+
+    public TransportKeyService(Database db, TransportKeyRepository repository, Policy policy, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** The body is read only once the caller is allowed to create: 403 comes before 400, as in Barbican. */
+    public TransportKey create(RequestContext ctx, Supplier<NewTransportKey> body) {
+        policy.enforce(ctx, "transport_keys:post");
+        NewTransportKey request = body.get();
+        long now = clock.millis();
+        TransportKey key = new TransportKey(UUID.randomUUID().toString(), request.pluginName(), request.transportKey(),
+                now, now);
+        db.write(h -> {
+            repository.insert(h, key);
+            return null;
+        });
+        return key;
+    }
+
+    public TransportKey get(RequestContext ctx, String id) {
+        policy.enforce(ctx, "transport_key:get");
+        // Barbican 15 answers 500 here (its NotFound is not an HTTP error); this is the 404 it meant.
+        return db.read(h -> repository.find(h, id)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+    }
+
+    public TransportKeyRepository.Page list(RequestContext ctx, String pluginName, Paging paging) {
+        policy.enforce(ctx, "transport_keys:get");
+        return db.read(h -> repository.list(h, pluginName, paging.limit(), paging.offset()));
+    }
+
+    public void delete(RequestContext ctx, String id) {
+        policy.enforce(ctx, "transport_key:delete");
+        long now = clock.millis();
+        if (!db.write(h -> repository.delete(h, id, now))) {
+            throw ApiException.notFound(NOT_FOUND);
+        }
+    }
+}
