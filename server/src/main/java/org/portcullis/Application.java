@@ -24,6 +24,7 @@ import org.portcullis.quotas.QuotaRepository;
 import org.portcullis.quotas.QuotaResource;
 import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
+import org.portcullis.transport.ServerTransportKeys;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
@@ -80,7 +81,9 @@ public final class Application implements AutoCloseable {
             Router router = new Router();
             new VersionResource().register(router);
             new HealthResource(stores).register(router);
-            new SecretResource(secrets, config.limits().maxSecretBytes(), config.protectConsumedSecrets()).register(router);
+            ServerTransportKeys transportKeys = new ServerTransportKeys(db, stores, clock);
+            new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets())
+                    .register(router);
             new SecretConsumerResource(secretConsumers, secrets).register(router);
             GeneratedContainers generatedContainers = (h, ctx, type, name, refs) -> {
                 // wired to containers/ at merge

@@ -12,4 +12,10 @@ public record NewSecret(
         String mode,
         Long expiration,
         byte[] payload,
-        String contentType) {}
+        String contentType) {
+
+    /** The same request with another payload (the one a transport envelope carried). */
+    public NewSecret withPayload(byte[] unwrapped) {
+        return new NewSecret(name, secretType, algorithm, bitLength, mode, expiration, unwrapped, contentType);
+    }
+}

@@ -43,14 +43,6 @@ final class SecretRequests {
             }
         }
         Long expiration = expiration(optionalText(body, "expiration"));
-        String transportKeyNeeded = optionalText(body, "transport_key_needed");
-        if (transportKeyNeeded != null && !transportKeyNeeded.equalsIgnoreCase("false")) {
-            if (!transportKeyNeeded.equalsIgnoreCase("true")) {
-                throw invalid("transport_key_needed", "must be \"true\" or \"false\"");
-            }
-            throw invalid("transport_key_needed", "transport keys are not available on this server yet");
-        }
-
         JsonNode payloadNode = body.get("payload");
         boolean hasPayload = payloadNode != null && !payloadNode.isNull();
         String rawType = optionalRawText(body, "payload_content_type");
@@ -97,6 +89,17 @@ final class SecretRequests {
             throw tooLarge(maxSecretBytes);
         }
         return new NewSecret(name, type, algorithm, bitLength, mode, expiration, payload, contentType);
+    }
+
+    /** How a secret's payload travels: wrapped with a transport key, or announced for later. */
+    record Transport(boolean keyNeeded, String keyId) {}
+
+    static Transport transport(JsonNode body) {
+        String needed = optionalText(body, "transport_key_needed");
+        if (needed != null && !needed.equalsIgnoreCase("true") && !needed.equalsIgnoreCase("false")) {
+            throw invalid("transport_key_needed", "must be \"true\" or \"false\"");
+        }
+        return new Transport("true".equalsIgnoreCase(needed), optionalText(body, "transport_key_id"));
     }
 
     /** Base64 text is 4/3 of the bytes it carries; the limit applies to the secret itself. */

@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Microversion;
 import org.portcullis.http.PageLinks;
 import org.portcullis.http.ResourceIds;
 import org.portcullis.http.Router;
+import org.portcullis.transport.ServerTransportKeys;
+import org.portcullis.transport.TransportEnvelope;
 
 /** {@code /v1/secrets}: Barbican's secret and secret-metadata endpoints. */
 public final class SecretResource {
@@ -19,11 +22,14 @@ public final class SecretResource {
     private static final Set<String> BINARY_ACCEPTS = Set.of(PayloadFormats.OCTET_STREAM, PayloadFormats.PKCS8);
 
     private final SecretService service;
+    private final ServerTransportKeys transport;
     private final long maxSecretBytes;
     private final boolean protectConsumedSecrets;
 
-    public SecretResource(SecretService service, long maxSecretBytes, boolean protectConsumedSecrets) {
+    public SecretResource(SecretService service, ServerTransportKeys transport, long maxSecretBytes,
+            boolean protectConsumedSecrets) {
         this.service = service;
+        this.transport = transport;
         this.maxSecretBytes = maxSecretBytes;
         this.protectConsumedSecrets = protectConsumedSecrets;
     }
@@ -44,11 +50,41 @@ public final class SecretResource {
     }
 
     private void create(Exchange ex) {
-        NewSecret request = SecretRequests.newSecret(ex.jsonBody(), maxSecretBytes);
+        JsonNode body = ex.jsonBody();
+        NewSecret request = SecretRequests.newSecret(body, maxSecretBytes);
+        SecretRequests.Transport wrapping = SecretRequests.transport(body);
+        if (wrapping.keyId() != null) {
+            if (request.payload() == null || PayloadFormats.isText(request.contentType())) {
+                throw ApiException.badRequest("A payload wrapped with transport_key_id is sent as "
+                        + "application/octet-stream, base64-encoded.");
+            }
+            request = request.withPayload(unwrap(wrapping.keyId(), request.payload()));
+        }
+        if (wrapping.keyNeeded() && request.payload() != null) {
+            throw ApiException.badRequest("transport_key_needed is for a secret whose payload follows, wrapped, "
+                    + "in a PUT; this request already carries one.");
+        }
         Secret secret = service.create(ex.context(), request);
         String ref = SecretJson.ref(ex.baseUrl(), secret.id());
         ex.responseHeader("Location", ref);
-        ex.json(201, Map.of("secret_ref", ref));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("secret_ref", ref);
+        if (wrapping.keyNeeded()) {
+            out.put("transport_key_ref", ex.baseUrl() + "/v1/transport_keys/" + transport.current());
+        }
+        ex.json(201, out);
+    }
+
+    /** The payload inside a transport envelope, checked against the size limit like any other. */
+    private byte[] unwrap(String transportKeyId, byte[] envelope) {
+        byte[] payload = TransportEnvelope.open(transport.privateKey(transportKeyId), envelope);
+        if (payload.length == 0) {
+            throw ApiException.badRequest("The transport-wrapped payload is empty.");
+        }
+        if (payload.length > maxSecretBytes) {
+            throw SecretRequests.tooLarge(maxSecretBytes);
+        }
+        return payload;
     }
 
     private void list(Exchange ex) {
@@ -78,7 +114,26 @@ public final class SecretResource {
     }
 
     private void payload(Exchange ex) {
-        writePayload(ex, service.payload(ex.context(), id(ex)));
+        String wrappedSessionKey = ex.query("trans_wrapped_session_key");
+        if (wrappedSessionKey == null) {
+            writePayload(ex, service.payload(ex.context(), id(ex)));
+            return;
+        }
+        String transportKeyId = ex.query("transport_key_id");
+        if (transportKeyId == null) {
+            throw ApiException.badRequest("Transport key wrapped session key has been provided to wrap secrets for "
+                    + "retrieval, but the transport key id has not been provided.");
+        }
+        SecretService.Payload payload = service.payload(ex.context(), id(ex));
+        byte[] sessionKey;
+        try {
+            sessionKey = TransportEnvelope.unwrapSessionKey(transport.privateKey(transportKeyId),
+                    PayloadFormats.decodeBase64(wrappedSessionKey, "trans_wrapped_session_key"));
+        } catch (java.security.GeneralSecurityException e) {
+            throw ApiException.badRequest("trans_wrapped_session_key does not unwrap with transport key "
+                    + transportKeyId + ".");
+        }
+        ex.bytes(200, PayloadFormats.OCTET_STREAM, TransportEnvelope.sealForClient(sessionKey, payload.bytes()));
     }
 
     /**
@@ -142,6 +197,14 @@ public final class SecretResource {
                     throw ApiException.badRequest("No data supplied to process.");
                 }
             }
+        }
+        String transportKeyId = ex.query("transport_key_id");
+        if (transportKeyId != null) {
+            if (!PayloadFormats.OCTET_STREAM.equals(mediaType)) {
+                throw ApiException.badRequest("A payload wrapped with transport_key_id is sent as "
+                        + "application/octet-stream.");
+            }
+            payload = unwrap(transportKeyId, payload);
         }
         if (payload.length > maxSecretBytes) {
             throw SecretRequests.tooLarge(maxSecretBytes);
