@@ -5,15 +5,13 @@ import java.util.Map;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.PageLinks;
+import org.portcullis.http.Paging;
 import org.portcullis.http.ResourceIds;
 import org.portcullis.http.Router;
 import org.portcullis.http.Timestamps;
 
 /** {@code /v1/orders}. */
 public final class OrderResource {
-    private static final int DEFAULT_LIMIT = 10;
-    private static final int MAX_LIMIT = 100;
-
     private final OrderService service;
 
     public OrderResource(OrderService service) {
@@ -31,9 +29,9 @@ public final class OrderResource {
             throw new ApiException(405, "Order update is not supported.");
         });
         r.get("/v1/orders", ex -> {
-            int limit = clamp(ex.query("limit"), DEFAULT_LIMIT);
-            limit = limit <= 0 ? 1 : Math.min(limit, MAX_LIMIT);
-            int offset = Math.max(0, clamp(ex.query("offset"), 0));
+            Paging paging = Paging.of(ex.queryParams());
+            int limit = paging.limit();
+            int offset = paging.offset();
             OrderService.Page page = service.list(ex.context(), limit, offset);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("orders", page.orders().stream().map(o -> json(ex, o)).toList());
@@ -83,16 +81,5 @@ public final class OrderResource {
 
     private static String id(Exchange ex) {
         return ResourceIds.require(ex.pathParam("id"), "order");
-    }
-
-    private static int clamp(String text, int fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

@@ -7,6 +7,7 @@ import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Microversion;
 import org.portcullis.http.PageLinks;
+import org.portcullis.http.Paging;
 import org.portcullis.http.ResourceIds;
 import org.portcullis.http.Router;
 import org.portcullis.http.Timestamps;
@@ -31,7 +32,7 @@ public final class SecretConsumerResource {
             ex.json(200, withConsumers(ex, s));
         });
         r.get("/v1/secrets/{id}/consumers", ex -> {
-            SecretFilter paging = SecretRequests.filter(ex.queryParams());
+            Paging paging = Paging.of(ex.queryParams());
             SecretRepository.ConsumerPage page = service.list(ex.context(), id(ex), paging.limit(), paging.offset());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("consumers", page.consumers().stream().map(c -> {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.portcullis.http.ApiException;
+import org.portcullis.http.Paging;
 
 /**
  * Turns request bodies and query strings into validated records, with Barbican's rules and a
@@ -21,8 +22,6 @@ final class SecretRequests {
     private static final Pattern METADATA_KEY = Pattern.compile("^[A-Za-z0-9_-]*$");
     private static final Set<String> SORTABLE = Set.of("algorithm", "bit_length", "created", "expiration", "mode",
             "name", "secret_type", "status", "updated");
-    private static final int DEFAULT_LIMIT = 10;
-    private static final int MAX_LIMIT = 100;
 
     private SecretRequests() {}
 
@@ -184,9 +183,7 @@ final class SecretRequests {
     // ---- list query --------------------------------------------------------------------------
 
     static SecretFilter filter(Map<String, String> q) {
-        int limit = clampedInt(q.get("limit"), DEFAULT_LIMIT);
-        limit = limit <= 0 ? 1 : Math.min(limit, MAX_LIMIT);
-        int offset = Math.max(0, clampedInt(q.get("offset"), 0));
+        Paging paging = Paging.of(q);
         Integer bits = null;
         try {
             if (q.get("bits") != null) {
@@ -205,7 +202,7 @@ final class SecretRequests {
         }
         return new SecretFilter(blankToNull(q.get("name")), blankToNull(q.get("alg")), blankToNull(q.get("mode")), bits,
                 blankToNull(q.get("secret_type")), times, sort(q.get("sort")),
-                "true".equalsIgnoreCase(q.getOrDefault("acl_only", "").strip()), limit, offset);
+                "true".equalsIgnoreCase(q.getOrDefault("acl_only", "").strip()), paging.limit(), paging.offset());
     }
 
     private static List<SecretFilter.TimeCondition> timeConditions(String column, String value) {
@@ -259,16 +256,6 @@ final class SecretRequests {
         return keys;
     }
 
-    private static int clampedInt(String text, int fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
 
     // ---- JSON field helpers --------------------------------------------------------------------
 
