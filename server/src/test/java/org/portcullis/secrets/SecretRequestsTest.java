@@ -264,10 +264,14 @@ class SecretRequestsTest {
     }
 
     @Test
-    void transportKeyNeededIsNotAvailable() {
-        assertThat(newSecret("{'transport_key_needed': 'false'}").payload()).isNull();
-        assertBadSecret("{'transport_key_needed': 'true'}").hasMessageContaining("transport_key_needed");
-        assertBadSecret("{'transport_key_needed': 'perhaps'}").hasMessageContaining("transport_key_needed");
+    void transportKeyNeededIsTrueOrFalse() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(SecretRequests.transport(mapper.readTree("{\"transport_key_needed\": \"true\"}")).keyNeeded()).isTrue();
+        assertThat(SecretRequests.transport(mapper.readTree("{\"transport_key_needed\": \"False\"}")).keyNeeded()).isFalse();
+        assertThat(SecretRequests.transport(mapper.readTree("{\"transport_key_id\": \"k\"}")).keyId()).isEqualTo("k");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretRequests.transport(
+                        mapper.readTree("{\"transport_key_needed\": \"perhaps\"}")))
+                .hasMessageContaining("transport_key_needed");
     }
 
     // ---- filter ----------------------------------------------------------------------------------
@@ -290,7 +294,7 @@ class SecretRequestsTest {
         assertThat(filter("limit", "100").limit()).isEqualTo(100);
         assertThat(filter("limit", "101").limit()).isEqualTo(100);
         assertThat(filter("limit", "abc").limit()).isEqualTo(10);
-        assertThat(filter("limit", "99999999999").limit()).isEqualTo(10);
+        assertThat(filter("limit", "99999999999").limit()).as("Python's int() reads it; then clamped").isEqualTo(100);
     }
 
     @Test
