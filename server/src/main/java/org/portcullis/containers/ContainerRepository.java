@@ -102,8 +102,8 @@ public final class ContainerRepository {
     public record Page(List<Container> containers, int total) {}
 
     /**
-     * Soft delete, as Barbican; the container's secret references and consumers go with it (the
-     * secrets themselves stay). Scoped to the caller's project; false if there is no such live
+     * Soft delete, as Barbican; the container's secret references, consumers and ACL go with it
+     * (the secrets themselves stay). Scoped to the caller's project; false if there is no such live
      * container there.
      */
     public boolean delete(Handle h, String id, String projectId, long now) {
@@ -117,6 +117,9 @@ public final class ContainerRepository {
         }
         h.createUpdate("DELETE FROM container_secrets WHERE container_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM container_consumers WHERE container_id = :id").bind("id", id).execute();
+        h.createUpdate("DELETE FROM acl_users WHERE acl_id IN (SELECT id FROM acls WHERE entity_type = 'container' "
+                + "AND entity_id = :id)").bind("id", id).execute();
+        h.createUpdate("DELETE FROM acls WHERE entity_type = 'container' AND entity_id = :id").bind("id", id).execute();
         return true;
     }
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.portcullis.acl.AclEntity;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
@@ -236,6 +237,12 @@ public final class ContainerService {
             }
             return null;
         });
+    }
+
+    /** The container as an ACL's subject; 404 when it does not exist or is deleted. */
+    public AclEntity aclEntity(String id) {
+        Container c = load(id);
+        return new AclEntity(AclEntity.Kind.CONTAINER, c.id(), c.projectId(), c.creatorId());
     }
 
     // ---- helpers ------------------------------------------------------------------------------
