@@ -107,10 +107,23 @@ class ContainerRequestsTest {
     // ---- refused --------------------------------------------------------------------------------
 
     @Test
-    void shapeErrors() {
-        assertThatThrownBy(() -> ContainerRequests.newContainer(json("[1]"), BASE)).isInstanceOf(ApiException.class);
-        assertBad("{}").hasMessageContaining("'type'");
-        assertBad("{'type': 'dsa'}").hasMessageContaining("'type'");
+    void shapeErrorsAreWordedAsBarbicanWordsThem() {
+        assertBad("[1]").hasMessage("Provided object does not match schema 'Container': [1] is not of type 'object'. "
+                + "Invalid property: 'None'");
+        assertBad("{}").hasMessage("Provided object does not match schema 'Container': 'type' is a required property. "
+                + "Invalid property: 'None'");
+        assertBad("{'type': 'dsa'}").hasMessage("Provided object does not match schema 'Container': 'dsa' is not one "
+                + "of ['generic', 'rsa', 'certificate']. Invalid property: 'type'");
+        assertBad("{'type': ' rsa', 'name': 7}").hasMessage("Provided object does not match schema 'Container': 7 is "
+                + "not of type 'string', 'null'. Invalid property: 'name'");
+        // The shallowest broken rule is the one reported.
+        assertBad("{'name': 7, 'secret_refs': [{}]}").hasMessageContaining("'type' is a required property");
+        assertBad("{'type': 'generic', 'secret_refs': [{'secret_ref': ''}, 5]}")
+                .hasMessage("Provided object does not match schema 'Container': 5 is not of type 'object'. "
+                        + "Invalid property: 'secret_refs'");
+        assertBad("{'type': 'generic', 'secret_refs': [{'name': 'a', 'secret_ref': '   '}]}")
+                .hasMessage("Provided object does not match schema 'Container': '' is too short. "
+                        + "Invalid property: 'secret_refs'");
         assertBad("{'type': 'secret'}");
         assertBad("{'type': 5}");
         assertBad("{'type': null}");
@@ -127,7 +140,8 @@ class ContainerRequestsTest {
 
     @Test
     void theSameSecretTwiceIsRefused() {
-        assertBad(body("generic", "x=" + S1, "y=" + S1)).hasMessageContaining("only once");
+        assertBad(body("generic", "x=" + S1, "y=" + S1)).hasMessage("Provided object does not match schema "
+                + "'Container': Duplicate secret ids are not allowed. Invalid property: 'secret_refs'");
         // The id is what counts, however the ref is written.
         assertBad("{'type': 'generic', 'secret_refs': [{'name': 'x', 'secret_ref': '" + ref(S1) + "'}, "
                 + "{'name': 'y', 'secret_ref': '" + ref(S1) + "/'}]}");
@@ -135,7 +149,7 @@ class ContainerRequestsTest {
 
     @Test
     void duplicateReferenceNamesAreRefused() {
-        assertBad(body("generic", "x=" + S1, "x=" + S2)).hasMessageContaining("duplicate reference names");
+        assertBad(body("generic", "x=" + S1, "x=" + S2)).hasMessageContaining("Duplicate reference names");
         assertBad("{'type': 'generic', 'secret_refs': [{'secret_ref': '" + ref(S1) + "'}, {'secret_ref': '"
                 + ref(S2) + "'}]}");
         assertBad("{'type': 'generic', 'secret_refs': [{'secret_ref': '" + ref(S1) + "'}, {'name': '', 'secret_ref': '"
@@ -145,25 +159,28 @@ class ContainerRequestsTest {
     @Test
     void refsToAnotherServerAreRefused() {
         assertBad("{'type': 'generic', 'secret_refs': [{'name': 'a', 'secret_ref': 'http://evil.example/v1/secrets/"
-                + S1 + "'}]}").hasMessageContaining("secret_ref");
+                + S1 + "'}]}").hasMessage("Provided field value is not supported");
         assertBad("{'type': 'generic', 'secret_refs': [{'name': 'a', 'secret_ref': '" + S1 + "'}]}");
     }
 
     @Test
     void rsaNames() {
-        assertBad(body("rsa", "public_key=" + S1)).hasMessageContaining("private_key");
-        assertBad(body("rsa", "private_key=" + S2)).hasMessageContaining("public_key");
+        assertBad(body("rsa", "public_key=" + S1)).hasMessageContaining("minimum required reference names");
+        assertBad(body("rsa", "private_key=" + S2)).hasMessageContaining("minimum required reference names");
         assertBad(body("rsa", "public_key=" + S1, "private_key=" + S2, "certificate=" + S3))
-                .hasMessageContaining("'certificate'");
-        assertBad(body("rsa", "Public_Key=" + S1, "private_key=" + S2));
+                .hasMessage("Provided object does not match schema 'Container': only 'private_key', 'public_key' and "
+                        + "'private_key_passphrase' reference names are allowed for RSA type. "
+                        + "Invalid property: 'secret_refs'");
+        assertBad(body("rsa", "Public_Key=" + S1, "private_key=" + S2)).hasMessageContaining("are allowed");
         assertBad("{'type': 'rsa', 'secret_refs': [{'secret_ref': '" + ref(S1) + "'}, {'name': 'private_key', "
-                + "'secret_ref': '" + ref(S2) + "'}]}").hasMessageContaining("unnamed");
+                + "'secret_ref': '" + ref(S2) + "'}]}").hasMessageContaining("are allowed");
     }
 
     @Test
     void certificateNames() {
-        assertBad(body("certificate", "private_key=" + S2)).hasMessageContaining("certificate");
-        assertBad(body("certificate", "certificate=" + S1, "public_key=" + S2)).hasMessageContaining("'public_key'");
+        assertBad(body("certificate", "private_key=" + S2)).hasMessageContaining(
+                "The minimum required reference name is 'certificate' for Certificate type");
+        assertBad(body("certificate", "certificate=" + S1, "public_key=" + S2)).hasMessageContaining("are allowed");
         assertBad(body("certificate", "bogus=" + S1));
     }
 
@@ -192,6 +209,10 @@ class ContainerRequestsTest {
         }
         assertThat(ContainerRequests.consumer(json("{'name': '" + "n".repeat(36) + "', 'URL': 'u'}")).name())
                 .hasSize(36);
+        assertThatThrownBy(() -> ContainerRequests.consumer(json("{'URL': ''}"))).hasMessage("Provided object does "
+                + "not match schema 'Consumer': 'name' is a required property. Invalid property: 'None'");
+        assertThatThrownBy(() -> ContainerRequests.consumer(json("{'name': ' ', 'URL': 'u'}"))).hasMessage("Provided "
+                + "object does not match schema 'Consumer': '' is too short. Invalid property: 'name'");
     }
 
     @Test
