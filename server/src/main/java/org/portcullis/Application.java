@@ -83,7 +83,7 @@ public final class Application implements AutoCloseable {
             };
             ContainerAcls containerAcls = (ctx, id) -> PolicyTarget.AclView.DEFAULT; // wired to acl/ by the lead
             ContainerService containers = new ContainerService(db, new ContainerRepository(db.kind()), containerAcls,
-                    policy, clock);
+                    policy, quotas, clock);
 
             Router router = new Router();
             new VersionResource().register(router);

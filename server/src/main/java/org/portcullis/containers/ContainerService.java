@@ -16,6 +16,8 @@ import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Paging;
 import org.portcullis.http.ResourceIds;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.Resource;
 
 /**
  * Containers and their consumers: policy, the existence of referenced secrets, and one
@@ -34,20 +36,23 @@ public final class ContainerService {
     private final ContainerRepository repository;
     private final ContainerAcls acls;
     private final Policy policy;
+    private final QuotaEnforcer quotas;
     private final Clock clock;
 
     public ContainerService(Database db, ContainerRepository repository, ContainerAcls acls, Policy policy,
-            Clock clock) {
+            QuotaEnforcer quotas, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.acls = acls;
         this.policy = policy;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
     /**
-     * Creates a container in the caller's project; every referenced secret must be a live secret
-     * of that project (Barbican asks no more: not whether the caller may read it). Returns its id.
+     * Creates a container in the caller's project, within its containers quota; every referenced
+     * secret must be a live secret of that project (Barbican asks no more: not whether the caller
+     * may read it). Returns its id.
      */
     String create(RequestContext ctx, Supplier<NewContainer> body) {
         policy.enforce(ctx, "containers:post");
@@ -55,6 +60,7 @@ public final class ContainerService {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         db.write(h -> {
+            quotas.check(h, ctx.projectId(), Resource.CONTAINERS); // in the insert's transaction: race-free
             for (ContainerSecret s : request.secrets()) {
                 if (!ResourceIds.isCanonicalUuid(s.secretId())
                         || !repository.lockLiveSecret(h, s.secretId(), ctx.projectId(), now)) {
@@ -72,8 +78,9 @@ public final class ContainerService {
 
     /**
      * Creates a container on the server's behalf (an asymmetric order's key pair) inside the
-     * caller's transaction: no policy check and no existence check, since the caller has just
-     * made the secrets in {@code h}. Returns the container's id.
+     * caller's transaction: no policy, quota or existence check (Barbican counts such a container
+     * against no quota; the caller has just made the secrets in {@code h}). Returns the
+     * container's id.
      *
      * @param type {@code rsa} or {@code dsa} for key pairs; any container type is accepted
      * @param refNameToSecretId reference name to secret id, e.g. public_key, private_key and

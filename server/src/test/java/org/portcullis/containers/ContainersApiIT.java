@@ -19,9 +19,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
-import org.portcullis.config.DatabaseSettings;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Paging;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.QuotaRepository;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
@@ -96,6 +97,15 @@ abstract class ContainersApiIT {
             m.put(t, rows(t));
         }
         return m;
+    }
+
+    /** The service on the test node's database, with an ACL view of the test's choosing. */
+    private ContainerService service(ContainerAcls acls) {
+        Clock clock = Clock.systemUTC();
+        return new ContainerService(server.app().database(), new ContainerRepository(server.app().database().kind()),
+                acls, Policy.create(true, Map.of()),
+                new QuotaEnforcer(server.app().database(), new QuotaRepository(), server.app().config().quotas(), clock),
+                clock);
     }
 
     private static Response deleteJson(Api as, String path, String json) {
@@ -278,6 +288,24 @@ abstract class ContainersApiIT {
         assertThat(reader.get("/v1/containers").status()).isEqualTo(403);
     }
 
+    @Test
+    void theContainersQuotaIsEnforced() {
+        String projectId = "quota-" + UUID.randomUUID();
+        Api as = api.as(projectId, null, null);
+        String s = as.createText("s");
+        assertThat(api.putJson("/v1/project-quotas/" + projectId, "{\"project_quotas\":{\"containers\":1}}").status())
+                .isEqualTo(204);
+        String first = create(as, containerBody("generic", "one", "k=" + s));
+        Map<String, Integer> before = allRows();
+        Response refused = as.postJson("/v1/containers", containerBody("generic", "two", "k=" + s));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("description").asText())
+                .isEqualTo("Container creation issue seen - Creation not allowed because a quota has been reached.");
+        assertThat(allRows()).isEqualTo(before);
+        assertThat(as.delete(first).status()).isEqualTo(204);
+        create(as, containerBody("generic", "two", "k=" + s));
+    }
+
     // ---- list -----------------------------------------------------------------------------------
 
     @Test
@@ -402,10 +430,7 @@ abstract class ContainersApiIT {
     void onlyTheRegisteringProjectOrTheOwnerRemovesAConsumer() {
         Api owner = project();
         String id = idOf(create(owner, containerBody("generic", "shared", "k=" + owner.createText("k"))));
-        ContainerService service = new ContainerService(server.app().database(),
-                new ContainerRepository(database() == TestDatabases.Kind.SQLITE ? DatabaseSettings.Kind.SQLITE
-                        : DatabaseSettings.Kind.POSTGRESQL),
-                (ctx, cid) -> new PolicyTarget.AclView(true, true), Policy.create(true, Map.of()), Clock.systemUTC());
+        ContainerService service = service((ctx, cid) -> new PolicyTarget.AclView(true, true));
         RequestContext b = RequestContext.project("proj-b-" + UUID.randomUUID(), "ub", Set.of("member"), "r");
         RequestContext c = RequestContext.project("proj-c-" + UUID.randomUUID(), "uc", Set.of("member"), "r");
         ConsumerRef consumer = new ConsumerRef("svc-b", "http://b/1");
@@ -491,10 +516,7 @@ abstract class ContainersApiIT {
         Api owner = api.as(projectId, null, null);
         String ownPub = owner.createText("pub");
         String ownPriv = owner.createText("priv");
-        ContainerService service = new ContainerService(server.app().database(),
-                new ContainerRepository(database() == TestDatabases.Kind.SQLITE ? DatabaseSettings.Kind.SQLITE
-                        : DatabaseSettings.Kind.POSTGRESQL),
-                (ctx, cid) -> PolicyTarget.AclView.DEFAULT, Policy.create(true, Map.of()), Clock.systemUTC());
+        ContainerService service = service((ctx, cid) -> PolicyTarget.AclView.DEFAULT);
         RequestContext ctx = RequestContext.project(projectId, "orderer", Set.of("member"), "r");
         Map<String, String> refs = new LinkedHashMap<>();
         refs.put("public_key", ownPub);
