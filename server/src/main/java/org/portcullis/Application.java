@@ -10,7 +10,12 @@ import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
+import org.portcullis.auth.PolicyTarget;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.containers.ContainerAcls;
+import org.portcullis.containers.ContainerRepository;
+import org.portcullis.containers.ContainerResource;
+import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
@@ -77,6 +82,9 @@ public final class Application implements AutoCloseable {
                 case SECRET -> secrets.aclEntity(id);
                 case CONTAINER -> throw new org.portcullis.http.ApiException(404, "Container not found.");
             };
+            ContainerAcls containerAcls = (ctx, id) -> PolicyTarget.AclView.DEFAULT; // wired to acl/ by the lead
+            ContainerService containers = new ContainerService(db, new ContainerRepository(db.kind()), containerAcls,
+                    policy, quotas, clock);
 
             Router router = new Router();
             new VersionResource().register(router);
@@ -85,10 +93,7 @@ public final class Application implements AutoCloseable {
             new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets())
                     .register(router);
             new SecretConsumerResource(secretConsumers, secrets).register(router);
-            GeneratedContainers generatedContainers = (h, ctx, type, name, refs) -> {
-                // wired to containers/ at merge
-                throw new org.portcullis.stores.StoreException("containers are not available yet", null);
-            };
+            GeneratedContainers generatedContainers = containers::insertGenerated;
             new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, clock))
                     .register(router);
             AclResource aclResource = new AclResource(acls, aclEntities);
@@ -98,6 +103,7 @@ public final class Application implements AutoCloseable {
             new QuotaResource(new QuotaService(db, quotaRepository, config.quotas(), policy, clock)).register(router);
             new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock))
                     .register(router);
+            new ContainerResource(containers).register(router);
 
             Authenticator auth = new NoAuthAuthenticator();
             HttpServer http = new HttpServer(config.http().bindHost(), config.http().bindPort(), router, auth,

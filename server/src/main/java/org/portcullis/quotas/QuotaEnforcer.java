@@ -28,7 +28,8 @@ public final class QuotaEnforcer {
     /** Live rows per resource, as Barbican counts them (secrets: not deleted and not expired). */
     static final Map<Resource, String> COUNT_QUERIES = Map.of(
             Resource.SECRETS, "SELECT count(*) FROM secrets WHERE project_id = :project AND NOT deleted "
-                    + "AND (expiration IS NULL OR expiration > :now)");
+                    + "AND (expiration IS NULL OR expiration > :now)",
+            Resource.CONTAINERS, "SELECT count(*) FROM containers WHERE project_id = :project AND NOT deleted");
 
     private final Database db;
     private final QuotaRepository repository;

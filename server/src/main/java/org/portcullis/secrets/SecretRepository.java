@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.portcullis.containers.ContainerRepository;
 import org.portcullis.stores.StoredRef;
 
 /** Rows of {@code secrets} and {@code secret_metadata}. Deleted rows are invisible here. */
@@ -42,6 +43,7 @@ public final class SecretRepository {
 
     /** Soft delete, as Barbican; the ciphertext is erased with it. False if already gone. */
     public boolean delete(Handle h, String id, long now) {
+        ContainerRepository.removeSecretEverywhere(h, id); // the secret leaves its containers, as in Barbican
         h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM secret_consumers WHERE secret_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM acl_users WHERE acl_id IN (SELECT id FROM acls WHERE entity_type = 'secret' "

@@ -1,0 +1,110 @@
+package org.portcullis.containers;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.portcullis.http.Exchange;
+import org.portcullis.http.PageLinks;
+import org.portcullis.http.Paging;
+import org.portcullis.http.ResourceIds;
+import org.portcullis.http.Router;
+
+/** {@code /v1/containers}: Barbican's container, container-secret and container-consumer endpoints. */
+public final class ContainerResource {
+    private final ContainerService service;
+
+    public ContainerResource(ContainerService service) {
+        this.service = service;
+    }
+
+    public void register(Router r) {
+        r.post("/v1/containers", this::create);
+        r.get("/v1/containers", this::list);
+        r.get("/v1/containers/{id}", this::get);
+        r.delete("/v1/containers/{id}", this::delete);
+        r.get("/v1/containers/{id}/consumers", this::listConsumers);
+        r.post("/v1/containers/{id}/consumers", this::addConsumer);
+        r.delete("/v1/containers/{id}/consumers", this::removeConsumer);
+        r.get("/v1/containers/{id}/consumers/{consumer}", this::getConsumer);
+        r.post("/v1/containers/{id}/secrets", this::addSecret);
+        r.delete("/v1/containers/{id}/secrets", this::removeSecret);
+    }
+
+    private void create(Exchange ex) {
+        String id = service.create(ex.context(), () -> ContainerRequests.newContainer(ex.jsonBody(), ex.baseUrl()));
+        String ref = ContainerJson.ref(ex.baseUrl(), id);
+        ex.responseHeader("Location", ref);
+        ex.json(201, Map.of("container_ref", ref));
+    }
+
+    private void list(Exchange ex) {
+        ContainerFilter filter = ContainerRequests.filter(ex.queryParams());
+        ContainerRepository.Page page = service.list(ex.context(), filter);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("containers", page.containers().stream().map(c -> ContainerJson.of(c, ex.baseUrl())).toList());
+        body.put("total", page.total());
+        PageLinks.add(body, ex.baseUrl() + "/v1/containers", ex.queryParams(), filter.paging().limit(),
+                filter.paging().offset(), page.total(), page.containers().size());
+        ex.json(200, body);
+    }
+
+    private void get(Exchange ex) {
+        ex.json(200, ContainerJson.of(service.get(ex.context(), id(ex)), ex.baseUrl()));
+    }
+
+    private void delete(Exchange ex) {
+        service.delete(ex.context(), id(ex));
+        ex.noContent();
+    }
+
+    // ---- consumers ----------------------------------------------------------------------------
+
+    private void listConsumers(Exchange ex) {
+        String id = id(ex);
+        Paging paging = Paging.of(ex.queryParams());
+        ContainerRepository.ConsumerPage page = service.consumers(ex.context(), id, paging);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("consumers", page.consumers().stream().map(ContainerJson::consumer).toList());
+        body.put("total", page.total());
+        PageLinks.add(body, ContainerJson.ref(ex.baseUrl(), id) + "/consumers", ex.queryParams(), paging.limit(),
+                paging.offset(), page.total(), page.consumers().size());
+        ex.json(200, body);
+    }
+
+    private void getConsumer(Exchange ex) {
+        ex.json(200, ContainerJson.consumer(service.consumer(ex.context(), id(ex), ex.pathParam("consumer"))));
+    }
+
+    /** 200 (not 201) with the whole container, as Barbican answers. */
+    private void addConsumer(Exchange ex) {
+        String id = id(ex);
+        Container c = service.addConsumer(ex.context(), id, () -> ContainerRequests.consumer(ex.jsonBody()));
+        // Barbican's Location here is a path that does not exist (/v1/consumers/{id}/consumers);
+        // this one names the container's consumer list.
+        ex.responseHeader("Location", ContainerJson.ref(ex.baseUrl(), id) + "/consumers");
+        ex.json(200, ContainerJson.of(c, ex.baseUrl()));
+    }
+
+    private void removeConsumer(Exchange ex) {
+        Container c = service.removeConsumer(ex.context(), id(ex), () -> ContainerRequests.consumer(ex.jsonBody()));
+        ex.json(200, ContainerJson.of(c, ex.baseUrl()));
+    }
+
+    // ---- secrets of a container ---------------------------------------------------------------
+
+    private void addSecret(Exchange ex) {
+        String id = id(ex);
+        service.addSecret(ex.context(), id, () -> ContainerRequests.secretRef(ex.jsonBody()));
+        String ref = ContainerJson.ref(ex.baseUrl(), id);
+        ex.responseHeader("Location", ref);
+        ex.json(201, Map.of("container_ref", ref));
+    }
+
+    private void removeSecret(Exchange ex) {
+        service.removeSecret(ex.context(), id(ex), () -> ContainerRequests.secretRef(ex.jsonBody()));
+        ex.noContent();
+    }
+
+    private static String id(Exchange ex) {
+        return ResourceIds.require(ex.pathParam("id"), "container");
+    }
+}
