@@ -10,7 +10,6 @@ import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
-import org.portcullis.auth.PolicyTarget;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
 import org.portcullis.containers.ContainerRepository;
@@ -77,14 +76,14 @@ public final class Application implements AutoCloseable {
             QuotaRepository quotaRepository = new QuotaRepository();
             QuotaEnforcer quotas = new QuotaEnforcer(db, quotaRepository, config.quotas(), clock);
             SecretService secrets = new SecretService(db, secretRepository, stores, preferred, policy, acls, quotas, clock);
-            SecretConsumerService secretConsumers = new SecretConsumerService(db, secretRepository, secrets, clock);
-            AclEntities aclEntities = (kind, id) -> switch (kind) {
-                case SECRET -> secrets.aclEntity(id);
-                case CONTAINER -> throw new org.portcullis.http.ApiException(404, "Container not found.");
-            };
-            ContainerAcls containerAcls = (ctx, id) -> PolicyTarget.AclView.DEFAULT; // wired to acl/ by the lead
+            SecretConsumerService secretConsumers = new SecretConsumerService(db, secretRepository, secrets, quotas, clock);
+            ContainerAcls containerAcls = (ctx, id) -> acls.viewFor(ctx, AclEntity.Kind.CONTAINER, id);
             ContainerService containers = new ContainerService(db, new ContainerRepository(db.kind()), containerAcls,
                     policy, quotas, clock);
+            AclEntities aclEntities = (kind, id) -> switch (kind) {
+                case SECRET -> secrets.aclEntity(id);
+                case CONTAINER -> containers.aclEntity(id);
+            };
 
             Router router = new Router();
             new VersionResource().register(router);
@@ -94,7 +93,7 @@ public final class Application implements AutoCloseable {
                     .register(router);
             new SecretConsumerResource(secretConsumers, secrets).register(router);
             GeneratedContainers generatedContainers = containers::insertGenerated;
-            new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, clock))
+            new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, quotas, clock))
                     .register(router);
             AclResource aclResource = new AclResource(acls, aclEntities);
             aclResource.register(router, AclEntity.Kind.SECRET);

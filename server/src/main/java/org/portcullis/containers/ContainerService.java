@@ -162,6 +162,9 @@ public final class ContainerService {
         ConsumerRef consumer = body.get();
         long now = clock.millis();
         return db.write(h -> {
+            if (repository.consumer(h, id, consumer).isEmpty()) {
+                quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "ContainerConsumer creation");
+            }
             boolean added = repository.addConsumer(h, UUID.randomUUID().toString(), id, ctx.projectId(), consumer, now);
             // A new consumer changes the container (as in Barbican); the touch also finds a
             // container deleted meanwhile, and then nothing is written.

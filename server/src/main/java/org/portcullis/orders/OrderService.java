@@ -15,6 +15,8 @@ import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Timestamps;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.Resource;
 import org.portcullis.secrets.NewSecret;
 import org.portcullis.secrets.PayloadFormats;
 import org.portcullis.secrets.Secret;
@@ -45,15 +47,17 @@ public final class OrderService {
     private final SecretService secrets;
     private final GeneratedContainers containers;
     private final Policy policy;
+    private final QuotaEnforcer quotas;
     private final Clock clock;
 
     public OrderService(Database db, OrderRepository repository, SecretService secrets, GeneratedContainers containers,
-            Policy policy, Clock clock) {
+            Policy policy, QuotaEnforcer quotas, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.secrets = secrets;
         this.containers = containers;
         this.policy = policy;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
@@ -64,6 +68,7 @@ public final class OrderService {
         Order pending = new Order(UUID.randomUUID().toString(), ctx.projectId(), ctx.userId(), request.type(),
                 request.meta(), PENDING, null, null, null, null, now, now);
         db.write(h -> {
+            quotas.check(h, ctx.projectId(), Resource.ORDERS);
             repository.insert(h, pending);
             return null;
         });

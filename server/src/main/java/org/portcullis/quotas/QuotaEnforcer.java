@@ -29,7 +29,11 @@ public final class QuotaEnforcer {
     static final Map<Resource, String> COUNT_QUERIES = Map.of(
             Resource.SECRETS, "SELECT count(*) FROM secrets WHERE project_id = :project AND NOT deleted "
                     + "AND (expiration IS NULL OR expiration > :now)",
-            Resource.CONTAINERS, "SELECT count(*) FROM containers WHERE project_id = :project AND NOT deleted");
+            Resource.CONTAINERS, "SELECT count(*) FROM containers WHERE project_id = :project AND NOT deleted",
+            Resource.ORDERS, "SELECT count(*) FROM orders WHERE project_id = :project AND NOT deleted",
+            // One 'consumers' quota: the consumers a project registered, on secrets and containers alike.
+            Resource.CONSUMERS, "SELECT (SELECT count(*) FROM secret_consumers WHERE project_id = :project) "
+                    + "+ (SELECT count(*) FROM container_consumers WHERE project_id = :project)");
 
     private final Database db;
     private final QuotaRepository repository;

@@ -5,6 +5,8 @@ import java.util.Objects;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
+import org.portcullis.quotas.QuotaEnforcer;
+import org.portcullis.quotas.Resource;
 
 /**
  * Secret consumers (microversion 1.1): services that declare they use a secret, such as an image
@@ -14,18 +16,24 @@ public final class SecretConsumerService {
     private final Database db;
     private final SecretRepository repository;
     private final SecretService secrets;
+    private final QuotaEnforcer quotas;
     private final Clock clock;
 
-    public SecretConsumerService(Database db, SecretRepository repository, SecretService secrets, Clock clock) {
+    public SecretConsumerService(Database db, SecretRepository repository, SecretService secrets, QuotaEnforcer quotas,
+            Clock clock) {
         this.db = db;
         this.repository = repository;
         this.secrets = secrets;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
     public Secret add(RequestContext ctx, String secretId, SecretConsumer consumer) {
         Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:post");
         db.write(h -> {
+            if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
+                quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "SecretConsumer creation");
+            }
             repository.addConsumer(h, secretId, ctx.projectId(), consumer, clock.millis());
             return null;
         });
