@@ -19,6 +19,8 @@ public final class DevEnvironment {
     /** Creates what is missing under {@code home} and returns the configuration file's path. */
     public static Path prepare(Path home, String bindHost, int port) throws IOException {
         Files.createDirectories(home);
+        // The database holds wrapped keys and ciphertexts: nobody else needs to list or read it.
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         Path kek = ensureKek(home.resolve("kek-software"));
         Path kek2 = ensureKek(home.resolve("kek-software-2"));
         Path conf = home.resolve("portcullis.conf");
