@@ -11,35 +11,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.NodePerClass;
 import org.portcullis.testing.TestServer;
 
 /**
  * ACLs the way Octavia relies on them: a service user of another project reads a tenant's secret
  * only once the tenant grants it, and a private secret shuts out the rest of its own project.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AclApiIT {
-    private TestServer server;
+abstract class AclApiIT extends NodePerClass {
     private Api owner;
     private String project;
-
-    abstract TestDatabases.Kind database();
-
-    /** The policy mode: secure RBAC (default) or Barbican 15's legacy rules. */
-    abstract List<String> policy();
 
     abstract String memberRole();
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(database(), policy());
         project = "tenant-" + UUID.randomUUID();
         owner = new Api(server.url(), project, null, "alice");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     @Test
@@ -105,11 +93,12 @@ abstract class AclApiIT {
 }
 
 class AclApiSqliteIT extends AclApiIT {
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 
-    List<String> policy() {
+    @Override
+    protected List<String> config() {
         return List.of();
     }
 
@@ -119,11 +108,12 @@ class AclApiSqliteIT extends AclApiIT {
 }
 
 class AclApiPostgresIT extends AclApiIT {
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.POSTGRESQL;
     }
 
-    List<String> policy() {
+    @Override
+    protected List<String> config() {
         return List.of();
     }
 
@@ -134,11 +124,12 @@ class AclApiPostgresIT extends AclApiIT {
 
 /** The same behaviour under Barbican 15's legacy rules, where a project member has role creator. */
 class AclApiLegacyPolicyIT extends AclApiIT {
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 
-    List<String> policy() {
+    @Override
+    protected List<String> config() {
         return List.of("[oslo_policy]", "enforce_new_defaults = False");
     }
 

@@ -26,27 +26,18 @@ import org.portcullis.quotas.QuotaRepository;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.NodePerClass;
 import org.portcullis.testing.TestServer;
 
 /** The containers API over HTTP against a real node; subclasses pick the database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ContainersApiIT {
+abstract class ContainersApiIT extends NodePerClass {
     private static final String TS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?";
 
-    private TestServer server;
     private Api api;
-
-    abstract TestDatabases.Kind database();
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(database());
         api = new Api(server.url(), "proj-" + UUID.randomUUID());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -544,14 +535,14 @@ abstract class ContainersApiIT {
 
 class ContainersApiSqliteIT extends ContainersApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 }
 
 class ContainersApiPostgresIT extends ContainersApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.POSTGRESQL;
     }
 }

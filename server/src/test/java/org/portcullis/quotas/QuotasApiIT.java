@@ -21,32 +21,28 @@ import org.junit.jupiter.api.TestInstance;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.NodePerClass;
 import org.portcullis.testing.TestServer;
 
 /**
  * Quotas over HTTP against a real node with Barbican's legacy rules (as the CLIs expect) and
  * some [quotas] defaults; subclasses pick the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class QuotasApiIT {
+abstract class QuotasApiIT extends NodePerClass {
     private static final String SERVICE_ADMIN = "key-manager:service-admin";
     private static final String REACHED = "Secret creation issue seen - Creation not allowed because a quota has been reached.";
 
-    private TestServer server;
     private Api serviceAdmin;
 
-    abstract TestDatabases.Kind database();
+    @Override
+    protected List<String> config() {
+        return List.of("[oslo_policy]", "enforce_new_defaults = False",
+                "[quotas]", "quota_orders = 7", "quota_cas = 0");
+    }
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(database(), List.of("[oslo_policy]", "enforce_new_defaults = False",
-                "[quotas]", "quota_orders = 7", "quota_cas = 0"));
         serviceAdmin = new Api(server.url(), "ops-" + UUID.randomUUID(), SERVICE_ADMIN, null);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     /** A caller in a fresh project, with the default role (admin). */
@@ -307,14 +303,14 @@ abstract class QuotasApiIT {
 
 class QuotasApiSqliteIT extends QuotasApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 }
 
 class QuotasApiPostgresIT extends QuotasApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.POSTGRESQL;
     }
 }

@@ -14,25 +14,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.NodePerClass;
 import org.portcullis.testing.TestServer;
 
 /** The secrets API over HTTP against a real node; subclasses pick the database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SecretsApiIT {
-    private TestServer server;
+abstract class SecretsApiIT extends NodePerClass {
     private Api api;
-
-    abstract TestDatabases.Kind database();
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(database());
         api = new Api(server.url(), "proj-" + UUID.randomUUID());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     private int secretRows() {
@@ -276,14 +267,14 @@ abstract class SecretsApiIT {
 
 class SecretsApiSqliteIT extends SecretsApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 }
 
 class SecretsApiPostgresIT extends SecretsApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.POSTGRESQL;
     }
 }

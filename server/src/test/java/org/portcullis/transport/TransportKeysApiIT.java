@@ -14,31 +14,27 @@ import org.junit.jupiter.api.TestInstance;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.NodePerClass;
 import org.portcullis.testing.TestServer;
 
 /** Transport keys over HTTP against a real node with Barbican's legacy rules; subclasses pick the database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TransportKeysApiIT {
+abstract class TransportKeysApiIT extends NodePerClass {
     private static final String SERVICE_ADMIN = "key-manager:service-admin";
     private static final String PEM = "-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----";
 
-    private TestServer server;
     private Api serviceAdmin;
     private Api user;
 
-    abstract TestDatabases.Kind database();
+    @Override
+    protected List<String> config() {
+        return List.of("[oslo_policy]", "enforce_new_defaults = False");
+    }
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(database(), List.of("[oslo_policy]", "enforce_new_defaults = False"));
         String project = "p-" + UUID.randomUUID();
         serviceAdmin = new Api(server.url(), project, SERVICE_ADMIN, null);
         user = new Api(server.url(), project);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     private int liveRows() {
@@ -198,14 +194,14 @@ abstract class TransportKeysApiIT {
 
 class TransportKeysApiSqliteIT extends TransportKeysApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.SQLITE;
     }
 }
 
 class TransportKeysApiPostgresIT extends TransportKeysApiIT {
     @Override
-    TestDatabases.Kind database() {
+    protected TestDatabases.Kind database() {
         return TestDatabases.Kind.POSTGRESQL;
     }
 }
