@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
@@ -31,15 +32,24 @@ public final class AclService {
 
     /** What the entity's read ACL grants {@code ctx}: listed user? project access? */
     public PolicyTarget.AclView viewFor(RequestContext ctx, AclEntity.Kind kind, String entityId) {
-        return db.read(h -> repository.readAcl(h, kind, entityId, ctx.userId()))
+        return db.read(h -> view(h, ctx, kind, entityId));
+    }
+
+    private PolicyTarget.AclView view(Handle h, RequestContext ctx, AclEntity.Kind kind, String entityId) {
+        return repository.readAcl(h, kind, entityId, ctx.userId())
                 .map(acl -> new PolicyTarget.AclView(ctx.userId() != null && acl.callerListed(), acl.projectAccess()))
                 .orElse(PolicyTarget.AclView.DEFAULT);
     }
 
     /** A policy target for {@code entity} as seen by {@code ctx}, ACL grants included. */
     public PolicyTarget target(RequestContext ctx, AclEntity entity) {
+        return db.read(h -> target(h, ctx, entity));
+    }
+
+    /** As {@link #target(RequestContext, AclEntity)}, inside the caller's transaction. */
+    public PolicyTarget target(Handle h, RequestContext ctx, AclEntity entity) {
         return PolicyTarget.of(entity.kind().policyName(), entity.projectId(), entity.creatorId(),
-                viewFor(ctx, entity.kind(), entity.id()));
+                view(h, ctx, entity.kind(), entity.id()));
     }
 
     public List<Acl> get(RequestContext ctx, AclEntity entity) {

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.portcullis.config.DatabaseSettings;
@@ -112,11 +111,6 @@ public final class Database implements AutoCloseable {
     /** Runs {@code work} on a reader connection, in one read transaction (one snapshot). */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
         return reader.inTransaction(work::withHandle);
-    }
-
-    /** For maintenance tools that need a raw handle. */
-    public Handle openWriteHandle() {
-        return writer.open();
     }
 
     @Override

@@ -105,14 +105,12 @@ public final class SecretService {
 
     /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
     public Secret get(RequestContext ctx, String id) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret:get", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret:get");
         return secret;
     }
 
     public Map<String, String> metadata(RequestContext ctx, String id) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret_meta:get", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret_meta:get");
         return db.read(h -> repository.metadata(h, id));
     }
 
@@ -122,8 +120,7 @@ public final class SecretService {
 
     /** The decrypted payload and its stored content type. */
     public Payload payload(RequestContext ctx, String id) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret:decrypt", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret:decrypt");
         if (!secret.hasPayload()) {
             throw ApiException.notFound("Secret has no payload.");
         }
@@ -137,8 +134,7 @@ public final class SecretService {
 
     /** The second step of a two-step create: 409 if the secret has a payload already. */
     public void putPayload(RequestContext ctx, String id, byte[] payload, String contentType) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret:put", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret:put");
         if (secret.hasPayload()) {
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
@@ -163,8 +159,7 @@ public final class SecretService {
      * for it) a secret that still has consumers is kept unless {@code force} is set.
      */
     public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret:delete", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret:delete");
         long now = clock.millis();
         boolean deleted = db.write(h -> {
             if (guardConsumers && !force) {
@@ -196,7 +191,7 @@ public final class SecretService {
     // ---- metadata ----------------------------------------------------------------------------
 
     public void replaceMetadata(RequestContext ctx, String id, Map<String, String> metadata) {
-        changeMetadata(ctx, id, "secret_meta:put");
+        authorized(ctx, id, "secret_meta:put");
         db.write(h -> {
             repository.replaceMetadata(h, id, metadata, clock.millis());
             return null;
@@ -204,36 +199,31 @@ public final class SecretService {
     }
 
     public void addMetadatum(RequestContext ctx, String id, String key, String value) {
-        changeMetadata(ctx, id, "secret_meta:post");
+        authorized(ctx, id, "secret_meta:post");
         if (!db.write(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
         }
     }
 
     public String metadatum(RequestContext ctx, String id, String key) {
-        Secret secret = load(id);
-        policy.enforce(ctx, "secret_meta:get", target(ctx, secret));
+        Secret secret = authorized(ctx, id, "secret_meta:get");
         return db.read(h -> repository.metadatum(h, id, key))
                 .orElseThrow(() -> ApiException.notFound("Secret metadata not found."));
     }
 
     public void updateMetadatum(RequestContext ctx, String id, String key, String value) {
-        changeMetadata(ctx, id, "secret_meta:put");
+        authorized(ctx, id, "secret_meta:put");
         if (!db.write(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.notFound("Secret metadata not found.");
         }
     }
 
     public void deleteMetadatum(RequestContext ctx, String id, String key) {
-        changeMetadata(ctx, id, "secret_meta:delete");
+        authorized(ctx, id, "secret_meta:delete");
         db.write(h -> {
             repository.deleteMetadatum(h, id, key);
             return null;
         });
-    }
-
-    private void changeMetadata(RequestContext ctx, String id, String rule) {
-        policy.enforce(ctx, rule, target(ctx, load(id)));
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -246,10 +236,6 @@ public final class SecretService {
         return secret;
     }
 
-    private PolicyTarget target(RequestContext ctx, Secret secret) {
-        return acls.target(ctx, aclEntity(secret));
-    }
-
     private static AclEntity aclEntity(Secret secret) {
         return new AclEntity(AclEntity.Kind.SECRET, secret.id(), secret.projectId(), secret.creatorId());
     }
@@ -259,13 +245,21 @@ public final class SecretService {
         return aclEntity(load(id));
     }
 
-    /** A live secret checked against {@code rule} (used by the features built on secrets). */
+    /**
+     * A live secret checked against {@code rule}: the row and its ACL are read in one
+     * transaction, since every secret request starts here.
+     */
     public Secret authorized(RequestContext ctx, String id, String rule) {
-        Secret secret = load(id);
-        policy.enforce(ctx, rule, target(ctx, secret));
-        return secret;
+        record Loaded(Secret secret, PolicyTarget target) {}
+        long now = clock.millis();
+        Loaded loaded = db.read(h -> {
+            Secret secret = repository.find(h, id).filter(s -> !s.expiredAt(now))
+                    .orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+            return new Loaded(secret, acls.target(h, ctx, aclEntity(secret)));
+        });
+        policy.enforce(ctx, rule, loaded.target());
+        return loaded.secret();
     }
-
     private static void discard(SecretStore store, SecretBinding binding, StoredRef stored) {
         if (stored == null) {
             return;
