@@ -34,12 +34,25 @@ public final class ConfigLoader {
             "secretstore", Set.of("enable_multiple_secret_stores", "stores_lookup_suffix",
                     "enabled_secretstore_plugins", "namespace"),
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
-            "simple_crypto_plugin", Set.of("kek", "kek_file", "plugin_name"),
             "oslo_policy", Set.of("enforce_new_defaults", "enforce_scope", "policy_file", "policy_dirs"),
             "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"));
 
-    private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default",
-            "kek", "kek_file");
+    private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default");
+
+    /**
+     * Which plugin section configures which store: a {@code secret_store_plugin} (with its
+     * {@code crypto_plugin} for {@code store_crypto}) reads the keys of one section, and the same
+     * keys may be repeated in a {@code [secretstore:NAME]} section to override them for that store.
+     */
+    record PluginSection(String section, String storePlugin, String cryptoPlugin, Set<String> keys) {
+        boolean configures(String store, String crypto) {
+            return storePlugin.equals(store) && (cryptoPlugin == null || cryptoPlugin.equals(crypto));
+        }
+    }
+
+    static final List<PluginSection> PLUGIN_SECTIONS = List.of(
+            new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
+                    Set.of("kek", "kek_file", "plugin_name")));
 
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(
@@ -130,8 +143,10 @@ public final class ConfigLoader {
                 throw r.invalid("secretstore", "enabled_secretstore_plugins",
                         "exactly one plugin is used when enable_multiple_secret_stores is False");
             }
-            String crypto = cryptos.isEmpty() ? null : cryptos.get(0);
-            StoreSettings.Store only = new StoreSettings.Store("default", plugins.get(0), crypto, true, sharedKek);
+            String crypto = plugins.get(0).equals("store_crypto") ? (cryptos.isEmpty() ? null : cryptos.get(0)) : null;
+            StoreSettings.Store only = new StoreSettings.Store("default", plugins.get(0), crypto, true,
+                    "simple_crypto".equals(crypto) ? sharedKek : null,
+                    options(r, null, plugins.get(0), crypto, baseDir));
             checkPlugins(r, "secretstore", only);
             stores.add(only);
             return new StoreSettings(false, stores);
@@ -151,10 +166,11 @@ public final class ConfigLoader {
             if (plugin == null) {
                 throw r.invalid(section, "secret_store_plugin", "is required");
             }
-            String crypto = r.string(section, "crypto_plugin", null);
-            KekSource kek = r.has(section, "kek") || r.has(section, "kek_file") ? kekSource(r, section, baseDir) : sharedKek;
+            String crypto = r.string(section, "crypto_plugin", defaultCrypto(plugin));
+            KekSource kek = !"simple_crypto".equals(crypto) ? null
+                    : r.has(section, "kek") || r.has(section, "kek_file") ? kekSource(r, section, baseDir) : sharedKek;
             StoreSettings.Store store = new StoreSettings.Store(name, plugin, crypto,
-                    r.bool(section, "global_default", false), kek);
+                    r.bool(section, "global_default", false), kek, options(r, section, plugin, crypto, baseDir));
             checkPlugins(r, section, store);
             stores.add(store);
         }
@@ -172,24 +188,50 @@ public final class ConfigLoader {
         return new StoreSettings(true, stores);
     }
 
+    static String defaultCrypto(String storePlugin) {
+        return storePlugin.equals("store_crypto") ? "simple_crypto" : null;
+    }
+
+    static java.util.Optional<PluginSection> pluginSection(String store, String crypto) {
+        return PLUGIN_SECTIONS.stream().filter(p -> p.configures(store, crypto)).findFirst();
+    }
+
     private static void checkPlugins(Reader r, String section, StoreSettings.Store store) {
-        switch (store.storePlugin()) {
-            case "store_crypto" -> {
-                String crypto = store.cryptoPlugin() == null ? "simple_crypto" : store.cryptoPlugin();
-                if (!crypto.equals("simple_crypto")) {
-                    throw r.invalid(section, "crypto_plugin", "'" + crypto + "' is not available in this build; "
-                            + "supported: simple_crypto");
+        if (store.storePlugin().startsWith("dogtag") || "dogtag_crypto".equals(store.cryptoPlugin())) {
+            throw r.invalid(section, "secret_store_plugin",
+                    "Dogtag KRA cannot be installed on Debian bookworm and is not supported by Portcullis");
+        }
+        if (pluginSection(store.storePlugin(), store.cryptoPlugin()).isEmpty()) {
+            String supported = String.join(", ", PLUGIN_SECTIONS.stream()
+                    .map(p -> p.cryptoPlugin() == null ? p.storePlugin() : p.storePlugin() + " + " + p.cryptoPlugin())
+                    .toList());
+            boolean storeKnown = PLUGIN_SECTIONS.stream().anyMatch(p -> p.storePlugin().equals(store.storePlugin()));
+            String key = storeKnown ? "crypto_plugin" : "secret_store_plugin";
+            String named = storeKnown ? store.cryptoPlugin() : store.storePlugin();
+            throw r.invalid(section, key, "'" + named + "' is not available in this build; supported: " + supported);
+        }
+        if ("simple_crypto".equals(store.cryptoPlugin()) && store.kek() == null) {
+            throw r.invalid(section, "crypto_plugin", "simple_crypto needs a master KEK: set kek_file (or kek) "
+                    + "in [simple_crypto_plugin] or in [" + section + "]");
+        }
+    }
+
+    /** The store's plugin options: its plugin section, overridden by its own store section. */
+    private static StoreOptions options(Reader r, String storeSection, String storePlugin, String crypto, Path baseDir) {
+        java.util.Map<String, StoreOptions.Value> values = new java.util.LinkedHashMap<>();
+        pluginSection(storePlugin, crypto).ifPresent(p -> {
+            for (String key : p.keys()) {
+                IniFile.Entry e = r.ini.section(p.section()).get(key);
+                if (e != null) {
+                    values.put(key, new StoreOptions.Value(e.value(), p.section(), e.line()));
                 }
-                if (store.kek() == null) {
-                    throw r.invalid(section, "crypto_plugin", "simple_crypto needs a master KEK: set kek_file (or kek) "
-                            + "in [simple_crypto_plugin] or in [" + section + "]");
+                IniFile.Entry own = storeSection == null ? null : r.ini.section(storeSection).get(key);
+                if (own != null) {
+                    values.put(key, new StoreOptions.Value(own.value(), storeSection, own.line()));
                 }
             }
-            case "dogtag_plugin", "dogtag_crypto" -> throw r.invalid(section, "secret_store_plugin",
-                    "Dogtag KRA cannot be installed on Debian bookworm and is not supported by Portcullis");
-            default -> throw r.invalid(section, "secret_store_plugin", "'" + store.storePlugin()
-                    + "' is not available in this build; supported: store_crypto");
-        }
+        });
+        return new StoreOptions(r.ini.source(), baseDir, values);
     }
 
     private static KekSource kekSource(Reader r, String section, Path baseDir) {
@@ -225,7 +267,7 @@ public final class ConfigLoader {
                     LOG.warn("{}: [{}] configures Barbican machinery Portcullis does not use; ignored", ini.source(), name);
                     continue;
                 }
-                Set<String> known = name.startsWith(STORE_SECTION_PREFIX) ? STORE_KEYS : KNOWN.get(name);
+                Set<String> known = name.startsWith(STORE_SECTION_PREFIX) ? storeSectionKeys(name) : knownKeys(name);
                 if (known == null) {
                     unknown.add("unknown section [" + name + "]");
                     continue;
@@ -246,6 +288,34 @@ public final class ConfigLoader {
             if (!unknown.isEmpty()) {
                 throw new ConfigException(ini.source() + ": " + String.join("; ", unknown));
             }
+        }
+
+        private Set<String> knownKeys(String section) {
+            for (PluginSection p : PLUGIN_SECTIONS) {
+                if (p.section().equals(section)) {
+                    return p.keys();
+                }
+            }
+            return KNOWN.get(section);
+        }
+
+        /** A store section knows its own keys and its plugin's, so it can override them. */
+        private Set<String> storeSectionKeys(String section) {
+            String store = string(section, "secret_store_plugin", "");
+            String crypto = string(section, "crypto_plugin", defaultCrypto(store));
+            Set<String> keys = new java.util.HashSet<>(STORE_KEYS);
+            var plugin = pluginSection(store, crypto);
+            if (plugin.isPresent()) {
+                keys.addAll(plugin.get().keys());
+            } else {
+                // An unknown plugin is reported by name later; don't bury that under its keys.
+                keys.addAll(section(section).keySet());
+            }
+            return keys;
+        }
+
+        private Map<String, IniFile.Entry> section(String name) {
+            return ini.section(name);
         }
 
         boolean has(String section, String key) {

@@ -42,11 +42,12 @@ public record PortcullisConfig(
     /** The configured secret stores and whether the multi-store API is on. */
     public record StoreSettings(boolean multipleStores, List<StoreSettings.Store> stores) {
         /**
-         * One {@code [secretstore:NAME]}: its plugins, whether it is the global default, and where
-         * a software store reads its master KEK (a file, or base64 inline as Barbican's kek).
+         * One {@code [secretstore:NAME]}: its plugins, whether it is the global default, where
+         * a software store reads its master KEK (a file, or base64 inline as Barbican's kek), and
+         * its plugin's options.
          */
         public record Store(String name, String storePlugin, String cryptoPlugin, boolean globalDefault,
-                KekSource kek) {}
+                KekSource kek, StoreOptions options) {}
 
         public Store globalDefault() {
             return stores.stream().filter(Store::globalDefault).findFirst().orElseThrow();

@@ -11,9 +11,6 @@ import java.util.UUID;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
 import org.portcullis.db.Database;
-import org.portcullis.stores.software.MasterKek;
-import org.portcullis.stores.software.MasterKeyCheck;
-import org.portcullis.stores.software.SoftwareStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +37,7 @@ public final class StoreRegistry {
         SecretStore globalDefault = null;
         for (StoreSettings.Store configured : settings.stores()) {
             StoreInfo info = sync(db, configured, clock);
-            SecretStore store = open(configured, info, db, clock);
+            SecretStore store = StorePlugins.open(configured, info, db, clock);
             stores.put(info.id(), store);
             if (info.globalDefault()) {
                 globalDefault = store;
@@ -51,20 +48,8 @@ public final class StoreRegistry {
         return new StoreRegistry(settings.multipleStores(), stores, globalDefault);
     }
 
-    private static SecretStore open(StoreSettings.Store configured, StoreInfo info, Database db, Clock clock) {
-        if (configured.storePlugin().equals("store_crypto")) {
-            MasterKek kek = MasterKek.load(configured.kek());
-            MasterKeyCheck.verify(db, info, kek, clock);
-            return new SoftwareStore(info, kek, db, clock);
-        }
-        throw new ConfigException("secret store '" + configured.name() + "': plugin " + configured.storePlugin()
-                + " is not available in this build");
-    }
-
     private static StoreInfo sync(Database db, StoreSettings.Store configured, Clock clock) {
-        String crypto = configured.storePlugin().equals("store_crypto")
-                ? (configured.cryptoPlugin() == null ? "simple_crypto" : configured.cryptoPlugin())
-                : configured.cryptoPlugin();
+        String crypto = configured.cryptoPlugin();
         return db.write(h -> {
             Optional<StoreInfo> existing = h.createQuery("SELECT * FROM secret_stores WHERE name = :n")
                     .bind("n", configured.name()).map((rs, ctx) -> new StoreInfo(rs.getString("id"), rs.getString("name"),

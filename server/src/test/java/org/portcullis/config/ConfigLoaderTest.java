@@ -473,4 +473,25 @@ class ConfigLoaderTest {
                 .hasMessageContaining("[secretstore:software]")
                 .hasMessageContaining("needs a master KEK");
     }
+
+    @Test
+    void storeSectionOverridesItsPluginSectionKeyByKey() {
+        StoreSettings s = load(TWO_STORES).stores();
+        StoreOptions software = s.stores().get(0).options();
+        StoreOptions second = s.stores().get(1).options();
+
+        assertThat(software.path("kek_file")).contains(Path.of("/etc/portcullis/shared.kek"));
+        assertThat(software.origin("kek_file")).isEqualTo("[simple_crypto_plugin] kek_file");
+        assertThat(second.path("kek_file")).contains(BASE.resolve("second.kek"));
+        assertThat(second.origin("kek_file")).isEqualTo("[secretstore:second] kek_file");
+        assertThatThrownBy(() -> second.integer("kek_file", 0, 0, 1))
+                .hasMessage("barbican.conf:15: [secretstore:second] kek_file expected an integer, got 'second.kek'");
+    }
+
+    @Test
+    void storeSectionRefusesKeysOfAnotherPlugin() {
+        assertThatThrownBy(() -> load(TWO_STORES + "library_path = /usr/lib/softhsm/libsofthsm2.so\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key [secretstore:second] library_path");
+    }
 }

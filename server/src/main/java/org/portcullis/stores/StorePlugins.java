@@ -1,0 +1,33 @@
+package org.portcullis.stores;
+
+import java.time.Clock;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.PortcullisConfig.StoreSettings;
+import org.portcullis.db.Database;
+import org.portcullis.stores.software.MasterKek;
+import org.portcullis.stores.software.MasterKeyCheck;
+import org.portcullis.stores.software.SoftwareStore;
+
+/**
+ * Turns a configured store into a running one, by plugin. The configuration loader has already
+ * checked that the plugin exists and that its section's keys are known; each plugin parses and
+ * checks its own options ({@link StoreSettings.Store#options()}) here and refuses to start, with
+ * a message that names the key, when its backend is unusable.
+ */
+final class StorePlugins {
+    private StorePlugins() {}
+
+    static SecretStore open(StoreSettings.Store configured, StoreInfo info, Database db, Clock clock) {
+        String plugin = configured.storePlugin()
+                + (configured.cryptoPlugin() == null ? "" : "/" + configured.cryptoPlugin());
+        return switch (plugin) {
+            case "store_crypto/simple_crypto" -> {
+                MasterKek kek = MasterKek.load(configured.kek());
+                MasterKeyCheck.verify(db, info, kek, clock);
+                yield new SoftwareStore(info, kek, db, clock);
+            }
+            default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin
+                    + " is not available in this build");
+        };
+    }
+}
