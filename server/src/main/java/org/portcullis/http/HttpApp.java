@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
 import org.portcullis.auth.Authenticator;
+import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ final class HttpApp extends Handler.Abstract {
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+        } catch (StoreException e) {
+            storeFailed(exchange, e);
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
             exchange.json(500, ErrorBodies.of(500,
@@ -69,6 +72,26 @@ final class HttpApp extends Handler.Abstract {
         }
         write(exchange, response, callback, versioned);
         return true;
+    }
+
+    /**
+     * A backend that is down is a 503 whose description says so (the message is written for that:
+     * whether secrets are at risk, what to expect); anything else a store refuses is a 500, with
+     * the detail in the log only.
+     */
+    private static void storeFailed(Exchange exchange, StoreException e) {
+        if (e.unavailable()) {
+            LOG.warn("{} {} {} -> 503 {}", exchange.requestId(), exchange.method(), exchange.path(), e.getMessage());
+            exchange.json(503, ErrorBodies.of(503, e.getMessage()));
+            return;
+        }
+        LOG.error("{} {} {} failed in the secret store{}", exchange.requestId(), exchange.method(), exchange.path(),
+                e.tampered() ? " (integrity check failed)" : "", e);
+        exchange.json(500, ErrorBodies.of(500, e.tampered()
+                ? "The secret failed its integrity check and was not returned; see the server log for request "
+                        + exchange.requestId() + "."
+                : "The secret store could not complete the request; see the server log for request "
+                        + exchange.requestId() + "."));
     }
 
     private static void logRejected(Exchange exchange, ApiException e) {
