@@ -105,11 +105,10 @@ public final class Application implements AutoCloseable {
             new ContainerResource(containers).register(router);
 
             Authenticator auth = new NoAuthAuthenticator();
-            HttpServer http = new HttpServer(config.http().bindHost(), config.http().bindPort(), router, auth,
-                    config.hostHref(), config.limits().maxRequestBytes());
+            HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.start();
-            LOG.info("Portcullis listening on {}:{} (database {}, {} secret store(s))", config.http().bindHost(),
-                    http.port(), config.database().redacted(), stores.all().size());
+            LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
+                    config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
             return new Application(config, db, stores, http);
         } catch (Exception | Error e) {
             db.close();

@@ -28,9 +28,13 @@ public final class ConfigLoader {
     /** Keys Portcullis reads, per section. */
     private static final Map<String, Set<String>> KNOWN = Map.of(
             "DEFAULT", Set.of("host_href", "sql_connection", "bind_host", "bind_port",
-                    "max_allowed_secret_in_bytes", "max_allowed_request_size_in_bytes", "sql_pool_size"),
+                    "max_allowed_secret_in_bytes", "max_allowed_request_size_in_bytes", "sql_pool_size",
+                    "max_header_line"),
             "database", Set.of("connection", "max_pool_size"),
-            "portcullis", Set.of("bind_host", "bind_port", "data_dir", "protect_consumed_secrets"),
+            "portcullis", Set.of("bind_host", "bind_port", "data_dir", "protect_consumed_secrets",
+                    "tls_cert_file", "tls_key_file", "tls_client_ca_file", "http2", "allow_insecure_http",
+                    "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
+                    "rate_limit_per_project", "rate_limit_burst"),
             "secretstore", Set.of("enable_multiple_secret_stores", "stores_lookup_suffix",
                     "enabled_secretstore_plugins", "namespace"),
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
@@ -57,7 +61,7 @@ public final class ConfigLoader {
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(
             "DEFAULT", Set.of("debug", "verbose", "log_file", "log_dir", "use_stderr", "use_syslog",
-                    "db_auto_create", "transport_url", "backlog", "tcp_keepidle", "max_header_line",
+                    "db_auto_create", "transport_url", "backlog", "tcp_keepidle",
                     "sql_idle_timeout", "sql_max_retries", "sql_retry_interval", "sql_pool_class",
                     "sql_pool_max_overflow", "sql_pool_logging", "default_limit_paging", "max_limit_paging",
                     "log_config_append", "logging_context_format_string", "api_paste_config"),
@@ -87,8 +91,7 @@ public final class ConfigLoader {
             throw r.invalid("DEFAULT", "host_href", "expected an http:// or https:// URL");
         }
 
-        String bindHost = r.string("portcullis", "bind_host", r.string("DEFAULT", "bind_host", "127.0.0.1"));
-        int bindPort = r.integer("portcullis", "bind_port", r.integer("DEFAULT", "bind_port", 9311, 0, 65535), 0, 65535);
+        HttpSettings http = HttpSettingsReader.read(r, baseDir);
 
         int pool = r.integer("database", "max_pool_size", r.integer("DEFAULT", "sql_pool_size", 16, 1, 1000), 1, 1000);
         String connection = r.string("database", "connection", r.string("DEFAULT", "sql_connection", null));
@@ -118,7 +121,7 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_consumers", -1, -1, Integer.MAX_VALUE),
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
-        return new PortcullisConfig(ini.source(), hostHref, dataDir, new HttpSettings(bindHost, bindPort), database,
+        return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
                 stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy(r, baseDir),
                 r.bool("portcullis", "protect_consumed_secrets", false));
     }

@@ -34,6 +34,8 @@ public final class DevEnvironment {
                 bind_host = %3$s
                 bind_port = %4$d
                 data_dir = %5$s
+                # dev serves plain HTTP; on a non-loopback --bind the server warns at start
+                allow_insecure_http = true
 
                 [secretstore]
                 enable_multiple_secret_stores = True

@@ -31,7 +31,52 @@ public record PortcullisConfig(
     public record PolicySettings(boolean enforceNewDefaults, boolean enforceScope, Path policyFile) {}
 
 
-    public record HttpSettings(String bindHost, int bindPort) {}
+    /**
+     * The listening socket and what protects it ({@code [portcullis]}).
+     *
+     * @param tls HTTPS settings; null serves plain HTTP
+     * @param allowInsecureHttp plain HTTP on a non-loopback address was asked for explicitly
+     * @param limits what one client may hold or send
+     * @param rateLimitPerProject requests per second a project may make; 0 is unlimited
+     * @param rateLimitBurst requests a project may make at once before the rate applies
+     */
+    public record HttpSettings(String bindHost, int bindPort, TlsSettings tls, boolean allowInsecureHttp,
+            ConnectionLimits limits, double rateLimitPerProject, int rateLimitBurst) {
+        /** Plain HTTP with the default limits and no rate limit (tests, tools). */
+        public HttpSettings(String bindHost, int bindPort) {
+            this(bindHost, bindPort, null, false, ConnectionLimits.DEFAULTS, 0, 0);
+        }
+
+        public String scheme() {
+            return tls == null ? "http" : "https";
+        }
+
+        /** True when {@link #bindHost} names only loopback addresses (reachable from this host only). */
+        public boolean loopback() {
+            return HttpSettingsReader.isLoopback(bindHost);
+        }
+    }
+
+    /**
+     * HTTPS: a PEM certificate chain (leaf first) and its private key (PKCS#8, PKCS#1 RSA or SEC1
+     * EC, unencrypted, owner-only); optionally the PEM CA certificates client certificates must
+     * chain to (mutual TLS, then required), and HTTP/2 by ALPN.
+     */
+    public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile, boolean http2) {}
+
+    /**
+     * Per-connection limits against clients that hold the server's resources.
+     *
+     * @param maxHeaderBytes request line plus headers; larger gets 431
+     * @param idleTimeoutMillis a connection with no traffic for this long is closed
+     * @param requestTimeoutMillis a request (headers and body) must arrive within this long of
+     *     its first byte, and a new connection's first request within this long of the connect
+     * @param maxConnections open connections at once; further clients wait in the accept queue
+     */
+    public record ConnectionLimits(int maxHeaderBytes, long idleTimeoutMillis, long requestTimeoutMillis,
+            int maxConnections) {
+        public static final ConnectionLimits DEFAULTS = new ConnectionLimits(16 * 1024, 30_000, 20_000, 1024);
+    }
 
     /** Request size limits, as Barbican's max_allowed_* options. */
     public record Limits(long maxSecretBytes, long maxRequestBytes) {}

@@ -27,8 +27,14 @@ final class HttpApp extends Handler.Abstract {
     private final Authenticator authenticator;
     private final String hostHref;
     private final long maxBodyBytes;
+    private final RateLimiter rateLimiter;
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes) {
+        this(router, authenticator, hostHref, maxBodyBytes, RateLimiter.UNLIMITED);
+    }
+
+    HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.router = router;
         this.authenticator = authenticator;
         this.hostHref = hostHref == null ? null : stripTrailingSlash(hostHref);
@@ -55,6 +61,7 @@ final class HttpApp extends Handler.Abstract {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
+                RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {

@@ -59,6 +59,7 @@ class ConfigLoaderTest {
 
                 [portcullis]
                 bind_port = 9400
+                allow_insecure_http = true
                 data_dir = data
                 protect_consumed_secrets = yes
 

@@ -75,7 +75,7 @@ class FilePermissionsTest {
         assertThatThrownBy(() -> FilePermissions.requireNotWorldReadableIfSecret(conf, withKek))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("[simple_crypto_plugin] kek")
-                .hasMessageContaining("chmod 400 " + conf);
+                .hasMessageContaining("chmod 600 " + conf);
     }
 
     @Test
@@ -95,7 +95,7 @@ class FilePermissionsTest {
         assertThatThrownBy(() -> ConfigLoader.load(conf))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("[secretstore:a] kek")
-                .hasMessageContaining("chmod 400");
+                .hasMessageContaining("chmod 600 " + conf);
 
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         assertThat(ConfigLoader.load(conf).stores().globalDefault().kek().inlineBase64())

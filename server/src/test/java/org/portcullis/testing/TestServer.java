@@ -72,6 +72,8 @@ public final class TestServer implements AutoCloseable {
         }
         Path conf = dir.resolve("portcullis.conf");
         Files.writeString(conf, text);
+        // owner-only, as the server demands of a file holding a password (PostgreSQL URLs, Keystone)
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         return conf;
     }
 
@@ -87,7 +89,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + app.port();
+        return app.config().http().scheme() + "://127.0.0.1:" + app.port();
     }
 
     public Path dir() {
