@@ -26,6 +26,7 @@ final class HttpApp extends Handler.Abstract {
     private final Authenticator authenticator;
     private final String hostHref;
     private final long maxBodyBytes;
+    private volatile AuditHook audit = AuditHook.NONE;
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes) {
         this.router = router;
@@ -54,11 +55,13 @@ final class HttpApp extends Handler.Abstract {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
+                audit.ready();
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+            auditDenial(exchange, e);
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
             exchange.json(500, ErrorBodies.of(500,
@@ -69,6 +72,22 @@ final class HttpApp extends Handler.Abstract {
         }
         write(exchange, response, callback, versioned);
         return true;
+    }
+
+    void audit(AuditHook hook) {
+        this.audit = hook;
+    }
+
+    /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */
+    private void auditDenial(Exchange exchange, ApiException e) {
+        if (e.status() != 401 && e.status() != 403) {
+            return;
+        }
+        try {
+            audit.denied(exchange, e);
+        } catch (ApiException failed) {
+            exchange.json(failed.status(), ErrorBodies.of(failed.status(), failed.description()));
+        }
     }
 
     private static void logRejected(Exchange exchange, ApiException e) {

@@ -32,6 +32,11 @@ public final class HttpServer implements AutoCloseable {
         server.setStopTimeout(5_000);
     }
 
+    /** Where denied requests are recorded and who says whether the audit trail can be written. */
+    public void audit(AuditHook hook) {
+        ((HttpApp) server.getHandler()).audit(hook);
+    }
+
     public void start() throws Exception {
         server.start();
     }
