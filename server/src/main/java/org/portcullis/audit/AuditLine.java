@@ -3,7 +3,6 @@ package org.portcullis.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,9 @@ import org.portcullis.http.Json;
 public final class AuditLine {
     static final String EVENT_TYPE_URI = "http://schemas.dmtf.org/cloud/audit/1.0/event";
     static final byte[] GENESIS = new byte[32];
+    /** ISO 8601 UTC with microseconds, fixed width: {@code 2026-11-23T10:15:30.123456Z}. */
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
     private static final Pattern HMAC_MEMBER = Pattern.compile(",\"hmac\":\"([0-9a-f]{64})\"}}$");
 
     private AuditLine() {}
@@ -35,7 +37,7 @@ public final class AuditLine {
         m.put("typeURI", EVENT_TYPE_URI);
         m.put("id", e.id());
         m.put("eventType", "activity");
-        m.put("eventTime", DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.MICROS)));
+        m.put("eventTime", TIME.format(e.time()));
         m.put("action", e.action().cadf());
         m.put("outcome", e.outcome());
         if (e.reasonCode() != null) {

@@ -234,7 +234,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         }
     }
 
-    private void write(AuditEvent event, boolean changed) {
+    /** Writes one event, durably as configured; a 503 {@link ApiException} if it cannot. */
+    void write(AuditEvent event, boolean changed) {
         long ticket;
         lock.lock();
         try {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,18 +44,20 @@ public final class AuditVerifier {
                 }
             }
         }
-        StringBuilder msg = new StringBuilder(state.events + " events, chain intact");
-        if (state.events > 0) {
-            msg.append(" (seq ").append(state.firstSeq).append(" to ").append(state.expectedSeq - 1);
-            if (state.chains > 1) {
-                msg.append("; ").append(state.chains).append(" chains: the trail started afresh ")
-                        .append(state.chains - 1).append(" time(s)");
+        StringBuilder msg = new StringBuilder();
+        if (state.chains <= 1) {
+            msg.append(state.events).append(" events, chain intact");
+            if (state.events > 0) {
+                msg.append(" (seq ").append(state.firstSeq).append(" to ").append(state.expectedSeq - 1).append(")");
             }
-            msg.append(")");
-            if (state.anchoredEarlier) {
-                msg.append("; the first event links to an earlier file (hmac ")
-                        .append(state.anchor, 0, 16).append("…), not given here");
-            }
+        } else {
+            msg.append(state.events).append(" events in ").append(state.chains).append(" chains, each intact (the "
+                    + "trail started afresh ").append(state.chains - 1).append(" time(s): a node started without its "
+                    + "previous file); last seq ").append(state.expectedSeq - 1);
+        }
+        if (state.anchoredEarlier) {
+            msg.append("; the first event links to an earlier file (hmac ").append(state.anchor, 0, 16)
+                    .append("…), not given here");
         }
         return new Report(true, state.events, msg.toString());
     }
@@ -67,6 +70,16 @@ public final class AuditVerifier {
         int chains;
         boolean anchoredEarlier;
         String anchor;
+        Instant lastTime = Instant.MIN;
+    }
+
+    /** The event's time, or the earliest instant when it has none that parses. */
+    private static Instant eventTime(String canonical) {
+        try {
+            return Instant.parse(Json.MAPPER.readTree(canonical).path("eventTime").asText(""));
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return Instant.MIN;
+        }
     }
 
     private static String verifyFile(Path file, InputStream in, Map<String, AuditKey> keys, State st) throws IOException {
@@ -136,6 +149,12 @@ public final class AuditVerifier {
                 st.anchor = HexFormat.of().formatHex(prev);
             }
         } else if (newChain) {
+            // A fresh chain (a node started on an empty file) is legitimate, but not one that starts
+            // before the event it follows: files given out of order.
+            if (eventTime(sealed.canonical()).isBefore(st.lastTime)) {
+                return at + ": a new chain starting before the previous event (" + st.lastTime
+                        + "): files out of order, or lines moved";
+            }
             st.chains++;
         } else if (!MessageDigest.isEqual(prev, st.prevHmac)) {
             return at + ": broken link: it does not follow the previous line (seq " + (st.expectedSeq - 1)
@@ -144,6 +163,7 @@ public final class AuditVerifier {
             return at + ": broken link: seq " + seq + " follows seq " + (st.expectedSeq - 1);
         }
         st.prevHmac = sealed.hmac();
+        st.lastTime = eventTime(sealed.canonical());
         st.expectedSeq = seq + 1;
         st.events++;
         return null;

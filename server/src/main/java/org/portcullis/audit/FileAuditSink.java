@@ -146,13 +146,15 @@ final class FileAuditSink implements AuditSink {
         syncLock.lock();
         try {
             FileChannel old = channel;
-            try {
-                if (fsync != Fsync.NEVER) {
-                    old.force(false);
+            if (old.isOpen()) { // closed already when an earlier reopen failed
+                try {
+                    if (fsync != Fsync.NEVER) {
+                        old.force(false);
+                    }
+                    synced = written;
+                } finally {
+                    old.close();
                 }
-                synced = written;
-            } finally {
-                old.close();
             }
             open();
         } finally {

@@ -35,6 +35,10 @@ public final class DevEnvironment {
                 bind_port = %4$d
                 data_dir = %5$s
 
+                [audit]
+                # CADF JSON lines, HMAC-chained; check with: portcullis manage audit verify --config %1$s FILE
+                file = %5$s/audit.log
+
                 [secretstore]
                 enable_multiple_secret_stores = True
                 stores_lookup_suffix = software, software-2
