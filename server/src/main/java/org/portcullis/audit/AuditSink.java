@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Where sealed lines go. {@link AuditTrail} calls {@link #rotated}, {@link #write} under its lock,
- * one event at a time and in chain order, and {@link #awaitDurable} after releasing it, so
- * several requests can share one fsync (group commit). Any {@link IOException} means the event
- * was not recorded: the trail refuses the request.
+ * Where sealed lines go. Only {@link AuditTrail}'s writer thread calls it: {@link #rotated}, then
+ * {@link #write} with a batch of lines in chain order, then {@link #sync}, so the requests of one
+ * batch share one write and one fsync (group commit). Any {@link IOException} means the batch was
+ * not recorded: the trail refuses those requests.
  */
 interface AuditSink extends Closeable {
     /** The last complete line already in the sink, to continue its chain; empty for a new or write-only sink. */
@@ -20,11 +20,11 @@ interface AuditSink extends Closeable {
      */
     String rotated() throws IOException;
 
-    /** Writes one line (a newline is added); returns a ticket for {@link #awaitDurable}. */
-    long write(String line) throws IOException;
+    /** Writes the lines (each gets a newline), all or none as far as the sink can tell. */
+    void write(java.util.List<String> lines) throws IOException;
 
-    /** Returns once the write with this ticket is as durable as the sink's policy promises. */
-    void awaitDurable(long ticket) throws IOException;
+    /** Returns once everything written is as durable as the sink's policy promises. */
+    void sync() throws IOException;
 
     /** Where the lines go, for messages. */
     String describe();

@@ -13,7 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.AuditSettings;
@@ -62,10 +67,20 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     private final AuditKey key;
     private final Clock clock;
     private final String observer;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private Thread writer;
+    // Written by the writer thread only (and before it starts).
     private long seq;
     private byte[] prev = AuditLine.GENESIS;
     private volatile boolean broken;
+    private volatile boolean closed;
+
+    /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
+    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
+
+    private static final Pending STOP = new Pending(null, null);
+    private static final int MAX_BATCH = 1024;
+    private static final long WAIT_SECONDS = 10;
 
     private AuditTrail(AuditSink sink, AuditKey key, Clock clock, String observer) {
         this.sink = sink;
@@ -136,11 +151,15 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
                 details.put("new_chain", "the previous last line is not a sealed event");
             }
         }
-        trail.lock.lock();
+        trail.writer = Thread.ofPlatform().name("audit-writer").daemon(true).start(trail::writeLoop);
         try {
-            trail.append(trail.systemEvent("node started", details));
-        } finally {
-            trail.lock.unlock();
+            trail.submit(trail.systemEvent("node started", details)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            trail.stopWriter();
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            trail.stopWriter();
+            throw new IOException("the audit trail's first event was not written within " + WAIT_SECONDS + " s", e);
         }
         LOG.info("audit trail: {} (key {}), continuing at seq {}", sink.describe(), key.keyId(), trail.seq);
         return trail;
@@ -213,43 +232,117 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (!broken || sink == null) {
             return;
         }
-        long ticket;
-        lock.lock();
+        // A probe: the event says the trail resumes; if it cannot be written, nothing runs.
+        AuditEvent probe = systemEvent("the trail resumes after a write failure", Map.of("sink", sink.describe()));
         try {
-            if (!broken) {
-                return;
-            }
-            ticket = append(systemEvent("the trail resumes after a write failure", Map.of("sink", sink.describe())));
-        } catch (IOException | RuntimeException e) {
-            broken = true;
-            throw new ApiException(503, UNAVAILABLE);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            sink.awaitDurable(ticket);
-        } catch (IOException | RuntimeException e) {
-            broken = true;
+            await(submit(probe));
+        } catch (IOException e) {
             throw new ApiException(503, UNAVAILABLE);
         }
     }
 
     /** Writes one event, durably as configured; a 503 {@link ApiException} if it cannot. */
     void write(AuditEvent event, boolean changed) {
-        long ticket;
-        lock.lock();
         try {
-            ticket = append(event);
-        } catch (IOException | RuntimeException e) {
-            throw failed(event, e, changed);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            sink.awaitDurable(ticket);
-        } catch (IOException | RuntimeException e) {
+            await(submit(event));
+        } catch (IOException e) {
             throw failed(event, e, changed);
         }
+    }
+
+    private CompletableFuture<Void> submit(AuditEvent event) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IOException("the audit trail is closed"));
+        } else {
+            queue.add(new Pending(event, done));
+        }
+        return done;
+    }
+
+    private static void await(CompletableFuture<Void> done) throws IOException {
+        try {
+            done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the audit sink did not complete a write within " + WAIT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the audit trail", e);
+        }
+    }
+
+    /**
+     * The writer thread: takes every event waiting, seals them in order, writes them with one
+     * write and one sync (group commit: while a sync runs, the next batch gathers), then answers
+     * their requests. One thread owns the chain, so no lock is needed around it.
+     */
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                writeBatch(batch);
+            }
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        long seq0 = seq;
+        byte[] prev0 = prev;
+        boolean written = false;
+        try {
+            List<String> lines = new ArrayList<>(batch.size() + 1);
+            String rotation = sink.rotated();
+            if (rotation != null) {
+                LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("reason", rotation);
+                details.put("previous_seq", seq);
+                details.put("previous_hmac", HexFormat.of().formatHex(prev));
+                lines.add(seal(systemEvent("a new file continues the trail", details)));
+            }
+            for (Pending p : batch) {
+                lines.add(seal(p.event()));
+            }
+            sink.write(lines);
+            written = true;
+            sink.sync();
+            broken = false;
+            for (Pending p : batch) {
+                p.done().complete(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            if (!written) { // nothing reached the sink: the chain goes on from where it was
+                seq = seq0;
+                prev = prev0;
+            }
+            for (Pending p : batch) {
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The next line of the chain; advances it. */
+    private String seal(AuditEvent event) {
+        long next = seq + 1;
+        String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
+        byte[] hmac = AuditLine.hmac(key, prev, unsealed);
+        seq = next;
+        prev = hmac;
+        return AuditLine.seal(unsealed, hmac);
     }
 
     private ApiException failed(AuditEvent event, Exception e, boolean changed) {
@@ -260,32 +353,6 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return new ApiException(503, changed
                 ? UNAVAILABLE + " The change itself was saved before the failure; check before retrying."
                 : UNAVAILABLE);
-    }
-
-    /** Seals and writes one event (and a rotation event first if the sink rotated). Caller holds the lock. */
-    private long append(AuditEvent event) throws IOException {
-        String rotation = sink.rotated();
-        if (rotation != null) {
-            LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", rotation);
-            details.put("previous_seq", seq);
-            details.put("previous_hmac", HexFormat.of().formatHex(prev));
-            appendSealed(systemEvent("a new file continues the trail", details));
-        }
-        long ticket = appendSealed(event);
-        broken = false;
-        return ticket;
-    }
-
-    private long appendSealed(AuditEvent event) throws IOException {
-        long next = seq + 1;
-        String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
-        byte[] hmac = AuditLine.hmac(key, prev, unsealed);
-        long ticket = sink.write(AuditLine.seal(unsealed, hmac));
-        seq = next;
-        prev = hmac;
-        return ticket;
     }
 
     private AuditEvent systemEvent(String name, Map<String, ?> details) {
@@ -328,12 +395,22 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (sink != null) {
-            lock.lock();
+        if (sink == null || closed) {
+            return;
+        }
+        stopWriter();
+        sink.close();
+    }
+
+    /** Lets the writer finish what was submitted, then stops it. */
+    private void stopWriter() {
+        closed = true;
+        if (writer != null) {
+            queue.add(STOP);
             try {
-                sink.close();
-            } finally {
-                lock.unlock();
+                writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -22,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only JSON-lines file (created with mode 0600), one {@code write(2)} per event.
+ * An append-only JSON-lines file (created with mode 0600), one {@code write(2)} per batch of events.
  *
  * <p><b>Durability</b> ({@code fsync}): {@code always} — the request waits until its line is on
- * disk; concurrent requests share one {@code fdatasync} (group commit: whoever syncs covers every
- * line written before it started). {@code interval} — a background thread syncs once a second; a
+ * disk; concurrent requests share one {@code write} and one {@code fdatasync} (the trail's writer
+ * thread batches whatever queued up during the previous sync). {@code interval} — a background thread syncs once a second; a
  * power loss can lose the last second, a process crash cannot (the line is in the page cache
  * before the response). {@code never} — the kernel decides.
  *
@@ -45,13 +46,12 @@ final class FileAuditSink implements AuditSink {
     private final ReentrantLock syncLock = new ReentrantLock();
     private final ScheduledExecutorService syncer;
 
-    // Guarded by the trail's lock (writes) and syncLock (channel swaps).
+    // Written by the trail's writer thread; the channel is swapped under syncLock (the interval syncer forces it).
     private FileChannel channel;
     private Object fileKey;
     private long size;
-    private volatile long written;
+    private volatile boolean dirty; // written since the last sync
     private boolean interrupted; // a write failed part-way: the next one starts on a fresh line
-    private long synced; // guarded by syncLock
 
     FileAuditSink(Path path, Fsync fsync) throws IOException {
         this.path = path.toAbsolutePath();
@@ -151,7 +151,6 @@ final class FileAuditSink implements AuditSink {
                     if (fsync != Fsync.NEVER) {
                         old.force(false);
                     }
-                    synced = written;
                 } finally {
                     old.close();
                 }
@@ -163,35 +162,42 @@ final class FileAuditSink implements AuditSink {
     }
 
     @Override
-    public long write(String line) throws IOException {
-        byte[] bytes = ((interrupted ? "\n" : "") + line + "\n").getBytes(StandardCharsets.UTF_8);
-        interrupted = true;
-        write0(bytes);
-        interrupted = false;
-        return ++written;
+    public void write(List<String> lines) throws IOException {
+        StringBuilder b = new StringBuilder(lines.size() * 1024);
+        if (interrupted) {
+            b.append('\n');
+        }
+        for (String line : lines) {
+            b.append(line).append('\n');
+        }
+        write0(b.toString().getBytes(StandardCharsets.UTF_8));
+        dirty = true;
     }
 
     private void write0(byte[] bytes) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException e) {
+            interrupted |= buf.position() > 0; // part of a line is in the file
+            size += buf.position();
+            throw e;
         }
+        interrupted = false;
         size += bytes.length;
     }
 
     @Override
-    public void awaitDurable(long ticket) throws IOException {
+    public void sync() throws IOException {
         if (fsync != Fsync.ALWAYS) {
             return;
         }
         syncLock.lock();
         try {
-            if (synced >= ticket) {
-                return; // another request's fsync covered this line
-            }
-            long target = written;
+            dirty = false;
             channel.force(false);
-            synced = target;
         } finally {
             syncLock.unlock();
         }
@@ -200,10 +206,9 @@ final class FileAuditSink implements AuditSink {
     private void syncQuietly() {
         syncLock.lock();
         try {
-            long target = written;
-            if (target > synced) {
+            if (dirty && channel.isOpen()) {
+                dirty = false;
                 channel.force(false);
-                synced = target;
             }
         } catch (IOException e) {
             LOG.error("audit log {}: fsync failed: {}", path, e.toString());
@@ -224,6 +229,9 @@ final class FileAuditSink implements AuditSink {
         }
         syncLock.lock();
         try {
+            if (!channel.isOpen()) {
+                return;
+            }
             if (fsync != Fsync.NEVER) {
                 channel.force(false);
             }

@@ -69,11 +69,17 @@ final class SyslogAuditSink implements AuditSink {
     }
 
     @Override
-    public long write(String line) throws IOException {
+    public void write(java.util.List<String> lines) throws IOException {
+        for (String line : lines) {
+            send(line);
+        }
+    }
+
+    private void send(String line) throws IOException {
         byte[] msg = message(line).getBytes(StandardCharsets.UTF_8);
         if (udp != null) {
             udp.write(ByteBuffer.wrap(msg));
-            return 0;
+            return;
         }
         for (int attempt = 0; ; attempt++) {
             try {
@@ -87,7 +93,7 @@ final class SyslogAuditSink implements AuditSink {
                 tcpOut.write((msg.length + " ").getBytes(StandardCharsets.US_ASCII));
                 tcpOut.write(msg);
                 tcpOut.flush();
-                return 0;
+                return;
             } catch (IOException e) {
                 closeTcp();
                 if (attempt > 0) {
@@ -111,7 +117,7 @@ final class SyslogAuditSink implements AuditSink {
     }
 
     @Override
-    public void awaitDurable(long ticket) {
+    public void sync() {
         // Delivered to the kernel; syslog offers nothing stronger.
     }
 

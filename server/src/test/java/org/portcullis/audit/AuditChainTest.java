@@ -356,16 +356,15 @@ class AuditChainTest {
         }
 
         @Override
-        public long write(String line) throws IOException {
+        public void write(List<String> batch) throws IOException {
             if (failing) {
                 throw new IOException("No space left on device");
             }
-            lines.add(line);
-            return lines.size();
+            lines.addAll(batch);
         }
 
         @Override
-        public void awaitDurable(long ticket) {}
+        public void sync() {}
 
         @Override
         public String describe() {
