@@ -39,7 +39,8 @@ public final class ConfigLoader {
                     "enabled_secretstore_plugins", "namespace"),
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
             "oslo_policy", Set.of("enforce_new_defaults", "enforce_scope", "policy_file", "policy_dirs"),
-            "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"));
+            "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"),
+            "audit", Set.of("enabled", "sink", "file", "fsync", "syslog_address", "syslog_facility", "hmac_key_file"));
 
     private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default");
 
@@ -123,7 +124,54 @@ public final class ConfigLoader {
 
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
                 stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy(r, baseDir),
-                r.bool("portcullis", "protect_consumed_secrets", false));
+                r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir));
+    }
+
+    /** RFC 5424 facility codes by the names syslog.conf uses. */
+    private static final Map<String, Integer> SYSLOG_FACILITIES = Map.ofEntries(Map.entry("kern", 0),
+            Map.entry("user", 1), Map.entry("daemon", 3), Map.entry("auth", 4), Map.entry("authpriv", 10),
+            Map.entry("local0", 16), Map.entry("local1", 17), Map.entry("local2", 18), Map.entry("local3", 19),
+            Map.entry("local4", 20), Map.entry("local5", 21), Map.entry("local6", 22), Map.entry("local7", 23));
+
+    private static PortcullisConfig.AuditSettings audit(Reader r, Path baseDir, Path dataDir) {
+        boolean enabled = r.bool("audit", "enabled", true);
+        PortcullisConfig.AuditSettings.Sink sink = switch (r.string("audit", "sink", "file").toLowerCase(Locale.ROOT)) {
+            case "file" -> PortcullisConfig.AuditSettings.Sink.FILE;
+            case "syslog" -> PortcullisConfig.AuditSettings.Sink.SYSLOG;
+            default -> throw r.invalid("audit", "sink", "must be file or syslog");
+        };
+        PortcullisConfig.AuditSettings.Fsync fsync = switch (r.string("audit", "fsync", "always").toLowerCase(Locale.ROOT)) {
+            case "always" -> PortcullisConfig.AuditSettings.Fsync.ALWAYS;
+            case "interval" -> PortcullisConfig.AuditSettings.Fsync.INTERVAL;
+            case "never" -> PortcullisConfig.AuditSettings.Fsync.NEVER;
+            default -> throw r.invalid("audit", "fsync", "must be always, interval or never");
+        };
+        java.net.URI syslog = null;
+        String address = r.string("audit", "syslog_address", sink == PortcullisConfig.AuditSettings.Sink.SYSLOG
+                ? "udp://127.0.0.1:514" : null);
+        if (address != null) {
+            try {
+                syslog = new java.net.URI(address.contains("://") ? address : "udp://" + address);
+            } catch (java.net.URISyntaxException e) {
+                syslog = null;
+            }
+            if (syslog == null || !Set.of("udp", "tcp").contains(String.valueOf(syslog.getScheme()))
+                    || syslog.getHost() == null || syslog.getPort() < 1) {
+                throw r.invalid("audit", "syslog_address", "expected udp://HOST:PORT or tcp://HOST:PORT (Java cannot "
+                        + "write datagrams to /dev/log; point it at rsyslog's imudp or imtcp), got '" + address + "'");
+            }
+        }
+        String facility = r.string("audit", "syslog_facility", "authpriv").toLowerCase(Locale.ROOT);
+        Integer code = SYSLOG_FACILITIES.get(facility);
+        if (code == null) {
+            throw r.invalid("audit", "syslog_facility", "must be one of " + new java.util.TreeSet<>(SYSLOG_FACILITIES.keySet()));
+        }
+        Path file = r.path("audit", "file", baseDir, dataDir.resolve("audit.log"));
+        Path keyFile = r.path("audit", "hmac_key_file", baseDir, null);
+        if (keyFile != null && !java.nio.file.Files.isRegularFile(keyFile)) {
+            throw r.invalid("audit", "hmac_key_file", "names " + keyFile + ", which does not exist");
+        }
+        return new PortcullisConfig.AuditSettings(enabled, sink, file, fsync, syslog, code, keyFile);
     }
 
     private static PortcullisConfig.PolicySettings policy(Reader r, Path baseDir) {

@@ -37,6 +37,10 @@ public final class DevEnvironment {
                 # dev serves plain HTTP; on a non-loopback --bind the server warns at start
                 allow_insecure_http = true
 
+                [audit]
+                # CADF JSON lines, HMAC-chained; check with: portcullis manage audit verify --config %1$s FILE
+                file = %5$s/audit.log
+
                 [secretstore]
                 enable_multiple_secret_stores = True
                 stores_lookup_suffix = software, software-2

@@ -22,7 +22,26 @@ public record PortcullisConfig(
         Limits limits,
         QuotaDefaults quotas,
         PolicySettings policy,
-        boolean protectConsumedSecrets) {
+        boolean protectConsumedSecrets,
+        AuditSettings audit) {
+
+    /**
+     * {@code [audit]}: where the audit trail goes ({@code org.portcullis.audit}).
+     *
+     * @param sink {@code file} or {@code syslog}
+     * @param file the append-only JSON-lines file ({@code sink = file})
+     * @param syslogAddress {@code udp://host:port} or {@code tcp://host:port} ({@code sink = syslog})
+     * @param syslogFacility the RFC 5424 facility code (authpriv = 10 by default)
+     * @param hmacKeyFile the chain's HMAC key (base64, 32 bytes, mode 0400/0600); null means one
+     *     derived from the global default software store's master KEK
+     */
+    public record AuditSettings(boolean enabled, Sink sink, Path file, Fsync fsync, java.net.URI syslogAddress,
+            int syslogFacility, Path hmacKeyFile) {
+        public enum Sink { FILE, SYSLOG }
+
+        /** When the file sink forces its writes to disk: before each response, once a second, or never. */
+        public enum Fsync { ALWAYS, INTERVAL, NEVER }
+    }
 
     /**
      * {@code [oslo_policy]}: secure RBAC unless {@code enforce_new_defaults = False}; an optional

@@ -118,6 +118,11 @@ public final class Exchange {
         return context;
     }
 
+    /** The caller, or null when the request was refused before (or without) authentication. */
+    public RequestContext contextOrNull() {
+        return context;
+    }
+
     void context(RequestContext context) {
         this.context = context;
     }

@@ -28,6 +28,7 @@ final class HttpApp extends Handler.Abstract {
     private final String hostHref;
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
+    private volatile AuditHook audit = AuditHook.NONE;
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes) {
         this(router, authenticator, hostHref, maxBodyBytes, RateLimiter.UNLIMITED);
@@ -62,11 +63,13 @@ final class HttpApp extends Handler.Abstract {
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
+                audit.ready();
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+            auditDenial(exchange, e);
         } catch (StoreException e) {
             storeFailed(exchange, e);
         } catch (Exception | StackOverflowError e) {
@@ -99,6 +102,22 @@ final class HttpApp extends Handler.Abstract {
                         + exchange.requestId() + "."
                 : "The secret store could not complete the request; see the server log for request "
                         + exchange.requestId() + "."));
+    }
+
+    void audit(AuditHook hook) {
+        this.audit = hook;
+    }
+
+    /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */
+    private void auditDenial(Exchange exchange, ApiException e) {
+        if (e.status() != 401 && e.status() != 403) {
+            return;
+        }
+        try {
+            audit.denied(exchange, e);
+        } catch (ApiException failed) {
+            exchange.json(failed.status(), ErrorBodies.of(failed.status(), failed.description()));
+        }
     }
 
     private static void logRejected(Exchange exchange, ApiException e) {

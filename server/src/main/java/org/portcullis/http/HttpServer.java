@@ -40,6 +40,11 @@ public final class HttpServer implements AutoCloseable {
         server.setStopTimeout(5_000);
     }
 
+    /** Where denied requests are recorded and who says whether the audit trail can be written. */
+    public void audit(AuditHook hook) {
+        ((HttpApp) server.getHandler()).audit(hook);
+    }
+
     public void start() throws Exception {
         if (settings.tls() == null && settings.allowInsecureHttp() && !settings.loopback()) {
             LOG.warn("serving plain HTTP on {} (allow_insecure_http = true): tokens and secrets cross the network "
