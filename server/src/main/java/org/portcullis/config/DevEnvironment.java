@@ -34,6 +34,7 @@ public final class DevEnvironment {
                 bind_host = %3$s
                 bind_port = %4$d
                 data_dir = %5$s
+                auth_strategy = noauth
 
                 [secretstore]
                 enable_multiple_secret_stores = True

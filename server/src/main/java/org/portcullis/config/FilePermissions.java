@@ -34,13 +34,19 @@ public final class FilePermissions {
         }
     }
 
-    /** A configuration file that carries a KEK inline is key material itself. */
+    /**
+     * A configuration file that carries a KEK inline is key material itself; one that carries the
+     * Keystone service password lets its reader validate (and so read) any token sent to us.
+     */
     static void requireNotWorldReadableIfSecret(Path file, IniFile ini) {
         for (var section : ini.sections().entrySet()) {
             if (section.getValue().containsKey("kek")) {
                 requireOwnerOnly(file, "a master KEK ([" + section.getKey() + "] kek)");
                 return;
             }
+        }
+        if (ini.section("keystone_authtoken").containsKey("password")) {
+            requireOwnerOnly(file, "the Keystone service password ([keystone_authtoken] password)");
         }
     }
 

@@ -58,6 +58,7 @@ final class HttpApp extends Handler.Abstract {
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
+            e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
