@@ -72,6 +72,8 @@ public final class TestServer implements AutoCloseable {
         }
         Path conf = dir.resolve("portcullis.conf");
         Files.writeString(conf, text);
+        // owner-only, as a config holding a password ([keystone_authtoken]) must be
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         return conf;
     }
 
