@@ -217,10 +217,12 @@ start() {
   log "starting Keystone on $KS (log: $dir/keystone.log, $dir/uwsgi.log)"
   # uwsgi's own HTTP parser in each worker (--http-socket). Workers are processes with one thread
   # each: Keystone's SQLite engine shares connections across threads and then fails with
-  # "database is locked". Root is fine here (CI): --uid is not needed for a throw-away server.
+  # "database is locked". The http-socket closes each connection after one answer without saying
+  # so; "Connection: close" keeps clients (Java's HttpClient) from reusing a dead connection.
+  # Root is fine here (CI): --uid is not needed for a throw-away server.
   uwsgi --plugins python3 --http-socket "127.0.0.1:$port" --wsgi-file /usr/bin/keystone-wsgi-public \
     --master --processes 3 --threads 1 --lazy-apps --die-on-term --no-orphans \
-    --buffer-size 65535 --need-app --env "OS_KEYSTONE_CONFIG_FILES=$conf" --chdir "$dir" \
+    --buffer-size 65535 --need-app --add-header 'Connection: close' --env "OS_KEYSTONE_CONFIG_FILES=$conf" --chdir "$dir" \
     --pidfile "$pidfile" --daemonize "$dir/uwsgi.log" >&2 ||
     die "uwsgi did not start (see $dir/uwsgi.log)"
   local i

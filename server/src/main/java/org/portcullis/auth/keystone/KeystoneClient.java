@@ -123,7 +123,15 @@ final class KeystoneClient {
 
     private HttpResponse<byte[]> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw e; // Keystone is slow or away: asking again would only double the wait
+            } catch (IOException e) {
+                // A pooled connection the server had closed (uwsgi's http-socket closes after each
+                // answer without saying so): both calls are safe to repeat once on a new connection.
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             // the message names the failure (connection refused, timed out), never a credential
             throw new KeystoneUnavailableException(e.getClass().getSimpleName()
