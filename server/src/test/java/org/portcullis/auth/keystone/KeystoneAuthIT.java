@@ -172,4 +172,21 @@ class KeystoneAuthIT {
             assertThat(r.status()).isEqualTo(503);
         }
     }
+
+    @Test
+    void legacyPolicyReadsTheLegacyRolesFromTokens() throws Exception {
+        List<String> config = new ArrayList<>(keystone.authtokenConfig(keystone.url, 300));
+        config.addAll(List.of("[oslo_policy]", "enforce_new_defaults = False"));
+        try (TestServer legacy = TestServer.start(TestDatabases.Kind.SQLITE, config)) {
+            Api l = new Api(legacy.url(), null);
+            String creator = keystone.projectToken("a-creator", "portcullis-a");
+            Api.Response created = l.postJson("/v1/secrets", SECRET, token(creator));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String observer = keystone.projectToken("a-observer", "portcullis-a");
+            assertThat(l.postJson("/v1/secrets", SECRET, token(observer)).status()).isEqualTo(403);
+            assertThat(l.get("/v1/secrets", token(observer)).status()).isEqualTo(200);
+            String audit = keystone.projectToken("a-audit", "portcullis-a");
+            assertThat(l.get("/v1/secrets", token(audit)).status()).isEqualTo(403);
+        }
+    }
 }
