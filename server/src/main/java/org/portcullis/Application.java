@@ -11,6 +11,7 @@ import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
+import org.portcullis.auth.keystone.KeystoneAuthenticator;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
 import org.portcullis.containers.ContainerRepository;
@@ -109,7 +110,7 @@ public final class Application implements AutoCloseable {
                     .register(router);
             new ContainerResource(containers, audit).register(router);
 
-            Authenticator auth = new NoAuthAuthenticator();
+            Authenticator auth = authenticator(config.auth(), clock);
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.start();
@@ -123,6 +124,32 @@ public final class Application implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** Barbican's paste pipeline choice: {@code authtoken context} or {@code unauthenticated-context}. */
+    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock) {
+        if (auth.strategy() == PortcullisConfig.AuthStrategy.KEYSTONE) {
+            PortcullisConfig.KeystoneSettings k = auth.keystone();
+            LOG.info("Keystone authentication: tokens validated at {} by service user {} (project {}); "
+                    + "token cache {} s, at most {} tokens", k.identityUri(), k.username(), k.projectName(),
+                    k.cacheTime().toSeconds(), k.cacheSize());
+            return new KeystoneAuthenticator(k, clock);
+        }
+        if (auth.explicit()) {
+            LOG.warn("Authentication is OFF ([portcullis] auth_strategy = noauth): every caller chooses its own "
+                    + "project and roles with X-Project-Id and X-Roles. Only for development or behind a trusted "
+                    + "proxy that sets those headers.");
+        } else {
+            LOG.warn("""
+                    
+                    ***************************************************************************************
+                    * NO AUTHENTICATION: the configuration has no [keystone_authtoken] section, so every  *
+                    * caller chooses its own project and roles (X-Project-Id, X-Roles) and can read every *
+                    * project's secrets. Configure [keystone_authtoken] for production, or set            *
+                    * [portcullis] auth_strategy = noauth to say this is intended.                        *
+                    ***************************************************************************************""");
+        }
+        return new NoAuthAuthenticator();
     }
 
     public int port() {

@@ -34,6 +34,7 @@ public final class DevEnvironment {
                 bind_host = %3$s
                 bind_port = %4$d
                 data_dir = %5$s
+                auth_strategy = noauth
                 # dev serves plain HTTP; on a non-loopback --bind the server warns at start
                 allow_insecure_http = true
 

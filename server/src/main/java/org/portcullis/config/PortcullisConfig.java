@@ -1,7 +1,10 @@
 package org.portcullis.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the server was told to be, validated. Built only by {@link ConfigLoader} (from a
@@ -11,6 +14,7 @@ import java.util.List;
  * @param dataDir where generated files (dev KEKs, the SQLite file) live
  * @param protectConsumedSecrets refuse to delete a secret with consumers at every microversion,
  *     not only from 1.2 on
+ * @param auth how {@code /v1} callers are authenticated: no-auth headers or Keystone tokens
  */
 public record PortcullisConfig(
         String source,
@@ -23,7 +27,51 @@ public record PortcullisConfig(
         QuotaDefaults quotas,
         PolicySettings policy,
         boolean protectConsumedSecrets,
-        AuditSettings audit) {
+        AuditSettings audit,
+        AuthSettings auth) {
+
+    /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
+    public enum AuthStrategy { NOAUTH, KEYSTONE }
+
+    /**
+     * The authentication choice. {@code explicit} is false when nobody asked for no-auth: the
+     * configuration simply has no {@code [keystone_authtoken]}, which the server says loudly.
+     */
+    public record AuthSettings(AuthStrategy strategy, boolean explicit, KeystoneSettings keystone) {
+        public static AuthSettings noAuth(boolean explicit) {
+            return new AuthSettings(AuthStrategy.NOAUTH, explicit, null);
+        }
+    }
+
+    /**
+     * {@code [keystone_authtoken]} as keystonemiddleware's auth_token reads it (password auth).
+     *
+     * @param identityUri the Keystone v3 API root derived from {@code auth_url} (ends in {@code /v3})
+     * @param wwwAuthenticateUri what a 401 names in {@code WWW-Authenticate: Keystone uri="..."}
+     * @param serviceTokenRoles roles an {@code X-Service-Token} must carry (any one of them)
+     * @param cacheTime how long a validated token is trusted without asking Keystone again
+     *     ({@code token_cache_time}); revocations take effect within this time
+     * @param cacheSize most tokens kept ({@code [portcullis] token_cache_size})
+     * @param caFile PEM certificates trusted for an https Keystone, or null for the JDK's
+     */
+    public record KeystoneSettings(URI identityUri, String wwwAuthenticateUri, String username, String password,
+            Domain userDomain, String projectName, Domain projectDomain, Set<String> serviceTokenRoles,
+            boolean serviceTokenRolesRequired, Duration cacheTime, int cacheSize, Duration connectTimeout,
+            Duration requestTimeout, Path caFile) {
+        public KeystoneSettings {
+            serviceTokenRoles = Set.copyOf(serviceTokenRoles);
+        }
+
+        /** A Keystone domain named by id ({@code *_domain_id}) or by name ({@code *_domain_name}). */
+        public record Domain(String id, String name) {}
+
+        /** Never the password: records print their components, and configs get logged. */
+        @Override
+        public String toString() {
+            return "KeystoneSettings[identityUri=" + identityUri + ", username=" + username + ", projectName="
+                    + projectName + ", cacheTime=" + cacheTime + ", cacheSize=" + cacheSize + "]";
+        }
+    }
 
     /**
      * {@code [audit]}: where the audit trail goes ({@code org.portcullis.audit}).

@@ -68,6 +68,7 @@ final class HttpApp extends Handler.Abstract {
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
+            e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
         } catch (StoreException e) {
