@@ -34,12 +34,21 @@ public final class FilePermissions {
         }
     }
 
-    /** A configuration file that carries a KEK inline is key material itself. */
+    /** Keys whose value is a credential: a file that holds one inline is key material itself. */
+    private static final java.util.Map<String, String> INLINE_SECRETS = java.util.Map.of(
+            "kek", "a master KEK",
+            "root_token_id", "a Vault token",
+            "approle_secret_id", "a Vault AppRole secret id");
+
+    /** A configuration file that carries a KEK or a backend credential inline is key material itself. */
     static void requireNotWorldReadableIfSecret(Path file, IniFile ini) {
         for (var section : ini.sections().entrySet()) {
-            if (section.getValue().containsKey("kek")) {
-                requireOwnerOnly(file, "a master KEK ([" + section.getKey() + "] kek)");
-                return;
+            for (var secret : INLINE_SECRETS.entrySet()) {
+                var entry = section.getValue().get(secret.getKey());
+                if (entry != null && !entry.value().isEmpty()) {
+                    requireOwnerOnly(file, secret.getValue() + " ([" + section.getKey() + "] " + secret.getKey() + ")");
+                    return;
+                }
             }
         }
     }

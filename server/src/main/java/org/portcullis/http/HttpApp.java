@@ -59,16 +59,30 @@ final class HttpApp extends Handler.Abstract {
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+        } catch (org.portcullis.stores.StoreException e) {
+            if (!e.unavailable()) {
+                fail(exchange, request, e);
+            } else {
+                // The operator's message names the backend; the client only learns it may retry.
+                LOG.warn("{} {} {} -> 503: {}", requestId, request.getMethod(), request.getHttpURI().getPath(),
+                        e.getMessage());
+                exchange.json(503, ErrorBodies.of(503, "The secret store is temporarily unavailable; no secret "
+                        + "was lost. Try again later (request " + requestId + ")."));
+            }
         } catch (Exception | StackOverflowError e) {
-            LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
-            exchange.json(500, ErrorBodies.of(500,
-                    "The server could not complete the request; see its log for request " + requestId + "."));
+            fail(exchange, request, e);
         }
         if (!exchange.drainBody()) {
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
         return true;
+    }
+
+    private static void fail(Exchange exchange, Request request, Throwable e) {
+        LOG.error("{} {} {} failed", exchange.requestId(), request.getMethod(), request.getHttpURI().getPath(), e);
+        exchange.json(500, ErrorBodies.of(500,
+                "The server could not complete the request; see its log for request " + exchange.requestId() + "."));
     }
 
     private static void logRejected(Exchange exchange, ApiException e) {
