@@ -139,6 +139,9 @@ final class VaultClient implements AutoCloseable {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (javax.net.ssl.SSLException e) {
+            throw StoreException.unavailable("Vault at " + url() + " failed TLS verification (" + e.getMessage()
+                    + "): check ssl_ca_crt_file; no secret is lost, reads fail until it is fixed", e);
         } catch (IOException e) {
             throw StoreException.unavailable("Vault at " + url() + " unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): no secret is lost, reads fail "

@@ -93,7 +93,18 @@ public final class FakeVaultServer implements AutoCloseable {
     }
 
     public static FakeVaultServer start(int port) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64));
+    }
+
+    /** The same over HTTPS with {@code tls}'s server certificate (Vault's {@code tls_cert_file}). */
+    public static FakeVaultServer startTls(javax.net.ssl.SSLContext tls) throws IOException {
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        return serve(https);
+    }
+
+    private static FakeVaultServer serve(HttpServer http) {
         FakeVaultServer fake = new FakeVaultServer(http);
         fake.mount("secret", 2);
         fake.mount("kv1", 1);
@@ -104,7 +115,8 @@ public final class FakeVaultServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public FakeVaultServer mount(String path, int kvVersion) {

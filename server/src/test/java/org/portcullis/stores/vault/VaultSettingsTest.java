@@ -79,4 +79,65 @@ class VaultSettingsTest {
         assertThat(parse("root_token_id", "t", "vault_url", "https://vault:8200", "use_ssl", "True").url().getScheme())
                 .isEqualTo("https");
     }
+
+    private static final String MULTI = """
+            [DEFAULT]
+            sql_connection = sqlite:////tmp/x.sqlite
+
+            [secretstore]
+            enable_multiple_secret_stores = True
+            stores_lookup_suffix = software, vault
+
+            [secretstore:software]
+            secret_store_plugin = store_crypto
+            crypto_plugin = simple_crypto
+
+            [secretstore:vault]
+            secret_store_plugin = vault_plugin
+            global_default = True
+            kv_path = override
+
+            [simple_crypto_plugin]
+            kek_file = /etc/portcullis/kek
+
+            [vault_plugin]
+            vault_url = http://vault:8200
+            approle_role_id = r
+            approle_secret_id = s
+            kv_mountpoint = secret
+            kv_path = barbican
+            kv_version = 2
+            use_ssl = False
+            namespace = ns
+            timeout = 30
+            """;
+
+    @Test
+    void barbicansMultiStoreConfigurationLoadsWithPerStoreOverrides() {
+        var config = org.portcullis.config.ConfigLoader.from(
+                org.portcullis.config.IniFile.parse("barbican.conf", MULTI.lines().toList()), Path.of("/etc/portcullis"));
+        var vault = config.stores().stores().stream().filter(s -> s.name().equals("vault")).findFirst().orElseThrow();
+        assertThat(vault.globalDefault()).isTrue();
+        VaultSettings s = VaultSettings.fromOptions(vault.options());
+        assertThat(s.kvPath()).isEqualTo("override");
+        assertThat(s.namespace()).contains("ns");
+        assertThat(s.appRole()).isTrue();
+    }
+
+    @Test
+    void unknownVaultKeysAreRefused() {
+        String typo = MULTI.replace("kv_version = 2", "kv_versoin = 2");
+        assertThatThrownBy(() -> org.portcullis.config.ConfigLoader.from(
+                org.portcullis.config.IniFile.parse("barbican.conf", typo.lines().toList()), Path.of("/")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key [vault_plugin] kv_versoin");
+    }
+
+    @Test
+    void aConfigFileHoldingAVaultTokenMustBeOwnerOnly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("barbican.conf");
+        java.nio.file.Files.writeString(conf, MULTI.replace("approle_secret_id = s", "root_token_id = hvs.t"));
+        java.nio.file.Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> org.portcullis.config.ConfigLoader.load(conf)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a Vault token ([vault_plugin] root_token_id)").hasMessageNotContaining("hvs.t");
+    }
 }
