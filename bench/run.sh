@@ -25,6 +25,10 @@
 #      server/target/portcullis.jar; with --no-build), BENCH_TLS=1 (Portcullis serves HTTPS with
 #      a throw-away openssl CA and certificate in its data dir; every Portcullis scenario and the
 #      load run over https, Barbican stays on plain HTTP as it ships).
+#      BENCH_STORE (software, the default, or
+#      vault: Portcullis' global default becomes a Vault store talking to the test-only
+#      FakeVaultServer from server/target/test-classes, started and stopped by this script —
+#      figures then measure Portcullis plus that in-memory fake, not a real Vault).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -75,6 +79,9 @@ while [ $# -gt 0 ]; do
 done
 case $ONLY in '') DBS="sqlite postgresql" ;; sqlite|postgresql) DBS=$ONLY ;;
   *) echo "run.sh: --only must be sqlite or postgresql" >&2; exit 2 ;; esac
+BENCH_STORE=${BENCH_STORE:-software}
+case $BENCH_STORE in software|vault) ;;
+  *) echo "run.sh: BENCH_STORE must be software or vault" >&2; exit 2 ;; esac
 case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
   *) echo "run.sh: --barbican-db must be both, sqlite or mysql" >&2; exit 2 ;; esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
@@ -123,6 +130,7 @@ BENCH_JAR=$BENCH_DIR/target/portcullis-bench.jar
 
 # ---------------------------------------------------------------- cleanup
 PORTCULLIS_PID=
+FAKE_VAULT_PID=
 PG_DIRS=()
 PG_MODE=
 BARBICAN_STARTED=0
@@ -130,6 +138,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -n "$PORTCULLIS_PID" ]; then stop_portcullis || true; fi
+  if [ -n "$FAKE_VAULT_PID" ]; then kill -TERM "$FAKE_VAULT_PID" 2>/dev/null || true; fi
   if [ "$BARBICAN_STARTED" = 1 ]; then barbican_stop || true; fi
   local d
   for d in "${PG_DIRS[@]}"; do pg_stop "$d" || true; done
@@ -286,7 +295,35 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
+  [ "$BENCH_STORE" = software ] || store_config "$dir/portcullis.conf"
   chmod 600 "$dir/portcullis.conf"
+}
+# BENCH_STORE=vault: a Vault store as global default, on the fake (test code, not in the jar).
+store_config() {  # store_config CONF
+  local conf=$1 out
+  if [ -z "$FAKE_VAULT_PID" ]; then
+    out=$OUT/fake-vault.out
+    "$JAVA" -cp "$REPO/server/target/test-classes:$SERVER_JAR" org.portcullis.stores.vault.FakeVaultServer \
+      > "$out" 2> "$OUT/fake-vault.err" < /dev/null &
+    FAKE_VAULT_PID=$!
+    for _ in $(seq 1 100); do grep -q '^VAULT_TOKEN=' "$out" 2>/dev/null && break; sleep 0.2; done
+    FAKE_VAULT_ADDR=$(sed -n 's/^VAULT_ADDR=//p' "$out"); FAKE_VAULT_TOKEN=$(sed -n 's/^VAULT_TOKEN=//p' "$out")
+    [ -n "$FAKE_VAULT_TOKEN" ] || die "FakeVaultServer did not start (is server/target/test-classes built?), see $OUT/fake-vault.err"
+    log "fake Vault (test code) on $FAKE_VAULT_ADDR, pid $FAKE_VAULT_PID"
+  fi
+  sed -i -e 's/^stores_lookup_suffix = software, software-2$/stores_lookup_suffix = software, software-2, vault/' \
+         -e 's/^global_default = True$/global_default = False/' "$conf"
+  cat >> "$conf" <<EOF
+
+[secretstore:vault]
+secret_store_plugin = vault_plugin
+global_default = True
+
+[vault_plugin]
+vault_url = $FAKE_VAULT_ADDR
+root_token_id = $FAKE_VAULT_TOKEN
+kv_path = barbican
+EOF
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local conf=$1 logf=$2 port=$3 code

@@ -184,7 +184,11 @@ public final class Application implements AutoCloseable {
             try {
                 audit.close();
             } finally {
-                db.close();
+                try {
+                    stores.close();
+                } finally {
+                    db.close();
+                }
             }
         }
     }

@@ -96,7 +96,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
 
     /**
      * The node's trail as configured: disabled (with a warning), or keyed from {@code [audit]
-     * hmac_key_file} or else the global default software store's master KEK, and opened. A trail
+     * hmac_key_file} or else a software store's master KEK (the global default's, else the first
+     * configured), and opened. A trail
      * that cannot be opened stops the node from starting.
      */
     public static AuditTrail start(AuditSettings settings, StoreRegistry stores, Clock clock) {
@@ -108,11 +109,14 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         AuditKey key;
         if (settings.hmacKeyFile() != null) {
             key = AuditKey.fromFile(settings.hmacKeyFile());
-        } else if (stores.globalDefault() instanceof SoftwareStore software) {
-            key = AuditKey.fromMasterKek(software.masterKek());
         } else {
-            throw new ConfigException("[audit] hmac_key_file is required: the global default secret store '"
-                    + stores.globalDefault().info().name() + "' has no master KEK to derive the audit key from");
+            // The global default's KEK if it has one, else the first software store's (config order):
+            // an HSM, KMIP or Vault default keeps no key in this process to derive from.
+            SoftwareStore software = stores.globalDefault() instanceof SoftwareStore s ? s
+                    : stores.all().stream().filter(SoftwareStore.class::isInstance).map(SoftwareStore.class::cast)
+                            .findFirst().orElseThrow(() -> new ConfigException("[audit] hmac_key_file is required: no "
+                                    + "configured secret store has a master KEK to derive the audit key from"));
+            key = AuditKey.fromMasterKek(software.masterKek());
         }
         try {
             return open(settings, key, clock);

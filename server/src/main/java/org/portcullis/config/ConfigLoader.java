@@ -67,7 +67,11 @@ public final class ConfigLoader {
 
     static final List<PluginSection> PLUGIN_SECTIONS = List.of(
             new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
-                    Set.of("kek", "kek_file", "plugin_name")));
+                    Set.of("kek", "kek_file", "plugin_name")),
+            // Barbican's [vault_plugin] keys plus Castellan's [vault] ones (stores/vault/VaultSettings).
+            new PluginSection("vault_plugin", "vault_plugin", null, Set.of("vault_url", "root_token_id",
+                    "approle_role_id", "approle_secret_id", "kv_mountpoint", "kv_path", "kv_version", "use_ssl",
+                    "ssl_ca_crt_file", "namespace", "timeout", "auth_method", "auth_path", "token_role", "token_file")));
 
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(

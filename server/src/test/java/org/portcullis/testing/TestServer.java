@@ -40,6 +40,17 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
     }
 
+    /**
+     * Starts a node from a whole configuration text of the caller's (its own store list); the
+     * file is written owner-only, as one holding a backend credential must be.
+     */
+    public static TestServer startWithConfig(Path dir, String configText) throws Exception {
+        Path conf = dir.resolve("portcullis.conf");
+        Files.writeString(conf, configText);
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
+    }
+
     public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines) throws IOException {
         Path kek1 = kek(dir.resolve("kek-1"));
         Path kek2 = kek(dir.resolve("kek-2"));
