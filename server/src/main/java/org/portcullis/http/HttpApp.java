@@ -59,6 +59,10 @@ final class HttpApp extends Handler.Abstract {
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+        } catch (org.portcullis.stores.StoreUnavailableException e) {
+            // A store that is down is not a bug: 503 with what the operator needs to know.
+            LOG.warn("{} {} {} -> 503 {}", requestId, request.getMethod(), request.getHttpURI().getPath(), e.getMessage());
+            exchange.json(503, ErrorBodies.of(503, "The secret store is unavailable: " + e.getMessage()));
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
             exchange.json(500, ErrorBodies.of(500,
