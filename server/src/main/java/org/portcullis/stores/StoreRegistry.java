@@ -116,4 +116,17 @@ public final class StoreRegistry {
     public List<SecretStore> all() {
         return new ArrayList<>(byId.values());
     }
+
+    /** Releases what stores hold (connections, sessions); a failure is logged, not thrown. */
+    public void close() {
+        for (SecretStore store : byId.values()) {
+            if (store instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing secret store '{}' failed: {}", store.info().name(), e.toString());
+                }
+            }
+        }
+    }
 }
