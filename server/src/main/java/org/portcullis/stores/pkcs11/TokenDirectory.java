@@ -40,8 +40,12 @@ final class TokenDirectory {
         Method tokenInfo = pkcs11.getMethod("C_GetTokenInfo", long.class);
         List<TokenEntry> tokens = new ArrayList<>();
         for (long slot : slots) {
-            Object info = tokenInfo.invoke(p11, slot);
-            tokens.add(new TokenEntry(slot, text(info, "label"), text(info, "serialNumber")));
+            try {
+                Object info = tokenInfo.invoke(p11, slot);
+                tokens.add(new TokenEntry(slot, text(info, "label"), text(info, "serialNumber")));
+            } catch (InvocationTargetException broken) {
+                // A token that cannot describe itself (removed, damaged) must not hide the others.
+            }
         }
         return tokens;
     }

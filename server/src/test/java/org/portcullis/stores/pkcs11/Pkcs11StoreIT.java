@@ -178,9 +178,13 @@ class Pkcs11StoreIT {
     /** What a token reset or another application does to this process: C_Logout on the token. */
     static void logOut(String token) throws Exception {
         SoftHsm.Env env = SoftHsm.require();
-        long slot = TokenDirectory.list(env.library()).stream().filter(t -> t.label().equals(token))
-                .findFirst().orElseThrow().slotId();
-        Provider p = Security.getProvider("SunPKCS11").configure("--name=logout-" + token + "\nlibrary="
+        logOut(TokenDirectory.list(env.library()).stream().filter(t -> t.label().equals(token))
+                .findFirst().orElseThrow().slotId());
+    }
+
+    static void logOut(long slot) throws Exception {
+        SoftHsm.Env env = SoftHsm.require();
+        Provider p = Security.getProvider("SunPKCS11").configure("--name=logout-" + slot + "\nlibrary="
                 + env.library() + "\nslot=" + slot + "\n");
         ((java.security.AuthProvider) p).logout(); // login state is per process and token: all sessions lose it
     }
