@@ -22,7 +22,8 @@
 #      server, like the ./portcullis launcher; default options -Xss512k -XX:+UseSerialGC),
 #      BENCH_ROOT (default /tmp/portcullis-bench), BARBICAN_MULTISTORE, BARBICAN_PROCESSES,
 #      BARBICAN_THREADS (passed to start.sh), PORTCULLIS_JAR (server jar to run instead of
-#      server/target/portcullis.jar; with --no-build).
+#      server/target/portcullis.jar; with --no-build), BENCH_STORE (software, the default, or
+#      pkcs11: Portcullis' global default is a PKCS#11 store on a private SoftHSM2 token).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -224,12 +225,12 @@ data_dir = $dir
 
 [secretstore]
 enable_multiple_secret_stores = True
-stores_lookup_suffix = software, software-2
+stores_lookup_suffix = software, software-2$( [ "${BENCH_STORE:-software}" = software ] || echo ", $BENCH_STORE")
 
 [secretstore:software]
 secret_store_plugin = store_crypto
 crypto_plugin = simple_crypto
-global_default = True
+global_default = $( [ "${BENCH_STORE:-software}" = software ] && echo True || echo False)
 
 [secretstore:software-2]
 secret_store_plugin = store_crypto
@@ -239,7 +240,38 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
+  case ${BENCH_STORE:-software} in
+    software) ;;
+    pkcs11) bench_pkcs11_store "$dir" ;;
+    *) die "BENCH_STORE must be software or pkcs11 (got $BENCH_STORE)" ;;
+  esac
   chmod 600 "$dir/portcullis.conf"
+}
+# BENCH_STORE=pkcs11: the global default is a PKCS#11 store on a private SoftHSM2 token
+# (scripts/softhsm.sh), its MKEK and HMAC key made by `portcullis manage hsm gen-mkek/gen-hmac`.
+bench_pkcs11_store() {  # bench_pkcs11_store DIR  (appends to DIR/portcullis.conf)
+  local dir=$1 lines k
+  lines=$("$REPO/scripts/softhsm.sh" start "$dir/softhsm") || die "scripts/softhsm.sh failed"
+  export SOFTHSM2_CONF
+  SOFTHSM2_CONF=$(sed -n 's/^PORTCULLIS_SOFTHSM2_CONF=//p' <<<"$lines")
+  cat >> "$dir/portcullis.conf" <<EOF
+
+[secretstore:pkcs11]
+secret_store_plugin = store_crypto
+crypto_plugin = p11_crypto
+global_default = True
+
+[p11_crypto_plugin]
+library_path = $(sed -n 's/^PORTCULLIS_SOFTHSM_LIBRARY=//p' <<<"$lines")
+token_label = $(sed -n 's/^PORTCULLIS_SOFTHSM_TOKEN=//p' <<<"$lines")
+login = $(sed -n 's/^PORTCULLIS_SOFTHSM_PIN=//p' <<<"$lines")
+mkek_label = bench_mkek
+hmac_label = bench_hmac
+EOF
+  for k in gen-mkek gen-hmac; do # exit 1: the key exists already
+    "$JAVA" -jar "$SERVER_JAR" manage hsm "$k" --config "$dir/portcullis.conf" >&2 || [ $? = 1 ] ||
+      die "portcullis manage hsm $k failed"
+  done
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local conf=$1 logf=$2 port=$3 code
