@@ -25,8 +25,8 @@
 #      server/target/portcullis.jar; with --no-build), BENCH_TLS=1 (Portcullis serves HTTPS with
 #      a throw-away openssl CA and certificate in its data dir; every Portcullis scenario and the
 #      load run over https, Barbican stays on plain HTTP as it ships).
-#      BENCH_STORE (software, the default, or
-#      vault: Portcullis' global default becomes a Vault store talking to the test-only
+#      BENCH_STORE (software, the default; pkcs11: Portcullis' global default is a PKCS#11 store
+#      on a private SoftHSM2 token; or vault: the global default becomes a Vault store talking to the test-only
 #      FakeVaultServer from server/target/test-classes, started and stopped by this script —
 #      figures then measure Portcullis plus that in-memory fake, not a real Vault).
 set -euo pipefail
@@ -80,8 +80,8 @@ done
 case $ONLY in '') DBS="sqlite postgresql" ;; sqlite|postgresql) DBS=$ONLY ;;
   *) echo "run.sh: --only must be sqlite or postgresql" >&2; exit 2 ;; esac
 BENCH_STORE=${BENCH_STORE:-software}
-case $BENCH_STORE in software|vault) ;;
-  *) echo "run.sh: BENCH_STORE must be software or vault" >&2; exit 2 ;; esac
+case $BENCH_STORE in software|pkcs11|vault) ;;
+  *) echo "run.sh: BENCH_STORE must be software, pkcs11 or vault" >&2; exit 2 ;; esac
 case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
   *) echo "run.sh: --barbican-db must be both, sqlite or mysql" >&2; exit 2 ;; esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
@@ -280,12 +280,12 @@ $tls_lines
 
 [secretstore]
 enable_multiple_secret_stores = True
-stores_lookup_suffix = software, software-2
+stores_lookup_suffix = software, software-2$( [ "${BENCH_STORE:-software}" = software ] || echo ", $BENCH_STORE")
 
 [secretstore:software]
 secret_store_plugin = store_crypto
 crypto_plugin = simple_crypto
-global_default = True
+global_default = $( [ "${BENCH_STORE:-software}" = software ] && echo True || echo False)
 
 [secretstore:software-2]
 secret_store_plugin = store_crypto
@@ -295,7 +295,12 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
-  [ "$BENCH_STORE" = software ] || store_config "$dir/portcullis.conf"
+  case ${BENCH_STORE:-software} in
+    software) ;;
+    pkcs11) bench_pkcs11_store "$dir" ;;
+    vault) store_config "$dir/portcullis.conf" ;;
+    *) die "BENCH_STORE must be software, pkcs11 or vault (got $BENCH_STORE)" ;;
+  esac
   chmod 600 "$dir/portcullis.conf"
 }
 # BENCH_STORE=vault: a Vault store as global default, on the fake (test code, not in the jar).
@@ -311,8 +316,6 @@ store_config() {  # store_config CONF
     [ -n "$FAKE_VAULT_TOKEN" ] || die "FakeVaultServer did not start (is server/target/test-classes built?), see $OUT/fake-vault.err"
     log "fake Vault (test code) on $FAKE_VAULT_ADDR, pid $FAKE_VAULT_PID"
   fi
-  sed -i -e 's/^stores_lookup_suffix = software, software-2$/stores_lookup_suffix = software, software-2, vault/' \
-         -e 's/^global_default = True$/global_default = False/' "$conf"
   cat >> "$conf" <<EOF
 
 [secretstore:vault]
@@ -324,6 +327,32 @@ vault_url = $FAKE_VAULT_ADDR
 root_token_id = $FAKE_VAULT_TOKEN
 kv_path = barbican
 EOF
+}
+# BENCH_STORE=pkcs11: the global default is a PKCS#11 store on a private SoftHSM2 token
+# (scripts/softhsm.sh), its MKEK and HMAC key made by `portcullis manage hsm gen-mkek/gen-hmac`.
+bench_pkcs11_store() {  # bench_pkcs11_store DIR  (appends to DIR/portcullis.conf)
+  local dir=$1 lines k
+  lines=$("$REPO/scripts/softhsm.sh" start "$dir/softhsm") || die "scripts/softhsm.sh failed"
+  export SOFTHSM2_CONF
+  SOFTHSM2_CONF=$(sed -n 's/^PORTCULLIS_SOFTHSM2_CONF=//p' <<<"$lines")
+  cat >> "$dir/portcullis.conf" <<EOF
+
+[secretstore:pkcs11]
+secret_store_plugin = store_crypto
+crypto_plugin = p11_crypto
+global_default = True
+
+[p11_crypto_plugin]
+library_path = $(sed -n 's/^PORTCULLIS_SOFTHSM_LIBRARY=//p' <<<"$lines")
+token_label = $(sed -n 's/^PORTCULLIS_SOFTHSM_TOKEN=//p' <<<"$lines")
+login = $(sed -n 's/^PORTCULLIS_SOFTHSM_PIN=//p' <<<"$lines")
+mkek_label = bench_mkek
+hmac_label = bench_hmac
+EOF
+  for k in gen-mkek gen-hmac; do # exit 1: the key exists already
+    "$JAVA" -jar "$SERVER_JAR" manage hsm "$k" --config "$dir/portcullis.conf" >&2 || [ $? = 1 ] ||
+      die "portcullis manage hsm $k failed"
+  done
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local conf=$1 logf=$2 port=$3 code

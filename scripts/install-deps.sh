@@ -14,6 +14,7 @@ pkgs=(
   python3-barbicanclient python3-openstackclient # the real Barbican clients for conformance
   wrk                                            # bench/
   procps                                         # pgrep/ps used by tests and scripts
+  softhsm2 opensc                                # PKCS#11 store tests (softhsm.sh); pkcs11-tool checks key attributes
   "$@"
 )
 

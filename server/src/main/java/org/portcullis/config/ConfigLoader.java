@@ -71,7 +71,16 @@ public final class ConfigLoader {
             // Barbican's [vault_plugin] keys plus Castellan's [vault] ones (stores/vault/VaultSettings).
             new PluginSection("vault_plugin", "vault_plugin", null, Set.of("vault_url", "root_token_id",
                     "approle_role_id", "approle_secret_id", "kv_mountpoint", "kv_path", "kv_version", "use_ssl",
-                    "ssl_ca_crt_file", "namespace", "timeout", "auth_method", "auth_path", "token_role", "token_file")));
+                    "ssl_ca_crt_file", "namespace", "timeout", "auth_method", "auth_path", "token_role", "token_file")),
+            // Barbican's p11_crypto_plugin options (deprecated names too) plus Portcullis'
+            // session_pool_size; stores/pkcs11/Pkcs11Settings says what each one does here.
+            new PluginSection("p11_crypto_plugin", "store_crypto", "p11_crypto",
+                    Set.of("library_path", "token_serial_number", "token_labels", "token_label", "login", "mkek_label",
+                            "mkek_length", "hmac_label", "slot_id", "rw_session", "pkek_length", "pkek_cache_ttl",
+                            "pkek_cache_limit", "encryption_mechanism", "algorithm", "hmac_key_type",
+                            "hmac_keygen_mechanism", "hmac_mechanism", "hmac_keywrap_mechanism", "key_wrap_mechanism",
+                            "key_wrap_generate_iv", "seed_file", "seed_length", "plugin_name", "aes_gcm_generate_iv",
+                            "generate_iv", "always_set_cka_sensitive", "os_locking_ok", "session_pool_size")));
 
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(

@@ -30,6 +30,11 @@ public final class StoreOptions {
         return new StoreOptions(source, baseDir, Map.of());
     }
 
+    /** The configuration file these options came from, for messages such as "run … --config FILE". */
+    public String source() {
+        return source;
+    }
+
     public boolean has(String key) {
         Value v = values.get(key);
         return v != null && !v.text().isEmpty();

@@ -86,16 +86,14 @@ final class HttpApp extends Handler.Abstract {
     }
 
     /**
-     * A backend that is down is a 503 that says no secret was lost (the operator's message, which
-     * names the backend, goes to the log); anything else a store refuses is a 500, with the detail
-     * in the log only.
+     * A backend that is down is a 503 with the store's message, which is written for this: what is
+     * down, that no secret is lost, what to expect (never a credential). Anything else a store
+     * refuses is a 500, with the detail in the log only.
      */
     private static void storeFailed(Exchange exchange, StoreException e) {
         if (e.unavailable()) {
-            // The operator's message names the backend; the client learns only that nothing is lost.
             LOG.warn("{} {} {} -> 503 {}", exchange.requestId(), exchange.method(), exchange.path(), e.getMessage());
-            exchange.json(503, ErrorBodies.of(503, "The secret store is temporarily unavailable; no secret was lost. "
-                    + "Try again later (request " + exchange.requestId() + ")."));
+            exchange.json(503, ErrorBodies.of(503, "The secret store is temporarily unavailable: " + e.clientMessage()));
             return;
         }
         LOG.error("{} {} {} failed in the secret store{}", exchange.requestId(), exchange.method(), exchange.path(),

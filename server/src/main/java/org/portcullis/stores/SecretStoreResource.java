@@ -21,12 +21,19 @@ public final class SecretStoreResource {
     private final PreferredStores preferred;
     private final Policy policy;
     private final AuditTrail audit;
+    private final StoreStatus status;
 
     public SecretStoreResource(StoreRegistry registry, PreferredStores preferred, Policy policy, AuditTrail audit) {
+        this(registry, preferred, policy, audit, new StoreStatus(java.time.Clock.systemUTC()));
+    }
+
+    public SecretStoreResource(StoreRegistry registry, PreferredStores preferred, Policy policy, AuditTrail audit,
+            StoreStatus status) {
         this.audit = audit;
         this.registry = registry;
         this.preferred = preferred;
         this.policy = policy;
+        this.status = status;
     }
 
     public void register(Router r) {
@@ -40,25 +47,25 @@ public final class SecretStoreResource {
 
     private void list(Exchange ex) {
         read(ex, "secretstores:get");
-        List<Map<String, Object>> stores = registry.all().stream().map(s -> json(s, ex.baseUrl())).toList();
+        List<Map<String, Object>> stores = registry.all().stream().map(s -> json(s, ex.baseUrl(), status)).toList();
         ex.json(200, Map.of("secret_stores", stores));
     }
 
     private void globalDefault(Exchange ex) {
         read(ex, "secretstores:get_global_default");
-        ex.json(200, json(registry.globalDefault(), ex.baseUrl()));
+        ex.json(200, json(registry.globalDefault(), ex.baseUrl(), status));
     }
 
     private void getPreferred(Exchange ex) {
         read(ex, "secretstores:get_preferred");
         SecretStore store = preferred.preferred(ex.context().projectId()).flatMap(registry::byId)
                 .orElseThrow(() -> ApiException.notFound("Not Found. No preferred secret store defined for this project."));
-        ex.json(200, json(store, ex.baseUrl()));
+        ex.json(200, json(store, ex.baseUrl(), status));
     }
 
     private void get(Exchange ex) {
         read(ex, "secretstore:get");
-        ex.json(200, json(store(ex), ex.baseUrl()));
+        ex.json(200, json(store(ex), ex.baseUrl(), status));
     }
 
     private void setPreferred(Exchange ex) {
@@ -98,17 +105,28 @@ public final class SecretStoreResource {
                 .orElseThrow(() -> ApiException.notFound("Not Found. Secret store not found."));
     }
 
-    static Map<String, Object> json(SecretStore store, String baseUrl) {
+    /**
+     * Barbican's fields, plus {@code health} (Portcullis' own; clients ignore unknown fields):
+     * the store's latest round trip, at most {@link StoreStatus#MAX_AGE_MILLIS} old. {@code status}
+     * is Barbican's {@code ACTIVE}, or {@code ERROR} while the round trip fails.
+     */
+    static Map<String, Object> json(SecretStore store, String baseUrl, StoreStatus status) {
         StoreInfo info = store.info();
+        StoreHealth h = status.of(store);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("secret_store_ref", baseUrl + "/v1/secret-stores/" + info.id());
         m.put("name", info.name());
         m.put("secret_store_plugin", info.storePlugin());
         m.put("crypto_plugin", info.cryptoPlugin());
         m.put("global_default", info.globalDefault());
-        m.put("status", "ACTIVE");
+        m.put("status", h.ok() ? "ACTIVE" : "ERROR");
         m.put("created", Timestamps.format(info.createdAt()));
         m.put("updated", Timestamps.format(info.updatedAt()));
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("ok", h.ok());
+        health.put("detail", h.detail());
+        health.put("secrets_at_risk", h.secretsAtRisk());
+        m.put("health", health);
         return m;
     }
 }

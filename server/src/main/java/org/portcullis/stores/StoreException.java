@@ -9,6 +9,7 @@ package org.portcullis.stores;
 public class StoreException extends RuntimeException {
     private final boolean tampered;
     private final boolean unavailable;
+    private final String clientMessage;
 
     public StoreException(String message, Throwable cause) {
         this(message, cause, false);
@@ -18,8 +19,14 @@ public class StoreException extends RuntimeException {
         this(message, cause, tampered, false);
     }
 
-    private StoreException(String message, Throwable cause, boolean tampered, boolean unavailable) {
+    protected StoreException(String message, Throwable cause, boolean tampered, boolean unavailable) {
+        this(message, message, cause, tampered, unavailable);
+    }
+
+    private StoreException(String message, String clientMessage, Throwable cause, boolean tampered,
+            boolean unavailable) {
         super(message, cause);
+        this.clientMessage = clientMessage;
         this.tampered = tampered;
         this.unavailable = unavailable;
     }
@@ -27,6 +34,19 @@ public class StoreException extends RuntimeException {
     /** The backend is down or unreachable; no secret is lost. */
     public static StoreException unavailable(String message, Throwable cause) {
         return new StoreException(message, cause, false, true);
+    }
+
+    /**
+     * As {@link #unavailable(String, Throwable)}, with a message for API clients that leaves out
+     * what only operators should see (a backend's internal address).
+     */
+    public static StoreException unavailable(String message, String clientMessage, Throwable cause) {
+        return new StoreException(message, clientMessage, cause, false, true);
+    }
+
+    /** What the API may tell the caller of an unavailable store; the full message goes to the log. */
+    public String clientMessage() {
+        return clientMessage;
     }
 
     public boolean tampered() {

@@ -29,6 +29,7 @@ final class StorePlugins {
                 yield new SoftwareStore(info, kek, db, clock);
             }
             case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);
+            case "store_crypto/p11_crypto" -> org.portcullis.stores.pkcs11.Pkcs11Store.open(info, configured.options(), db, clock);
             default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin
                     + " is not available in this build");
         };

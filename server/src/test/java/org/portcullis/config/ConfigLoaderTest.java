@@ -319,10 +319,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void singleStoreModeRefusesPkcs11CryptoPlugin() {
-        assertThatThrownBy(() -> load("[crypto]\nenabled_crypto_plugins = p11_crypto\n" + KEK))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'p11_crypto' is not available");
+    void singleStoreModeSelectsPkcs11CryptoPlugin() {
+        StoreSettings s = load("[crypto]\nenabled_crypto_plugins = p11_crypto\n[p11_crypto_plugin]\nmkek_label = m\n").stores();
+
+        assertThat(s.stores().get(0).cryptoPlugin()).isEqualTo("p11_crypto");
+        assertThat(s.stores().get(0).options().string("mkek_label")).contains("m");
     }
 
     @Test
@@ -438,14 +439,16 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void pkcs11StoreIsRefusedAsUnsupported() {
-        String conf = TWO_STORES.replace("kek_file = second.kek", "")
+    void pkcs11StoreSectionOverridesP11Keys() {
+        String conf = TWO_STORES.replace("kek_file = second.kek", "library_path = /opt/hsm/lib.so\nlogin = 9999")
                 .replace("[secretstore:second]\nsecret_store_plugin = store_crypto\ncrypto_plugin = simple_crypto",
-                        "[secretstore:second]\nsecret_store_plugin = store_crypto\ncrypto_plugin = p11_crypto");
-        assertThatThrownBy(() -> load(conf))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("[secretstore:second] crypto_plugin")
-                .hasMessageContaining("'p11_crypto' is not available");
+                        "[secretstore:second]\nsecret_store_plugin = store_crypto\ncrypto_plugin = p11_crypto")
+                + "\n[p11_crypto_plugin]\nlogin = 1234\nmkek_label = shared\n";
+        StoreOptions second = load(conf).stores().stores().get(1).options();
+
+        assertThat(second.string("login")).contains("9999");
+        assertThat(second.origin("login")).isEqualTo("[secretstore:second] login");
+        assertThat(second.string("mkek_label")).contains("shared");
     }
 
     @Test

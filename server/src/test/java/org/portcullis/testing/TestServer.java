@@ -29,14 +29,30 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a node; {@code extraLines} are appended to its configuration file. */
     public static TestServer start(TestDatabases.Kind kind, List<String> extraLines) throws Exception {
+        return start(kind, extraLines, null);
+    }
+
+    /**
+     * A store that replaces {@code software} as the global default: its {@code [secretstore:NAME]}
+     * section, which sets {@code global_default = True}.
+     */
+    public record DefaultStore(String name, String section) {}
+
+    /** Starts a node whose global default is {@code store} (null: the property below decides). */
+    public static TestServer start(TestDatabases.Kind kind, List<String> extraLines, DefaultStore store) throws Exception {
         Path dir = Files.createTempDirectory("portcullis-it");
         String sql = TestDatabases.fresh(kind, dir);
-        return startWith(dir, sql, extraLines);
+        return startWith(dir, sql, extraLines, store);
     }
 
     /** Starts a node over an existing data directory and database (a restart, or a second node). */
     public static TestServer startWith(Path dir, String sqlConnection, List<String> extraLines) throws Exception {
-        Path conf = writeConfig(dir, sqlConnection, extraLines);
+        return startWith(dir, sqlConnection, extraLines, null);
+    }
+
+    public static TestServer startWith(Path dir, String sqlConnection, List<String> extraLines, DefaultStore store)
+            throws Exception {
+        Path conf = writeConfig(dir, sqlConnection, extraLines, store);
         return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
     }
 
@@ -51,7 +67,34 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
     }
 
+    /**
+     * The default store the whole run asks for: {@code -Dportcullis.test.default-store=pkcs11}
+     * (e.g. for ConformanceIT) makes every node's global default a PKCS#11 store on the SoftHSM2
+     * token, named {@code hsm}, keys labelled after the node's directory so a restart finds them.
+     */
+    static DefaultStore fromProperty(Path dir) throws IOException {
+        String wanted = System.getProperty("portcullis.test.default-store", "software");
+        return switch (wanted) {
+            case "software" -> null;
+            case "pkcs11" -> {
+                SoftHsm.Env env = SoftHsm.require();
+                String section = SoftHsm.storeSection(env, "hsm", true, env.token(), "node-" + dir.getFileName());
+                SoftHsm.createKeys(dir, section, "hsm");
+                yield new DefaultStore("hsm", section);
+            }
+            default -> throw new IllegalArgumentException("portcullis.test.default-store: unknown store " + wanted);
+        };
+    }
+
     public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines) throws IOException {
+        return writeConfig(dir, sqlConnection, extraLines, null);
+    }
+
+    public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines, DefaultStore store)
+            throws IOException {
+        if (store == null) {
+            store = fromProperty(dir);
+        }
         Path kek1 = kek(dir.resolve("kek-1"));
         Path kek2 = kek(dir.resolve("kek-2"));
         StringBuilder text = new StringBuilder("""
@@ -65,19 +108,23 @@ public final class TestServer implements AutoCloseable {
 
                 [secretstore]
                 enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, software-2
+                stores_lookup_suffix = software, software-2%s
 
                 [secretstore:software]
                 secret_store_plugin = store_crypto
                 crypto_plugin = simple_crypto
-                global_default = True
+                global_default = %s
                 kek_file = %s
 
                 [secretstore:software-2]
                 secret_store_plugin = store_crypto
                 crypto_plugin = simple_crypto
                 kek_file = %s
-                """.formatted(sqlConnection, dir, kek1, kek2));
+                """.formatted(sqlConnection, dir, store == null ? "" : ", " + store.name(),
+                store == null ? "True" : "False", kek1, kek2));
+        if (store != null) {
+            text.append('\n').append(store.section()).append('\n');
+        }
         for (String line : extraLines) {
             text.append(line).append('\n');
         }

@@ -11,7 +11,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * AES-256-GCM from the JCE with a fresh random 96-bit nonce per message and a 128-bit tag.
  * Random nonces are safe here: each project KEK seals far fewer than 2^32 messages.
  */
-final class AesGcm {
+public final class AesGcm {
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -19,7 +19,7 @@ final class AesGcm {
     private AesGcm() {}
 
     /** Returns {@code header | nonce | ciphertext+tag}; the header is authenticated as part of the AAD. */
-    static byte[] seal(SecretKey key, byte[] header, byte[] plaintext, byte[] aad) {
+    public static byte[] seal(SecretKey key, byte[] header, byte[] plaintext, byte[] aad) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
@@ -43,7 +43,7 @@ final class AesGcm {
      * @throws AEADBadTagException when the ciphertext, header or associated data were altered or
      *     the key is wrong
      */
-    static byte[] open(SecretKey key, byte[] sealed, int headerLength, byte[] aad) throws AEADBadTagException {
+    public static byte[] open(SecretKey key, byte[] sealed, int headerLength, byte[] aad) throws AEADBadTagException {
         if (sealed.length < headerLength + NONCE_BYTES + TAG_BITS / 8) {
             throw new AEADBadTagException("ciphertext too short");
         }
@@ -61,7 +61,7 @@ final class AesGcm {
         }
     }
 
-    static byte[] randomKeyBytes() {
+    public static byte[] randomKeyBytes() {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return key;

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
  * Associated data as length-prefixed UTF-8 fields after a purpose label, so that no two distinct
  * field lists encode to the same bytes ("ab","c" and "a","bc" differ).
  */
-final class AssociatedData {
+public final class AssociatedData {
     private AssociatedData() {}
 
-    static byte[] of(String purpose, String... fields) {
+    public static byte[] of(String purpose, String... fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         write(out, purpose);
         for (String field : fields) {

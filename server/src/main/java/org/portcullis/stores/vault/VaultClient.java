@@ -83,7 +83,7 @@ final class VaultClient implements AutoCloseable {
                 continue;
             }
             if (reply.status() == 403) {
-                throw StoreException.unavailable("Vault at " + url() + " refused Portcullis' token for " + method + " "
+                throw down("Vault at " + url() + " refused Portcullis' token for " + method + " "
                         + apiPath + " (403 " + reply.errors() + "): check " + (settings.appRole()
                                 ? "the AppRole and its policies" : "root_token_id and its policies")
                         + "; no secret is lost, reads fail until it is fixed", null);
@@ -112,7 +112,7 @@ final class VaultClient implements AutoCloseable {
         Reply reply = exchange("POST", "auth/" + settings.authPath() + "/login", body, null);
         JsonNode auth = reply.body().path("auth");
         if (reply.status() != 200 || !auth.path("client_token").isTextual()) {
-            throw StoreException.unavailable("Vault at " + url() + " refused the AppRole login (" + reply.status() + " "
+            throw down("Vault at " + url() + " refused the AppRole login (" + reply.status() + " "
                     + reply.errors() + "): check approle_role_id and approle_secret_id; no secret is lost, reads "
                     + "fail until it is fixed", null);
         }
@@ -140,24 +140,24 @@ final class VaultClient implements AutoCloseable {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (javax.net.ssl.SSLException e) {
-            throw StoreException.unavailable("Vault at " + url() + " failed TLS verification (" + e.getMessage()
+            throw down("Vault at " + url() + " failed TLS verification (" + e.getMessage()
                     + "): check ssl_ca_crt_file; no secret is lost, reads fail until it is fixed", e);
         } catch (IOException e) {
-            throw StoreException.unavailable("Vault at " + url() + " unreachable (" + e.getClass().getSimpleName()
+            throw down("Vault at " + url() + " unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): no secret is lost, reads fail "
                     + "until it returns", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw StoreException.unavailable("interrupted while waiting for Vault at " + url(), e);
+            throw down("interrupted while waiting for Vault at " + url(), e);
         }
         Reply reply = new Reply(response.statusCode(), parse(response.body()));
         int s = reply.status();
         if (s == 503) {
-            throw StoreException.unavailable("Vault at " + url() + " is sealed or unavailable (503 " + reply.errors()
+            throw down("Vault at " + url() + " is sealed or unavailable (503 " + reply.errors()
                     + "): no secret is lost, reads fail until it is unsealed", null);
         }
         if (s >= 500 || s == 429 || s == 412) {
-            throw StoreException.unavailable("Vault at " + url() + " failed " + method + " " + apiPath + " (" + s + " "
+            throw down("Vault at " + url() + " failed " + method + " " + apiPath + " (" + s + " "
                     + reply.errors() + "): no secret is lost, reads fail until it recovers", null);
         }
         return reply;
@@ -212,5 +212,10 @@ final class VaultClient implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    /** Vault is down for now; clients are told so without its internal address, the log has it. */
+    private StoreException down(String message, Throwable cause) {
+        return StoreException.unavailable(message, message.replace(url(), "the Vault server"), cause);
     }
 }

@@ -1,0 +1,182 @@
+package org.portcullis.stores.pkcs11;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.UUID;
+import javax.crypto.AEADBadTagException;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.StoreOptions;
+import org.portcullis.db.Database;
+import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreException;
+import org.portcullis.stores.StoreHealth;
+import org.portcullis.stores.StoreInfo;
+import org.portcullis.stores.StoreUnavailableException;
+import org.portcullis.stores.StoredRef;
+import org.portcullis.stores.software.AesGcm;
+import org.portcullis.stores.software.AssociatedData;
+
+/**
+ * Barbican's {@code store_crypto} + {@code p11_crypto} through the JDK's SunPKCS11 provider: an
+ * HSM holds the master KEK ({@code mkek_label}) and the HMAC key ({@code hmac_label}), both
+ * sensitive and never extractable; per-project KEKs are encrypted by the master KEK and
+ * authenticated by the HMAC key inside the token ({@link HsmProjectKeys}); payloads are sealed by
+ * the project KEK with AES-256-GCM in the JVM, with the same associated data as the software store
+ * (secret id, project id, store id), and the ciphertext lives in the secret's row.
+ *
+ * <p>Key wrapping is "encrypt-as-wrap": AES-GCM encryption of the project key's bytes under the
+ * master KEK in the token, not C_WrapKey, because SunPKCS11's key-wrap ciphers are absent on
+ * JDK 17 and fail with SoftHSM2 on JDK 25 ({@link InTokenCrypto} has the details). It needs no
+ * dependency beyond the JDK and works on every PKCS#11 token that offers CKM_AES_GCM and
+ * CKM_SHA256_HMAC. Unwrapped project KEKs are held in the JVM (cached, {@code pkek_cache_ttl}).
+ *
+ * <p>Payload ciphertext, version 1: {@code 0x01 | project KEK id (16, a UUID) | nonce (12) |
+ * AES-GCM(payload) + tag (16)}, associated data = header + secret id, project id and store id —
+ * the software store's layout, under a project KEK of this store.
+ *
+ * <p>An HSM that fails at run time (unplugged, out of sessions, PIN changed) makes calls fail with
+ * {@link StoreUnavailableException} (HTTP 503) naming the cause; secrets are not at risk and
+ * calls succeed again once the token is back (the store logs in again by itself).
+ */
+public final class Pkcs11Store implements SecretStore, AutoCloseable {
+    static final byte PAYLOAD_VERSION = 1;
+    private static final int PAYLOAD_HEADER = 1 + 16;
+
+    private final StoreInfo info;
+    private final Pkcs11Token token;
+    private final HsmProjectKeys projectKeys;
+
+    private Pkcs11Store(StoreInfo info, Pkcs11Token token, HsmProjectKeys projectKeys) {
+        this.info = info;
+        this.token = token;
+        this.projectKeys = projectKeys;
+    }
+
+    /**
+     * Opens the token and checks that both keys exist.
+     *
+     * @throws ConfigException naming the option to fix, and for a missing key the command that makes it
+     */
+    public static Pkcs11Store open(StoreInfo info, StoreOptions options, Database db, Clock clock) {
+        Pkcs11Settings settings = Pkcs11Settings.fromOptions(options);
+        Pkcs11Token token = openToken(info.name(), settings, options);
+        Pkcs11Token.Session s = token.session();
+        if (s.mkek() == null) {
+            throw missingKey(options, info.name(), "mkek_label", settings.mkekLabel(), "gen-mkek", settings);
+        }
+        if (s.hmac() == null) {
+            throw missingKey(options, info.name(), "hmac_label", settings.hmacLabel(), "gen-hmac", settings);
+        }
+        byte[] masterId;
+        try {
+            masterId = HsmProjectKeys.masterId(token);
+        } catch (StoreException e) {
+            throw options.invalid("hmac_label", "'" + settings.hmacLabel() + "' cannot be used for HMAC-SHA256: "
+                    + e.getMessage());
+        }
+        return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, masterId, clock));
+    }
+
+    /** Opens the token for a store or for {@code manage hsm}; errors name the option at fault. */
+    static Pkcs11Token openToken(String storeName, Pkcs11Settings settings, StoreOptions options) {
+        try {
+            return Pkcs11Token.open(storeName, settings);
+        } catch (Pkcs11Token.OpenFailed e) {
+            throw options.invalid(e.key(), e.getMessage() + " (secret store '" + storeName + "')");
+        }
+    }
+
+    private static ConfigException missingKey(StoreOptions options, String store, String key, String label,
+            String command, Pkcs11Settings settings) {
+        return options.invalid(key, "'" + label + "' is not a secret key in " + settings.tokenDescription()
+                + " (secret store '" + store + "'); create it with `portcullis manage hsm " + command + " --config "
+                + options.source() + " --store " + store + "`, or set the label of the existing key");
+    }
+
+    @Override
+    public StoreInfo info() {
+        return info;
+    }
+
+    @Override
+    public StoredRef store(SecretBinding binding, byte[] payload) {
+        requireOwnStore(binding);
+        HsmProjectKeys.ProjectKey kek = projectKeys.active(binding.projectId());
+        UUID kekId = UUID.fromString(kek.id());
+        byte[] header = ByteBuffer.allocate(PAYLOAD_HEADER).put(PAYLOAD_VERSION)
+                .putLong(kekId.getMostSignificantBits()).putLong(kekId.getLeastSignificantBits()).array();
+        return new StoredRef(AesGcm.seal(kek.key(), header, payload, aad(binding)));
+    }
+
+    @Override
+    public byte[] retrieve(SecretBinding binding, StoredRef ref) {
+        requireOwnStore(binding);
+        byte[] sealed = ref.bytes();
+        if (sealed.length < PAYLOAD_HEADER || sealed[0] != PAYLOAD_VERSION) {
+            throw new StoreException("secret " + binding.secretId() + " has a ciphertext format this node does not "
+                    + "know (version " + (sealed.length == 0 ? "none" : sealed[0]) + ")", null, true);
+        }
+        ByteBuffer header = ByteBuffer.wrap(sealed, 1, 16);
+        String kekId = new UUID(header.getLong(), header.getLong()).toString();
+        HsmProjectKeys.ProjectKey kek = projectKeys.byId(kekId, binding.projectId());
+        try {
+            return AesGcm.open(kek.key(), sealed, PAYLOAD_HEADER, aad(binding));
+        } catch (AEADBadTagException e) {
+            throw new StoreException("secret " + binding.secretId() + " failed authentication: its ciphertext or row "
+                    + "was altered or moved", e, true);
+        }
+    }
+
+    @Override
+    public void delete(SecretBinding binding, StoredRef ref) {
+        // The ciphertext is in the row, which the caller erases.
+    }
+
+    /** An AES-GCM round trip under the master KEK and an HMAC under the HMAC key, in the token. */
+    @Override
+    public StoreHealth health() {
+        long start = System.nanoTime();
+        byte[] probe = new byte[32];
+        new SecureRandom().nextBytes(probe);
+        byte[] aad = AssociatedData.of("portcullis p11 health v1", info.id());
+        try {
+            boolean same = token.call("the health check", s -> {
+                var mkek = HsmProjectKeys.require(s.mkek(), "mkek_label", token);
+                byte[] sealed = InTokenCrypto.seal(s.provider(), mkek, s.random(), probe, aad);
+                byte[] opened = InTokenCrypto.open(s.provider(), mkek, sealed, 0, sealed.length, aad);
+                InTokenCrypto.mac(s.provider(), HsmProjectKeys.require(s.hmac(), "hmac_label", token), probe);
+                return Arrays.equals(probe, opened);
+            });
+            long micros = (System.nanoTime() - start) / 1000;
+            return same ? StoreHealth.healthy("AES-GCM and HMAC round trip in " + token.settings().tokenDescription()
+                    + " (slot " + token.slot() + ", master id " + projectKeys.masterIdHex() + ")", micros)
+                    : new StoreHealth(false, "the HSM round trip returned other bytes", true, micros);
+        } catch (StoreUnavailableException e) {
+            return new StoreHealth(false, e.getMessage(), false, (System.nanoTime() - start) / 1000);
+        } catch (StoreException | AEADBadTagException e) {
+            return new StoreHealth(false, "HSM round trip failed: " + e.getMessage(), true,
+                    (System.nanoTime() - start) / 1000);
+        }
+    }
+
+    /** Nothing to release: SunPKCS11 keeps the library loaded for the JVM's life, and logging out
+     * would log out every other store on the same token in this process. */
+    @Override
+    public void close() {
+        // see above
+    }
+
+    private void requireOwnStore(SecretBinding binding) {
+        if (!binding.storeId().equals(info.id())) {
+            throw new StoreException("secret " + binding.secretId() + " belongs to store " + binding.storeId()
+                    + ", not " + info.name(), null, false);
+        }
+    }
+
+    private static byte[] aad(SecretBinding b) {
+        return AssociatedData.of("portcullis secret v1", b.secretId(), b.projectId(), b.storeId());
+    }
+}
