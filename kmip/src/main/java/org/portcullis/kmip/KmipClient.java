@@ -37,9 +37,7 @@ public final class KmipClient implements AutoCloseable {
 
     /** Registers an object the caller supplies; returns its Unique Identifier. */
     public String register(ManagedObject object, List<Attribute> attributes) {
-        Ttlv payload = call(Operation.REGISTER, List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, object.objectType()),
-                templateAttribute(attributes), object.encode()));
-        return payload.child(Tags.UNIQUE_IDENTIFIER).textValue();
+        return call(Operation.REGISTER, registerPayload(object, attributes)).child(Tags.UNIQUE_IDENTIFIER).textValue();
     }
 
     /**
@@ -47,36 +45,23 @@ public final class KmipClient implements AutoCloseable {
      * usable to encrypt and decrypt, plus any {@code extra} attributes; returns its Unique Identifier.
      */
     public String createSymmetricKey(int algorithm, int lengthBits, List<Attribute> extra) {
-        List<Attribute> attributes = new ArrayList<>();
-        attributes.add(Attribute.enumeration(Attribute.CRYPTOGRAPHIC_ALGORITHM, algorithm));
-        attributes.add(Attribute.integer(Attribute.CRYPTOGRAPHIC_LENGTH, lengthBits));
-        attributes.add(Attribute.integer(Attribute.CRYPTOGRAPHIC_USAGE_MASK,
-                Kmip.UsageMask.ENCRYPT | Kmip.UsageMask.DECRYPT));
-        attributes.addAll(extra);
-        Ttlv payload = call(Operation.CREATE, List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY),
-                templateAttribute(attributes)));
-        return payload.child(Tags.UNIQUE_IDENTIFIER).textValue();
+        return call(Operation.CREATE, createPayload(algorithm, lengthBits, extra)).child(Tags.UNIQUE_IDENTIFIER)
+                .textValue();
     }
 
     /** The object with this Unique Identifier, with its key material. */
     public ManagedObject get(String uid) {
-        Ttlv payload = call(Operation.GET, List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid)));
-        int type = payload.child(Tags.OBJECT_TYPE).intValue();
-        Ttlv object = payload.children().stream()
-                .filter(c -> c.tag() != Tags.OBJECT_TYPE && c.tag() != Tags.UNIQUE_IDENTIFIER)
-                .findFirst()
-                .orElseThrow(() -> new KmipProtocolException("Get response carries no object"));
-        return ManagedObject.decode(type, object);
+        return parseGet(call(Operation.GET, uidPayload(uid)));
     }
 
     /** Destroys the object's key material; the server may keep its metadata. */
     public void destroy(String uid) {
-        call(Operation.DESTROY, List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid)));
+        call(Operation.DESTROY, uidPayload(uid));
     }
 
     /** Moves the object to the Active state. */
     public void activate(String uid) {
-        call(Operation.ACTIVATE, List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid)));
+        call(Operation.ACTIVATE, uidPayload(uid));
     }
 
     /**
@@ -84,6 +69,45 @@ public final class KmipClient implements AutoCloseable {
      * Compromise Occurrence Date is set to now.
      */
     public void revoke(String uid, int reasonCode, String message) {
+        call(Operation.REVOKE, revokePayload(uid, reasonCode, message, Instant.now()));
+    }
+
+    /** Unique Identifiers of the objects matching every attribute (at most {@code maxItems} if > 0). */
+    public List<String> locate(List<Attribute> attributes, int maxItems) {
+        return call(Operation.LOCATE, locatePayload(attributes, maxItems)).all(Tags.UNIQUE_IDENTIFIER).stream()
+                .map(Ttlv::textValue).toList();
+    }
+
+    /** The named attributes of an object (all of them when no name is given). */
+    public List<Attribute> getAttributes(String uid, String... names) {
+        return call(Operation.GET_ATTRIBUTES, getAttributesPayload(uid, names)).all(Tags.ATTRIBUTE).stream()
+                .map(Attribute::decode).toList();
+    }
+
+    // Request payloads and response parsing, package-private so the codec tests can check them
+    // against the byte vectors of the KMIP test cases.
+
+    static Ttlv registerPayload(ManagedObject object, List<Attribute> attributes) {
+        return KmipMessages.payload(List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, object.objectType()),
+                templateAttribute(attributes), object.encode()));
+    }
+
+    static Ttlv createPayload(int algorithm, int lengthBits, List<Attribute> extra) {
+        List<Attribute> attributes = new ArrayList<>();
+        attributes.add(Attribute.enumeration(Attribute.CRYPTOGRAPHIC_ALGORITHM, algorithm));
+        attributes.add(Attribute.integer(Attribute.CRYPTOGRAPHIC_LENGTH, lengthBits));
+        attributes.add(Attribute.integer(Attribute.CRYPTOGRAPHIC_USAGE_MASK,
+                Kmip.UsageMask.ENCRYPT | Kmip.UsageMask.DECRYPT));
+        attributes.addAll(extra);
+        return KmipMessages.payload(List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY),
+                templateAttribute(attributes)));
+    }
+
+    static Ttlv uidPayload(String uid) {
+        return KmipMessages.payload(List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid)));
+    }
+
+    static Ttlv revokePayload(String uid, int reasonCode, String message, Instant now) {
         List<Ttlv> reason = new ArrayList<>();
         reason.add(Ttlv.enumeration(Tags.REVOCATION_REASON_CODE, reasonCode));
         if (message != null) {
@@ -93,31 +117,36 @@ public final class KmipClient implements AutoCloseable {
         fields.add(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid));
         fields.add(Ttlv.structure(Tags.REVOCATION_REASON, reason));
         if (reasonCode == Kmip.RevocationReasonCode.KEY_COMPROMISE || reasonCode == Kmip.RevocationReasonCode.CA_COMPROMISE) {
-            fields.add(Ttlv.dateTime(Tags.COMPROMISE_OCCURRENCE_DATE, Instant.now().getEpochSecond()));
+            fields.add(Ttlv.dateTime(Tags.COMPROMISE_OCCURRENCE_DATE, now.getEpochSecond()));
         }
-        call(Operation.REVOKE, fields);
+        return KmipMessages.payload(fields);
     }
 
-    /** Unique Identifiers of the objects matching every attribute (at most {@code maxItems} if > 0). */
-    public List<String> locate(List<Attribute> attributes, int maxItems) {
+    static Ttlv locatePayload(List<Attribute> attributes, int maxItems) {
         List<Ttlv> fields = new ArrayList<>();
         if (maxItems > 0) {
             fields.add(Ttlv.integer(Tags.MAXIMUM_ITEMS, maxItems));
         }
         attributes.forEach(a -> fields.add(a.encode()));
-        Ttlv payload = call(Operation.LOCATE, fields);
-        return payload.all(Tags.UNIQUE_IDENTIFIER).stream().map(Ttlv::textValue).toList();
+        return KmipMessages.payload(fields);
     }
 
-    /** The named attributes of an object (all of them when no name is given). */
-    public List<Attribute> getAttributes(String uid, String... names) {
+    static Ttlv getAttributesPayload(String uid, String... names) {
         List<Ttlv> fields = new ArrayList<>();
         fields.add(Ttlv.text(Tags.UNIQUE_IDENTIFIER, uid));
         for (String n : names) {
             fields.add(Ttlv.text(Tags.ATTRIBUTE_NAME, n));
         }
-        Ttlv payload = call(Operation.GET_ATTRIBUTES, fields);
-        return payload.all(Tags.ATTRIBUTE).stream().map(Attribute::decode).toList();
+        return KmipMessages.payload(fields);
+    }
+
+    static ManagedObject parseGet(Ttlv payload) {
+        int type = payload.child(Tags.OBJECT_TYPE).intValue();
+        Ttlv object = payload.children().stream()
+                .filter(c -> c.tag() != Tags.OBJECT_TYPE && c.tag() != Tags.UNIQUE_IDENTIFIER)
+                .findFirst()
+                .orElseThrow(() -> new KmipProtocolException("Get response carries no object"));
+        return ManagedObject.decode(type, object);
     }
 
     /** How many TLS connections this client has opened so far. */
@@ -139,9 +168,8 @@ public final class KmipClient implements AutoCloseable {
         return Ttlv.structure(Tags.TEMPLATE_ATTRIBUTE, attributes.stream().map(Attribute::encode).toList());
     }
 
-    private Ttlv call(int operation, List<Ttlv> fields) {
-        byte[] request = TtlvCodec.encode(KmipMessages.request(version, config.credential(), operation,
-                KmipMessages.payload(fields)));
+    private Ttlv call(int operation, Ttlv payload) {
+        byte[] request = TtlvCodec.encode(KmipMessages.request(version, config.credential(), operation, payload));
         byte[] response;
         try {
             response = pool.with(c -> c.roundTrip(request));
