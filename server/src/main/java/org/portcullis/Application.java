@@ -142,7 +142,11 @@ public final class Application implements AutoCloseable {
         try {
             http.close();
         } finally {
-            db.close();
+            try {
+                stores.close();
+            } finally {
+                db.close();
+            }
         }
     }
 }

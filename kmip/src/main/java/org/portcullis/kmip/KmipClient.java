@@ -54,6 +54,20 @@ public final class KmipClient implements AutoCloseable {
         return parseGet(call(Operation.GET, uidPayload(uid)));
     }
 
+    /** An object and some of its attributes, read in one round trip. */
+    public record Fetched(ManagedObject object, List<Attribute> attributes) {}
+
+    /**
+     * The object and the named attributes, as one message of two batch items (GetAttributes, then
+     * Get), so checking an attribute before trusting the object costs no extra round trip.
+     */
+    public Fetched getWithAttributes(String uid, String... names) {
+        List<Ttlv> payloads = call(List.of(new KmipMessages.Item(Operation.GET_ATTRIBUTES, getAttributesPayload(uid, names)),
+                new KmipMessages.Item(Operation.GET, uidPayload(uid))));
+        return new Fetched(parseGet(payloads.get(1)), payloads.get(0).all(Tags.ATTRIBUTE).stream()
+                .map(Attribute::decode).toList());
+    }
+
     /** Destroys the object's key material; the server may keep its metadata. */
     public void destroy(String uid) {
         call(Operation.DESTROY, uidPayload(uid));
@@ -169,7 +183,11 @@ public final class KmipClient implements AutoCloseable {
     }
 
     private Ttlv call(int operation, Ttlv payload) {
-        byte[] request = TtlvCodec.encode(KmipMessages.request(version, config.credential(), operation, payload));
+        return call(List.of(new KmipMessages.Item(operation, payload))).get(0);
+    }
+
+    private List<Ttlv> call(List<KmipMessages.Item> items) {
+        byte[] request = TtlvCodec.encode(KmipMessages.request(version, config.credential(), items));
         byte[] response;
         try {
             response = pool.with(c -> c.roundTrip(request));
@@ -181,7 +199,8 @@ public final class KmipClient implements AutoCloseable {
         } catch (IOException e) {
             throw new KmipUnavailableException("KMIP server " + config.address() + " unreachable: " + describe(e), e);
         }
-        return KmipMessages.responsePayload(operation, TtlvCodec.decode(response));
+        return KmipMessages.responsePayloads(items.stream().map(KmipMessages.Item::operation).toList(),
+                TtlvCodec.decode(response));
     }
 
     private static String describe(IOException e) {

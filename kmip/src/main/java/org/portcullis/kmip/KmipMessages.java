@@ -5,8 +5,8 @@ import java.util.List;
 import org.portcullis.kmip.Kmip.ResultStatus;
 
 /**
- * Request and response messages (spec §7): one batch item per message, which is all this client
- * sends. A request is {@code RequestMessage{RequestHeader{ProtocolVersion, [Authentication],
+ * Request and response messages (spec §7), usually with one batch item; a Get with its
+ * attributes goes as two items in one message, so it costs one round trip. A request is {@code RequestMessage{RequestHeader{ProtocolVersion, [Authentication],
  * BatchCount=1}, BatchItem{Operation, RequestPayload}}}; a response is
  * {@code ResponseMessage{ResponseHeader{ProtocolVersion, TimeStamp, BatchCount},
  * BatchItem{Operation, ResultStatus, [ResultReason], [ResultMessage], [ResponsePayload]}}}.
@@ -23,14 +23,31 @@ final class KmipMessages {
     }
 
     static Ttlv request(Version version, Credential credential, int operation, Ttlv payload) {
+        return request(version, credential, List.of(new Item(operation, payload)));
+    }
+
+    /** One operation of a (possibly batched) request. */
+    record Item(int operation, Ttlv payload) {}
+
+    /** A request with several batch items, which the server processes in order. */
+    static Ttlv request(Version version, Credential credential, List<Item> items) {
         List<Ttlv> header = new ArrayList<>();
         header.add(version.encode());
         if (credential != null) {
             header.add(credential.encode());
         }
-        header.add(Ttlv.integer(Tags.BATCH_COUNT, 1));
-        return Ttlv.structure(Tags.REQUEST_MESSAGE, Ttlv.structure(Tags.REQUEST_HEADER, header),
-                Ttlv.structure(Tags.BATCH_ITEM, Ttlv.enumeration(Tags.OPERATION, operation), payload));
+        header.add(Ttlv.integer(Tags.BATCH_COUNT, items.size()));
+        List<Ttlv> message = new ArrayList<>();
+        message.add(Ttlv.structure(Tags.REQUEST_HEADER, header));
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            // More than one item: each needs a Unique Batch Item ID (spec §6.4), here its index.
+            message.add(items.size() == 1
+                    ? Ttlv.structure(Tags.BATCH_ITEM, Ttlv.enumeration(Tags.OPERATION, item.operation()), item.payload())
+                    : Ttlv.structure(Tags.BATCH_ITEM, Ttlv.enumeration(Tags.OPERATION, item.operation()),
+                            Ttlv.bytes(Tags.UNIQUE_BATCH_ITEM_ID, new byte[] {(byte) i}), item.payload()));
+        }
+        return Ttlv.structure(Tags.REQUEST_MESSAGE, message);
     }
 
     static Ttlv payload(List<Ttlv> fields) {
@@ -42,14 +59,40 @@ final class KmipMessages {
      * as a {@link KmipOperationException}. An operation that returns nothing yields an empty payload.
      */
     static Ttlv responsePayload(int operation, Ttlv response) {
+        return responsePayloads(List.of(operation), response).get(0);
+    }
+
+    /**
+     * The response payloads of a batched request, in order; the first failed item is thrown as a
+     * {@link KmipOperationException}.
+     */
+    static List<Ttlv> responsePayloads(List<Integer> operations, Ttlv response) {
         if (response.tag() != Tags.RESPONSE_MESSAGE) {
             throw new KmipProtocolException("expected a RESPONSE_MESSAGE, got " + Tags.name(response.tag()));
         }
         List<Ttlv> items = response.all(Tags.BATCH_ITEM);
-        if (items.size() != 1) {
-            throw new KmipProtocolException("expected one batch item in the response, got " + items.size());
+        if (items.size() != operations.size()) {
+            // A server that cannot parse a request answers with a single failed item.
+            if (items.size() == 1) {
+                check(operations.get(0), items.get(0));
+            }
+            throw new KmipProtocolException("expected " + operations.size() + " batch items in the response, got "
+                    + items.size());
         }
-        Ttlv item = items.get(0);
+        List<Ttlv> payloads = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Ttlv item = items.get(i);
+            if (items.size() > 1 && !java.util.Arrays.equals(item.find(Tags.UNIQUE_BATCH_ITEM_ID).map(Ttlv::bytesValue)
+                    .orElse(null), new byte[] {(byte) i})) {
+                throw new KmipProtocolException("batch item " + i + " of the response does not carry its Unique Batch "
+                        + "Item ID");
+            }
+            payloads.add(check(operations.get(i), item));
+        }
+        return payloads;
+    }
+
+    private static Ttlv check(int operation, Ttlv item) {
         int status = item.child(Tags.RESULT_STATUS).intValue();
         // A failure may omit Operation (PyKMIP does for messages it cannot parse), so check it after.
         if (status != ResultStatus.SUCCESS) {

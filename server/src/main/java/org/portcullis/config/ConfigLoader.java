@@ -52,7 +52,11 @@ public final class ConfigLoader {
 
     static final List<PluginSection> PLUGIN_SECTIONS = List.of(
             new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
-                    Set.of("kek", "kek_file", "plugin_name")));
+                    Set.of("kek", "kek_file", "plugin_name")),
+            new PluginSection("kmip_plugin", "kmip_plugin", null, Set.of("host", "port", "username", "password",
+                    "keyfile", "certfile", "ca_certs", "ssl_version", "pkcs1_only", "plugin_name",
+                    // Portcullis' own: connection pool bound, server certificate name check
+                    "pool_size", "verify_hostname")));
 
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(

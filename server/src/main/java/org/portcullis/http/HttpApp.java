@@ -59,6 +59,14 @@ final class HttpApp extends Handler.Abstract {
         } catch (ApiException e) {
             logRejected(exchange, e);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
+        } catch (org.portcullis.stores.StoreException e) {
+            // The operator's message (which names the backend) goes to the log, not to the client.
+            LOG.error("{} {} {} failed in the secret store: {}", requestId, request.getMethod(),
+                    request.getHttpURI().getPath(), e.getMessage(), e.unavailable() ? null : e);
+            int status = e.unavailable() ? 503 : 500;
+            exchange.json(status, ErrorBodies.of(status, e.unavailable()
+                    ? "The secret store is temporarily unavailable; retry later (request " + requestId + ")."
+                    : "The server could not complete the request; see its log for request " + requestId + "."));
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
             exchange.json(500, ErrorBodies.of(500,

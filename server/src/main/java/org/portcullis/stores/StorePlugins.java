@@ -26,6 +26,8 @@ final class StorePlugins {
                 MasterKeyCheck.verify(db, info, kek, clock);
                 yield new SoftwareStore(info, kek, db, clock);
             }
+            case "kmip_plugin" -> new org.portcullis.stores.kmip.KmipStore(info,
+                    org.portcullis.stores.kmip.KmipSettings.fromOptions(configured.options()));
             default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin
                     + " is not available in this build");
         };

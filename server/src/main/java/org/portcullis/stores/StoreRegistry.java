@@ -116,4 +116,17 @@ public final class StoreRegistry {
     public List<SecretStore> all() {
         return new ArrayList<>(byId.values());
     }
+
+    /** Closes the stores that hold resources (connection pools, sessions); logs and goes on at a failure. */
+    public void close() {
+        for (SecretStore store : byId.values()) {
+            if (store instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing secret store '{}' failed: {}", store.info().name(), e.getMessage());
+                }
+            }
+        }
+    }
 }

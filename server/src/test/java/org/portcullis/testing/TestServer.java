@@ -40,7 +40,46 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
     }
 
+    /**
+     * Starts a node whose global default store is {@code defaultStore} (a name known to
+     * {@link #defaultStoreSections}) instead of the software store.
+     */
+    public static TestServer startWithDefaultStore(TestDatabases.Kind kind, String defaultStore, List<String> extraLines)
+            throws Exception {
+        Path dir = Files.createTempDirectory("portcullis-it");
+        String sql = TestDatabases.fresh(kind, dir);
+        Path conf = writeConfig(dir, sql, extraLines, defaultStore);
+        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
+    }
+
+    /** Starts a node from a whole configuration text, written to {@code dir/portcullis.conf}. */
+    public static TestServer startWithText(Path dir, String configText) throws Exception {
+        Path conf = dir.resolve("portcullis.conf");
+        Files.writeString(conf, configText);
+        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
+    }
+
+    /**
+     * The system property that makes every test node use another store as global default, e.g.
+     * {@code -Dportcullis.test.default_store=kmip} to run the conformance test on the KMIP store.
+     */
+    public static final String DEFAULT_STORE_PROPERTY = "portcullis.test.default_store";
+
     public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines) throws IOException {
+        String store = System.getProperty(DEFAULT_STORE_PROPERTY, "");
+        return writeConfig(dir, sqlConnection, extraLines, store.isEmpty() || store.equals("software") ? null : store);
+    }
+
+    /** The sections of a store {@link #writeConfig} can add as global default, by name. */
+    static List<String> defaultStoreSections(String name) {
+        return switch (name) {
+            case "kmip" -> KmipTestStore.storeSections("kmip", true);
+            default -> throw new IllegalArgumentException("no test configuration for store '" + name + "'");
+        };
+    }
+
+    private static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines, String defaultStore)
+            throws IOException {
         Path kek1 = kek(dir.resolve("kek-1"));
         Path kek2 = kek(dir.resolve("kek-2"));
         StringBuilder text = new StringBuilder("""
@@ -54,19 +93,24 @@ public final class TestServer implements AutoCloseable {
 
                 [secretstore]
                 enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, software-2
+                stores_lookup_suffix = software, software-2%s
 
                 [secretstore:software]
                 secret_store_plugin = store_crypto
                 crypto_plugin = simple_crypto
-                global_default = True
+                global_default = %s
                 kek_file = %s
 
                 [secretstore:software-2]
                 secret_store_plugin = store_crypto
                 crypto_plugin = simple_crypto
                 kek_file = %s
-                """.formatted(sqlConnection, dir, kek1, kek2));
+                """.formatted(sqlConnection, dir, defaultStore == null ? "" : ", " + defaultStore,
+                defaultStore == null ? "True" : "False", kek1, kek2));
+        if (defaultStore != null) {
+            text.append('\n');
+            defaultStoreSections(defaultStore).forEach(line -> text.append(line).append('\n'));
+        }
         for (String line : extraLines) {
             text.append(line).append('\n');
         }
