@@ -13,6 +13,7 @@ pkgs=(
   python3-barbicanclient python3-openstackclient # the real Barbican clients for conformance
   wrk                                            # bench/
   procps                                         # pgrep/ps used by tests and scripts
+  python3-pykmip openssl                         # scripts/kmip.sh: a real KMIP server (pykmip-server) + its test CA
   "$@"
 )
 

@@ -26,7 +26,7 @@ import org.portcullis.kmip.ManagedObject.SymmetricKey;
 import org.portcullis.kmip.KmipOperationException.ItemNotFound;
 import org.portcullis.kmip.KmipOperationException.PermissionDenied;
 
-/** Every client operation against a real PyKMIP server ({@code scripts/pykmip.sh}). */
+/** Every client operation against a real PyKMIP server ({@code scripts/kmip.sh}). */
 class KmipClientIT {
     private static TestKmipServer server;
     private static KmipClient client;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The PyKMIP server started by {@code scripts/pykmip.sh start DIR} (which {@code ./portcullis test}
+ * The PyKMIP server started by {@code scripts/kmip.sh start DIR} (which {@code ./portcullis test}
  * runs), as seen through its {@code PORTCULLIS_TEST_KMIP_*} variables. Without them a test fails
  * when {@code CI=true} or {@code PORTCULLIS_REQUIRE_SERVICES=1}, and is skipped otherwise.
  */
@@ -13,7 +13,7 @@ record TestKmipServer(String host, int port, Path ca, Path cert, Path key, Path 
     static TestKmipServer require() {
         String port = System.getenv("PORTCULLIS_TEST_KMIP_PORT");
         if (port == null || port.isEmpty()) {
-            String message = "no PyKMIP server: run scripts/pykmip.sh start DIR and export its PORTCULLIS_KMIP_* lines "
+            String message = "no PyKMIP server: run scripts/kmip.sh start DIR and export its PORTCULLIS_KMIP_* lines "
                     + "as PORTCULLIS_TEST_KMIP_* (./portcullis test does this)";
             if ("true".equals(System.getenv("CI")) || "1".equals(System.getenv("PORTCULLIS_REQUIRE_SERVICES"))) {
                 Assertions.fail(message);

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The PyKMIP server that {@code scripts/pykmip.sh start DIR} runs (and {@code ./portcullis test}
+ * The PyKMIP server that {@code scripts/kmip.sh start DIR} runs (and {@code ./portcullis test}
  * starts), seen through its {@code PORTCULLIS_TEST_KMIP_*} variables, and the configuration lines
  * of a {@code kmip_plugin} store that uses it. Without the variables a test fails when
  * {@code CI=true} or {@code PORTCULLIS_REQUIRE_SERVICES=1} and is skipped otherwise.
@@ -24,7 +24,7 @@ public final class KmipTestStore {
         if (available()) {
             return;
         }
-        String message = "no PyKMIP server: run scripts/pykmip.sh start DIR and export its PORTCULLIS_KMIP_* lines as "
+        String message = "no PyKMIP server: run scripts/kmip.sh start DIR and export its PORTCULLIS_KMIP_* lines as "
                 + "PORTCULLIS_TEST_KMIP_* (./portcullis test does this)";
         if ("true".equals(System.getenv("CI")) || "1".equals(System.getenv("PORTCULLIS_REQUIRE_SERVICES"))) {
             Assertions.fail(message);

@@ -13,7 +13,7 @@ import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoredRef;
 import org.portcullis.testing.KmipTestStore;
 
-/** The store contract on {@code kmip_plugin} against a real PyKMIP server ({@code scripts/pykmip.sh}). */
+/** The store contract on {@code kmip_plugin} against a real PyKMIP server ({@code scripts/kmip.sh}). */
 class KmipStoreContractIT extends SecretStoreContract {
     @Override
     protected String storeConfig(Path dir) {

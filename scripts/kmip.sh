@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A private, throw-away PyKMIP server (Debian python3-pykmip) for tests, on 127.0.0.1 with its own CA.
-#   scripts/pykmip.sh start DIR   certificates (first time), config, start; prints the PORTCULLIS_KMIP_* lines
-#   scripts/pykmip.sh stop DIR    stops the server's process group; fine if not running
-#   scripts/pykmip.sh status DIR  prints the lines and exits 0 if running, else exits 3
+#   scripts/kmip.sh start DIR   certificates (first time), config, start; prints the PORTCULLIS_KMIP_* lines
+#   scripts/kmip.sh stop DIR    stops the server's process group; fine if not running
+#   scripts/kmip.sh status DIR  prints the lines and exits 0 if running, else exits 3
 # DIR gets: ca.crt; server.{crt,key}; client.{crt,key} (CN=portcullis, owner of what it creates) and
 # other.{crt,key} (CN=other, a second identity for permission tests); keys are mode 0600, EC P-256,
 # PKCS#8 PEM. server.conf uses its own database_path under DIR (PyKMIP's default /tmp/pykmip.database
