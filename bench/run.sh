@@ -22,7 +22,10 @@
 #      server, like the ./portcullis launcher; default options -Xss512k -XX:+UseSerialGC),
 #      BENCH_ROOT (default /tmp/portcullis-bench), BARBICAN_MULTISTORE, BARBICAN_PROCESSES,
 #      BARBICAN_THREADS (passed to start.sh), PORTCULLIS_JAR (server jar to run instead of
-#      server/target/portcullis.jar; with --no-build).
+#      server/target/portcullis.jar; with --no-build), BENCH_STORE (software, the default, or
+#      kmip: Portcullis gets a private PyKMIP server from scripts/kmip.sh as its global default
+#      store, and the real Barbican its kmip_plugin store as global default, against the
+#      pykmip-server its start.sh runs).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -121,10 +124,14 @@ PORTCULLIS_PID=
 PG_DIRS=()
 PG_MODE=
 BARBICAN_STARTED=0
+BENCH_STORE=${BENCH_STORE:-software}
+case $BENCH_STORE in software|kmip) ;; *) echo "run.sh: BENCH_STORE must be software or kmip" >&2; exit 2 ;; esac
+KMIP_DIR=
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -n "$PORTCULLIS_PID" ]; then stop_portcullis || true; fi
+  if [ -n "$KMIP_DIR" ]; then "$REPO/scripts/kmip.sh" stop "$KMIP_DIR" >>"$LOG" 2>&1 || true; fi
   if [ "$BARBICAN_STARTED" = 1 ]; then barbican_stop || true; fi
   local d
   for d in "${PG_DIRS[@]}"; do pg_stop "$d" || true; done
@@ -239,7 +246,34 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
+  if [ "$BENCH_STORE" = kmip ]; then kmip_config "$dir/portcullis.conf"; fi
   chmod 600 "$dir/portcullis.conf"
+}
+# BENCH_STORE=kmip: one private PyKMIP server for the run (scripts/kmip.sh), the global default.
+kmip_config() {  # kmip_config CONF
+  if [ -z "$KMIP_DIR" ]; then
+    KMIP_DIR=$OUT/kmip
+    local out
+    out=$("$REPO/scripts/kmip.sh" start "$KMIP_DIR" 2>>"$LOG") || die "scripts/kmip.sh could not start PyKMIP (see $LOG)"
+    eval "$(printf '%s\n' "$out" | grep -E '^PORTCULLIS_KMIP_[A-Z_]+=[^ ;]*$' | sed 's/^/export /')"
+    log "PyKMIP for the kmip store on 127.0.0.1:$PORTCULLIS_KMIP_PORT (state $KMIP_DIR)"
+  fi
+  sed -i -e 's/^stores_lookup_suffix = software, software-2$/stores_lookup_suffix = software, software-2, kmip/' \
+    -e '/^\[secretstore:software\]$/,/^$/ s/^global_default = True$/global_default = False/' "$1"
+  cat >> "$1" <<EOF
+
+[secretstore:kmip]
+secret_store_plugin = kmip_plugin
+global_default = True
+
+[kmip_plugin]
+host = $PORTCULLIS_KMIP_HOST
+port = $PORTCULLIS_KMIP_PORT
+certfile = $PORTCULLIS_KMIP_CERT
+keyfile = $PORTCULLIS_KMIP_KEY
+ca_certs = $PORTCULLIS_KMIP_CA
+ssl_version = PROTOCOL_TLSv1_2
+EOF
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local conf=$1 logf=$2 port=$3 code
@@ -320,6 +354,21 @@ measure_barbican() {  # measure_barbican sqlite|mysql -> $OUT/barbican-<db>/resu
   BARBICAN_STARTED=1
   BARBICAN_DB=$db BARBICAN_FRESH=1 barbican_env "$REF/start.sh" >>"$dir/start.log" 2>&1 ||
     { log "start.sh failed, see $dir/start.log and $BARBICAN_REF_DIR/"; return 1; }
+  if [ "$BENCH_STORE" = kmip ]; then
+    # start.sh configures [secretstore:kmip] (kmip_plugin -> its own pykmip-server) beside the
+    # default software store. oslo.config reads ~/.barbican/barbican.conf.d/ after the file, so
+    # a drop-in there makes kmip the global default; it needs a restart (start.sh rewrites the
+    # file, and FRESH would delete the drop-in).
+    barbican_env "$REF/stop.sh" >>"$dir/start.log" 2>&1
+    mkdir -p "$BARBICAN_REF_DIR/home/.barbican/barbican.conf.d"
+    printf '[secretstore:software]\nglobal_default = False\n\n[secretstore:kmip]\nglobal_default = True\n' \
+      > "$BARBICAN_REF_DIR/home/.barbican/barbican.conf.d/kmip-default.conf"
+    BARBICAN_DB=$db barbican_env "$REF/start.sh" >>"$dir/start.log" 2>&1 ||
+      { log "start.sh (kmip as global default) failed, see $dir/start.log"; return 1; }
+    curl -sf -H 'X-Project-Id: bench-check' "http://127.0.0.1:$BARBICAN_PORT/v1/secret-stores/global-default" |
+      grep -q '"kmip_plugin"' || { log "Barbican did not take kmip as its global default store"; return 1; }
+    log "reference Barbican on $db: kmip_plugin is the global default store"
+  fi
   pid=$(cat "$BARBICAN_REF_DIR/barbican-api.pid")
   if [ -n "$RUN_BASE" ]; then
     background_cpu "barbican-$db"

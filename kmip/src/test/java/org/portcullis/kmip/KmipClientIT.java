@@ -124,6 +124,20 @@ class KmipClientIT {
     }
 
     @Test
+    void getWithAttributesIsOneBatchedRoundTrip() {
+        String name = "batch-" + UUID.randomUUID();
+        byte[] data = random(24);
+        String uid = client.register(new SecretData(SecretDataType.PASSWORD, data), List.of(Attribute.name(name)));
+
+        KmipClient.Fetched fetched = client.getWithAttributes(uid, Attribute.NAME);
+
+        assertThat(fetched.object()).isEqualTo(new SecretData(SecretDataType.PASSWORD, data));
+        assertThat(fetched.attributes()).singleElement().extracting(Attribute::nameValue).isEqualTo(name);
+        client.destroy(uid);
+        assertThatThrownBy(() -> client.getWithAttributes(uid, Attribute.NAME)).isInstanceOf(ItemNotFound.class);
+    }
+
+    @Test
     void unknownUidIsItemNotFound() {
         assertThatThrownBy(() -> client.get("999999999")).isInstanceOf(ItemNotFound.class)
                 .hasMessageContaining("Get failed: ITEM_NOT_FOUND");
