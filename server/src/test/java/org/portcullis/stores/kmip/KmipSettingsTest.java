@@ -65,6 +65,27 @@ class KmipSettingsTest {
     }
 
     @Test
+    void singleStoreModeAndPerStoreOverridesReadKmipPluginKeys() {
+        var single = org.portcullis.config.ConfigLoader.from(org.portcullis.config.IniFile.parse("barbican.conf", List.of(
+                "[secretstore]", "enabled_secretstore_plugins = kmip_plugin",
+                "[kmip_plugin]", "host = kmip.example.org", "port = 5697", "pool_size = 4")), dir);
+        var store = single.stores().stores().get(0);
+        assertThat(store.storePlugin()).isEqualTo("kmip_plugin");
+        assertThat(store.options().string("host", "")).isEqualTo("kmip.example.org");
+
+        var multi = org.portcullis.config.ConfigLoader.from(org.portcullis.config.IniFile.parse("barbican.conf", List.of(
+                "[secretstore]", "enable_multiple_secret_stores = True", "stores_lookup_suffix = kmip",
+                "[secretstore:kmip]", "secret_store_plugin = kmip_plugin", "global_default = True", "port = 6000",
+                "[kmip_plugin]", "port = 5697")), dir);
+        assertThat(multi.stores().stores().get(0).options().integer("port", 0, 1, 65535)).isEqualTo(6000);
+
+        assertThatThrownBy(() -> org.portcullis.config.ConfigLoader.from(org.portcullis.config.IniFile.parse(
+                "barbican.conf", List.of("[secretstore]", "enabled_secretstore_plugins = kmip_plugin",
+                        "[kmip_plugin]", "hots = typo")), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("hots");
+    }
+
+    @Test
     void missingFilesAreNamed() {
         assertThatThrownBy(() -> KmipSettings.fromOptions(options(Map.of())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("certfile is required");
