@@ -22,7 +22,13 @@
 #      server, like the ./portcullis launcher; default options -Xss512k -XX:+UseSerialGC),
 #      BENCH_ROOT (default /tmp/portcullis-bench), BARBICAN_MULTISTORE, BARBICAN_PROCESSES,
 #      BARBICAN_THREADS (passed to start.sh), PORTCULLIS_JAR (server jar to run instead of
-#      server/target/portcullis.jar; with --no-build), BENCH_STORE (software, the default, or
+#      server/target/portcullis.jar; with --no-build), BENCH_TLS=1 (Portcullis serves HTTPS with
+#      a throw-away openssl CA and certificate in its data dir; every Portcullis scenario and the
+#      load run over https, Barbican stays on plain HTTP as it ships).
+#      BENCH_STORE (software, the default, or
+#      vault: Portcullis' global default becomes a Vault store talking to the test-only
+#      FakeVaultServer from server/target/test-classes, started and stopped by this script —
+#      figures then measure Portcullis plus that in-memory fake, not a real Vault; or
 #      kmip: Portcullis gets a private PyKMIP server from scripts/kmip.sh as its global default
 #      store, and the real Barbican its kmip_plugin store as global default, against the
 #      pykmip-server its start.sh runs).
@@ -76,6 +82,9 @@ while [ $# -gt 0 ]; do
 done
 case $ONLY in '') DBS="sqlite postgresql" ;; sqlite|postgresql) DBS=$ONLY ;;
   *) echo "run.sh: --only must be sqlite or postgresql" >&2; exit 2 ;; esac
+BENCH_STORE=${BENCH_STORE:-software}
+case $BENCH_STORE in software|vault|kmip) ;;
+  *) echo "run.sh: BENCH_STORE must be software, vault or kmip" >&2; exit 2 ;; esac
 case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
   *) echo "run.sh: --barbican-db must be both, sqlite or mysql" >&2; exit 2 ;; esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
@@ -94,6 +103,9 @@ done
 RUN_BASE=${RUN_BASE# }; RUN_EXTRA=${RUN_EXTRA# }; SCENARIOS_RUN=${SCENARIOS_RUN# }
 [ -n "$SCENARIOS_RUN" ] || { echo "run.sh: --scenarios selects nothing" >&2; exit 2; }
 EXTRA_SH=$BENCH_DIR/wrk/extra.sh
+BENCH_TLS=${BENCH_TLS:-0}
+case $BENCH_TLS in 0|1) ;; *) echo "run.sh: BENCH_TLS must be 0 or 1" >&2; exit 2 ;; esac
+P_SCHEME=http; [ "$BENCH_TLS" = 0 ] || P_SCHEME=https
 
 RUN=$(date +%Y%m%d-%H%M%S)
 OUT=$ROOT_OUT/$RUN
@@ -121,16 +133,16 @@ BENCH_JAR=$BENCH_DIR/target/portcullis-bench.jar
 
 # ---------------------------------------------------------------- cleanup
 PORTCULLIS_PID=
+FAKE_VAULT_PID=
+KMIP_DIR=
 PG_DIRS=()
 PG_MODE=
 BARBICAN_STARTED=0
-BENCH_STORE=${BENCH_STORE:-software}
-case $BENCH_STORE in software|kmip) ;; *) echo "run.sh: BENCH_STORE must be software or kmip" >&2; exit 2 ;; esac
-KMIP_DIR=
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -n "$PORTCULLIS_PID" ]; then stop_portcullis || true; fi
+  if [ -n "$FAKE_VAULT_PID" ]; then kill -TERM "$FAKE_VAULT_PID" 2>/dev/null || true; fi
   if [ -n "$KMIP_DIR" ]; then "$REPO/scripts/kmip.sh" stop "$KMIP_DIR" >>"$LOG" 2>&1 || true; fi
   if [ "$BARBICAN_STARTED" = 1 ]; then barbican_stop || true; fi
   local d
@@ -212,22 +224,64 @@ pg_stop() {
 }
 
 # ---------------------------------------------------------------- Portcullis
+# BENCH_TLS=1: a throw-away CA and a server certificate for 127.0.0.1 in DIR/pki. curl (here,
+# in bench.sh and extra.sh) trusts the CA through CURL_CA_BUNDLE, the Java load tool through a
+# PKCS#12 trust store; wrk does not verify certificates.
+make_tls() {  # make_tls DIR -> DIR/pki/{ca.pem,server.pem,server.key,truststore.p12}
+  local pki=$1/pki
+  mkdir -p "$pki"; chmod 700 "$pki"
+  (cd "$pki" && umask 077 &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+      -days 2 -subj '/CN=Portcullis bench CA' -addext basicConstraints=critical,CA:TRUE \
+      -addext keyUsage=critical,keyCertSign,cRLSign &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+      -subj /CN=127.0.0.1 &&
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext \
+      -out server.pem &&
+    "$JAVA_HOME/bin/keytool" -importcert -noprompt -alias ca -file ca.pem -keystore truststore.p12 \
+      -storetype PKCS12 -storepass bench-trust) >>"$LOG" 2>&1 || { log "make_tls: openssl/keytool failed"; return 1; }
+  chmod 600 "$pki/server.key"
+  export CURL_CA_BUNDLE=$pki/ca.pem
+  LOAD_TLS_OPTS=("-Djavax.net.ssl.trustStore=$pki/truststore.p12" -Djavax.net.ssl.trustStorePassword=bench-trust
+    -Djavax.net.ssl.trustStoreType=PKCS12)
+}
+LOAD_TLS_OPTS=()
+# ../shared/reference/bench.sh accepts http:// targets only; with BENCH_TLS a copy of it whose
+# target check also admits https://127.* runs the same wrk scripts (its wrk/ is linked, not copied).
+ref_bench() {  # ref_bench -> path of bench.sh to run against Portcullis
+  if [ "$BENCH_TLS" = 0 ]; then echo "$REF/bench.sh"; return; fi
+  local d=$OUT/reference-https
+  if [ ! -x "$d/bench.sh" ]; then
+    mkdir -p "$d"; ln -sfn "$REF/wrk" "$d/wrk"
+    sed 's#^  http://127\.\*|#  https://127.*|http://127.*|#' "$REF/bench.sh" > "$d/bench.sh"
+    chmod 755 "$d/bench.sh"
+    grep -q 'https://127' "$d/bench.sh" || { log "could not adapt $REF/bench.sh for https"; return 1; }
+  fi
+  echo "$d/bench.sh"
+}
 write_config() {  # write_config DIR PORT SQL_CONNECTION
-  local dir=$1 port=$2 sql=$3 k
+  local dir=$1 port=$2 sql=$3 k tls_lines=
   mkdir -p "$dir"; chmod 700 "$dir"
   for k in kek kek-2; do
     (umask 077; head -c 32 /dev/urandom | base64 > "$dir/$k")
     chmod 600 "$dir/$k"
   done
+  if [ "$BENCH_TLS" = 1 ]; then
+    make_tls "$dir" || return 1
+    tls_lines="tls_cert_file = $dir/pki/server.pem
+tls_key_file = $dir/pki/server.key"
+  fi
   cat > "$dir/portcullis.conf" <<EOF
 [DEFAULT]
-host_href = http://127.0.0.1:$port
+host_href = $P_SCHEME://127.0.0.1:$port
 sql_connection = $sql
 
 [portcullis]
 bind_host = 127.0.0.1
 bind_port = $port
 data_dir = $dir
+$tls_lines
 
 [secretstore]
 enable_multiple_secret_stores = True
@@ -246,8 +300,36 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
-  if [ "$BENCH_STORE" = kmip ]; then kmip_config "$dir/portcullis.conf"; fi
+  [ "$BENCH_STORE" = software ] || store_config "$dir/portcullis.conf"
   chmod 600 "$dir/portcullis.conf"
+}
+# BENCH_STORE=vault: a Vault store as global default, on the fake (test code, not in the jar).
+store_config() {  # store_config CONF
+  local conf=$1 out
+  if [ "$BENCH_STORE" = kmip ]; then kmip_config "$conf"; return; fi
+  if [ -z "$FAKE_VAULT_PID" ]; then
+    out=$OUT/fake-vault.out
+    "$JAVA" -cp "$REPO/server/target/test-classes:$SERVER_JAR" org.portcullis.stores.vault.FakeVaultServer \
+      > "$out" 2> "$OUT/fake-vault.err" < /dev/null &
+    FAKE_VAULT_PID=$!
+    for _ in $(seq 1 100); do grep -q '^VAULT_TOKEN=' "$out" 2>/dev/null && break; sleep 0.2; done
+    FAKE_VAULT_ADDR=$(sed -n 's/^VAULT_ADDR=//p' "$out"); FAKE_VAULT_TOKEN=$(sed -n 's/^VAULT_TOKEN=//p' "$out")
+    [ -n "$FAKE_VAULT_TOKEN" ] || die "FakeVaultServer did not start (is server/target/test-classes built?), see $OUT/fake-vault.err"
+    log "fake Vault (test code) on $FAKE_VAULT_ADDR, pid $FAKE_VAULT_PID"
+  fi
+  sed -i -e 's/^stores_lookup_suffix = software, software-2$/stores_lookup_suffix = software, software-2, vault/' \
+         -e 's/^global_default = True$/global_default = False/' "$conf"
+  cat >> "$conf" <<EOF
+
+[secretstore:vault]
+secret_store_plugin = vault_plugin
+global_default = True
+
+[vault_plugin]
+vault_url = $FAKE_VAULT_ADDR
+root_token_id = $FAKE_VAULT_TOKEN
+kv_path = barbican
+EOF
 }
 # BENCH_STORE=kmip: one private PyKMIP server for the run (scripts/kmip.sh), the global default.
 kmip_config() {  # kmip_config CONF
@@ -259,7 +341,7 @@ kmip_config() {  # kmip_config CONF
     log "PyKMIP for the kmip store on 127.0.0.1:$PORTCULLIS_KMIP_PORT (state $KMIP_DIR)"
   fi
   sed -i -e 's/^stores_lookup_suffix = software, software-2$/stores_lookup_suffix = software, software-2, kmip/' \
-    -e '/^\[secretstore:software\]$/,/^$/ s/^global_default = True$/global_default = False/' "$1"
+    -e 's/^global_default = True$/global_default = False/' "$1"
   cat >> "$1" <<EOF
 
 [secretstore:kmip]
@@ -283,7 +365,7 @@ start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local deadline=$((SECONDS + 120))
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Project-Id: bench-probe' \
-           "http://127.0.0.1:$port/v1/secrets?limit=1" 2>/dev/null || true)
+           "$P_SCHEME://127.0.0.1:$port/v1/secrets?limit=1" 2>/dev/null || true)
     [ "$code" = 200 ] && break
     if ! kill -0 "$PORTCULLIS_PID" 2>/dev/null; then
       log "Portcullis exited during startup; last lines of $logf:"; tail -n 20 "$logf" >&2
@@ -292,7 +374,7 @@ start_portcullis() {  # start_portcullis CONF LOGFILE PORT
     if [ $SECONDS -ge $deadline ]; then log "Portcullis not ready after 120 s (http=$code), see $logf"; return 1; fi
     sleep 0.3
   done
-  log "Portcullis ready: pid $PORTCULLIS_PID on http://127.0.0.1:$port"
+  log "Portcullis ready: pid $PORTCULLIS_PID on $P_SCHEME://127.0.0.1:$port"
 }
 stop_portcullis() {
   local pid=$PORTCULLIS_PID
@@ -414,13 +496,15 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
     raw_url=jdbc:sqlite:$dir/rawinsert.sqlite   # same filesystem, scratch file
   fi
   port=$(free_port 9311) || return 1
-  write_config "$dir/data" "$port" "$sql"
+  write_config "$dir/data" "$port" "$sql" || return 1
+  local url=$P_SCHEME://127.0.0.1:$port bench_sh
+  bench_sh=$(ref_bench) || return 1
   start_portcullis "$dir/data/portcullis.conf" "$dir/portcullis.log" "$port" || return 1
   echo "rss_start_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)" > "$dir/rss.txt"
   if [ -n "$RUN_BASE" ]; then
     background_cpu "portcullis-$db"
-    log "Portcullis on $db: bench.sh http://127.0.0.1:$port $DURATION $CONNS"
-    if SCENARIOS="$RUN_BASE" SERVER_PID=$PORTCULLIS_PID BENCH_OUT=$dir/wrk "$REF/bench.sh" "http://127.0.0.1:$port" "$DURATION" "$CONNS" \
+    log "Portcullis on $db: bench.sh $url $DURATION $CONNS"
+    if SCENARIOS="$RUN_BASE" SERVER_PID=$PORTCULLIS_PID BENCH_OUT=$dir/wrk "$bench_sh" "$url" "$DURATION" "$CONNS" \
          > "$dir/bench.out" 2>&1; then
       cat "$dir/wrk/summary.txt" >&2
     else
@@ -429,13 +513,13 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   fi
   echo "rss_after_wrk_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)" >> "$dir/rss.txt"
   log "Portcullis on $db: load $SECRETS secrets (concurrency $LOAD_CONC)"
-  "$JAVA" -jar "$BENCH_JAR" load "http://127.0.0.1:$port" "bench-load-$RUN" "$SECRETS" "$LOAD_CONC" \
+  "$JAVA" "${LOAD_TLS_OPTS[@]}" -jar "$BENCH_JAR" load "$url" "bench-load-$RUN" "$SECRETS" "$LOAD_CONC" \
     > "$dir/load.txt" 2> "$dir/load.err" || log "load failed, see $dir/load.err"
   grep '^LOAD' "$dir/load.txt" >&2 || true
   sleep 2
   { echo "rss_kb=$(rss_kb "$PORTCULLIS_PID" VmRSS)"; echo "hwm_kb=$(rss_kb "$PORTCULLIS_PID" VmHWM)"; } >> "$dir/rss.txt"
   # after the RSS reading, so that the containers and ACL secrets they create do not change it
-  run_extra "Portcullis-$db" "$PORTCULLIS_PID" "http://127.0.0.1:$port" "$dir/wrk" "$dir/extra.out"
+  run_extra "Portcullis-$db" "$PORTCULLIS_PID" "$url" "$dir/wrk" "$dir/extra.out"
   kill -0 "$PORTCULLIS_PID" 2>/dev/null || log "Portcullis died during the run, see $dir/portcullis.log"
   stop_portcullis
   log "raw insert rate of $db ($RAW_SECONDS s per mode, server stopped)"
@@ -520,6 +604,7 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
 {
   ncpu=$(nproc)
   echo "Portcullis vs OpenStack Barbican 15.0.1 -- $(date -u +%FT%TZ), $ncpu cores, wrk -t1 -c$CONNS, $DURATION per scenario (+5 s warm-up), loopback"
+  [ "$BENCH_TLS" = 0 ] || echo "Portcullis over HTTPS (BENCH_TLS=1: TLS from the JDK, ECDSA P-256 certificate; wrk negotiates TLS 1.3); Barbican over plain HTTP"
   echo "Portcullis: $(basename "$SERVER_JAR"), JVM $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p') $(server_jvm_opts; echo "${SERVER_JVM_OPTS[*]}")"
   for db in $DBS; do
     r=$(ref_for "$db"); d=${REF_DIR[$r]:-}

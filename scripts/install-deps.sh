@@ -10,6 +10,7 @@ pkgs=(
   maven                                          # build
   curl jq                                        # conformance checks use them against the API
   sqlite3 postgresql                             # the two databases (postgres.sh runs a private cluster)
+  keystone uwsgi-plugin-python3                  # a real Keystone for token auth tests (keystone.sh)
   python3-barbicanclient python3-openstackclient # the real Barbican clients for conformance
   wrk                                            # bench/
   procps                                         # pgrep/ps used by tests and scripts

@@ -6,10 +6,12 @@ import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
 import org.portcullis.acl.AclResource;
 import org.portcullis.acl.AclService;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
+import org.portcullis.auth.keystone.KeystoneAuthenticator;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
 import org.portcullis.containers.ContainerRepository;
@@ -54,20 +56,24 @@ public final class Application implements AutoCloseable {
     private final Database db;
     private final StoreRegistry stores;
     private final HttpServer http;
+    private final AuditTrail audit;
 
-    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http) {
+    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit) {
         this.config = config;
         this.db = db;
         this.stores = stores;
         this.http = http;
+        this.audit = audit;
     }
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database());
+        AuditTrail audit = null;
         try {
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
+            audit = AuditTrail.start(config.audit(), stores, clock);
             Policy policy = Policy.create(config.policy().enforceNewDefaults(),
                     PolicyFiles.read(config.policy().policyFile()));
             PreferredStores preferred = new PreferredStores(db, stores, clock);
@@ -89,32 +95,61 @@ public final class Application implements AutoCloseable {
             new VersionResource().register(router);
             new HealthResource(stores).register(router);
             ServerTransportKeys transportKeys = new ServerTransportKeys(db, stores, clock);
-            new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets())
-                    .register(router);
-            new SecretConsumerResource(secretConsumers, secrets).register(router);
+            new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets(),
+                    audit).register(router);
+            new SecretConsumerResource(secretConsumers, secrets, audit).register(router);
             GeneratedContainers generatedContainers = containers::insertGenerated;
-            new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, quotas, clock))
-                    .register(router);
-            AclResource aclResource = new AclResource(acls, aclEntities);
+            new OrderResource(new OrderService(db, new OrderRepository(), secrets, generatedContainers, policy, quotas, clock),
+                    audit).register(router);
+            AclResource aclResource = new AclResource(acls, aclEntities, audit);
             aclResource.register(router, AclEntity.Kind.SECRET);
             aclResource.register(router, AclEntity.Kind.CONTAINER);
-            new SecretStoreResource(stores, preferred, policy).register(router);
-            new QuotaResource(new QuotaService(db, quotaRepository, config.quotas(), policy, clock)).register(router);
-            new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock))
+            new SecretStoreResource(stores, preferred, policy, audit).register(router);
+            new QuotaResource(new QuotaService(db, quotaRepository, config.quotas(), policy, clock), audit).register(router);
+            new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock), audit)
                     .register(router);
-            new ContainerResource(containers).register(router);
+            new ContainerResource(containers, audit).register(router);
 
-            Authenticator auth = new NoAuthAuthenticator();
-            HttpServer http = new HttpServer(config.http().bindHost(), config.http().bindPort(), router, auth,
-                    config.hostHref(), config.limits().maxRequestBytes());
+            Authenticator auth = authenticator(config.auth(), clock);
+            HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
+            http.audit(audit);
             http.start();
-            LOG.info("Portcullis listening on {}:{} (database {}, {} secret store(s))", config.http().bindHost(),
-                    http.port(), config.database().redacted(), stores.all().size());
-            return new Application(config, db, stores, http);
+            LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
+                    config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
+            return new Application(config, db, stores, http, audit);
         } catch (Exception | Error e) {
+            if (audit != null) {
+                audit.close();
+            }
             db.close();
             throw e;
         }
+    }
+
+    /** Barbican's paste pipeline choice: {@code authtoken context} or {@code unauthenticated-context}. */
+    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock) {
+        if (auth.strategy() == PortcullisConfig.AuthStrategy.KEYSTONE) {
+            PortcullisConfig.KeystoneSettings k = auth.keystone();
+            LOG.info("Keystone authentication: tokens validated at {} by service user {} (project {}); "
+                    + "token cache {} s, at most {} tokens", k.identityUri(), k.username(), k.projectName(),
+                    k.cacheTime().toSeconds(), k.cacheSize());
+            return new KeystoneAuthenticator(k, clock);
+        }
+        if (auth.explicit()) {
+            LOG.warn("Authentication is OFF ([portcullis] auth_strategy = noauth): every caller chooses its own "
+                    + "project and roles with X-Project-Id and X-Roles. Only for development or behind a trusted "
+                    + "proxy that sets those headers.");
+        } else {
+            LOG.warn("""
+                    
+                    ***************************************************************************************
+                    * NO AUTHENTICATION: the configuration has no [keystone_authtoken] section, so every  *
+                    * caller chooses its own project and roles (X-Project-Id, X-Roles) and can read every *
+                    * project's secrets. Configure [keystone_authtoken] for production, or set            *
+                    * [portcullis] auth_strategy = noauth to say this is intended.                        *
+                    ***************************************************************************************""");
+        }
+        return new NoAuthAuthenticator();
     }
 
     public int port() {
@@ -133,6 +168,10 @@ public final class Application implements AutoCloseable {
         return db;
     }
 
+    public AuditTrail audit() {
+        return audit;
+    }
+
     public void join() throws InterruptedException {
         http.join();
     }
@@ -143,9 +182,13 @@ public final class Application implements AutoCloseable {
             http.close();
         } finally {
             try {
-                stores.close();
+                audit.close();
             } finally {
-                db.close();
+                try {
+                    stores.close();
+                } finally {
+                    db.close();
+                }
             }
         }
     }

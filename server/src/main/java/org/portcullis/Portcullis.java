@@ -10,10 +10,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code serve}, {@code dev}, {@code version}. */
+/** The command line: {@code serve}, {@code dev}, {@code manage}, {@code version}. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
         description = "A key manager with OpenStack Barbican's v1 API.",
-        subcommands = {Portcullis.Serve.class, Portcullis.Dev.class})
+        subcommands = {Portcullis.Serve.class, Portcullis.Dev.class, org.portcullis.ops.ManageCommand.class})
 public final class Portcullis implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -136,7 +136,8 @@ final class Load {
     }
 
     static boolean isLoopback(URI uri) {
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        // https: the trust store comes from -Djavax.net.ssl.trustStore (bench/run.sh with BENCH_TLS=1)
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             return false;
         }
         String h = uri.getHost();

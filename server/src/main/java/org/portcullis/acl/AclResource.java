@@ -3,6 +3,9 @@ package org.portcullis.acl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.ResourceIds;
 import org.portcullis.http.Router;
@@ -12,9 +15,11 @@ import org.portcullis.http.Timestamps;
 public final class AclResource {
     private final AclService service;
     private final AclEntities entities;
+    private final AuditTrail audit;
 
-    public AclResource(AclService service, AclEntities entities) {
+    public AclResource(AclService service, AclEntities entities, AuditTrail audit) {
         this.service = service;
+        this.audit = audit;
         this.entities = entities;
     }
 
@@ -23,22 +28,45 @@ public final class AclResource {
         r.get(path, ex -> ex.json(200, json(service.get(ex.context(), entity(ex, kind)))));
         r.put(path, ex -> {
             AclEntity entity = entity(ex, kind);
-            service.replace(ex.context(), entity, AclRequests.parse(ex.jsonBody()));
+            Map<String, AclRequests.Change> acl = AclRequests.parse(ex.jsonBody());
+            service.replace(ex.context(), entity, acl);
+            audit.record(ex, AuditAction.UPDATE, AuditTarget.acl(kind.collection()), entity.id(), details("replace", acl));
             ex.json(200, Map.of("acl_ref", ref(ex, kind, entity)));
         });
         r.patch(path, ex -> {
             AclEntity entity = entity(ex, kind);
-            service.patch(ex.context(), entity, AclRequests.parse(ex.jsonBody()));
+            Map<String, AclRequests.Change> acl = AclRequests.parse(ex.jsonBody());
+            service.patch(ex.context(), entity, acl);
+            audit.record(ex, AuditAction.UPDATE, AuditTarget.acl(kind.collection()), entity.id(), details("patch", acl));
             ex.json(200, Map.of("acl_ref", ref(ex, kind, entity)));
         });
         r.delete(path, ex -> {
-            service.delete(ex.context(), entity(ex, kind));
+            AclEntity entity = entity(ex, kind);
+            service.delete(ex.context(), entity);
+            audit.record(ex, AuditAction.DELETE, AuditTarget.acl(kind.collection()), entity.id());
             ex.noContent();
         });
     }
 
     private AclEntity entity(Exchange ex, AclEntity.Kind kind) {
         return entities.find(kind, ResourceIds.require(ex.pathParam("id"), kind.policyName()));
+    }
+
+    /** The ACL as requested, for the audit event: who was granted what. */
+    private static Map<String, Object> details(String mode, Map<String, AclRequests.Change> acl) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("mode", mode);
+        acl.forEach((operation, change) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            if (change.projectAccess() != null) {
+                c.put("project-access", change.projectAccess());
+            }
+            if (change.users() != null) {
+                c.put("users", List.copyOf(change.users()));
+            }
+            d.put(operation, c);
+        });
+        return d;
     }
 
     private static String ref(Exchange ex, AclEntity.Kind kind, AclEntity entity) {

@@ -1,13 +1,18 @@
 package org.portcullis.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.portcullis.config.PortcullisConfig.AuthSettings;
+import org.portcullis.config.PortcullisConfig.AuthStrategy;
 import org.portcullis.config.PortcullisConfig.HttpSettings;
 import org.portcullis.config.PortcullisConfig.KekSource;
+import org.portcullis.config.PortcullisConfig.KeystoneSettings;
 import org.portcullis.config.PortcullisConfig.Limits;
 import org.portcullis.config.PortcullisConfig.QuotaDefaults;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
@@ -28,14 +33,24 @@ public final class ConfigLoader {
     /** Keys Portcullis reads, per section. */
     private static final Map<String, Set<String>> KNOWN = Map.of(
             "DEFAULT", Set.of("host_href", "sql_connection", "bind_host", "bind_port",
-                    "max_allowed_secret_in_bytes", "max_allowed_request_size_in_bytes", "sql_pool_size"),
+                    "max_allowed_secret_in_bytes", "max_allowed_request_size_in_bytes", "sql_pool_size",
+                    "max_header_line"),
             "database", Set.of("connection", "max_pool_size"),
-            "portcullis", Set.of("bind_host", "bind_port", "data_dir", "protect_consumed_secrets"),
+            "portcullis", Set.of("bind_host", "bind_port", "data_dir", "protect_consumed_secrets",
+                    "tls_cert_file", "tls_key_file", "tls_client_ca_file", "http2", "allow_insecure_http",
+                    "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
+                    "rate_limit_per_project", "rate_limit_burst", "auth_strategy", "token_cache_size",
+                    "keystone_request_timeout"),
+            "keystone_authtoken", Set.of("www_authenticate_uri", "auth_uri", "auth_url", "auth_type", "username",
+                    "password", "user_domain_name", "user_domain_id", "project_name", "project_domain_name",
+                    "project_domain_id", "service_token_roles", "service_token_roles_required", "token_cache_time",
+                    "http_connect_timeout", "cafile", "insecure", "certfile", "keyfile"),
             "secretstore", Set.of("enable_multiple_secret_stores", "stores_lookup_suffix",
                     "enabled_secretstore_plugins", "namespace"),
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
             "oslo_policy", Set.of("enforce_new_defaults", "enforce_scope", "policy_file", "policy_dirs"),
-            "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"));
+            "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"),
+            "audit", Set.of("enabled", "sink", "file", "fsync", "syslog_address", "syslog_facility", "hmac_key_file"));
 
     private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default");
 
@@ -53,20 +68,31 @@ public final class ConfigLoader {
     static final List<PluginSection> PLUGIN_SECTIONS = List.of(
             new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
                     Set.of("kek", "kek_file", "plugin_name")),
+            // Barbican's [vault_plugin] keys plus Castellan's [vault] ones (stores/vault/VaultSettings).
+            new PluginSection("vault_plugin", "vault_plugin", null, Set.of("vault_url", "root_token_id",
+                    "approle_role_id", "approle_secret_id", "kv_mountpoint", "kv_path", "kv_version", "use_ssl",
+                    "ssl_ca_crt_file", "namespace", "timeout", "auth_method", "auth_path", "token_role", "token_file")),
             new PluginSection("kmip_plugin", "kmip_plugin", null, Set.of("host", "port", "username", "password",
                     "keyfile", "certfile", "ca_certs", "ssl_version", "pkcs1_only", "plugin_name",
                     // Portcullis' own: connection pool bound, server certificate name check
                     "pool_size", "verify_hostname")));
 
+
     /** Barbican options with no meaning here: accepted, with a warning, so barbican.conf loads as is. */
     private static final Map<String, Set<String>> IGNORED = Map.of(
             "DEFAULT", Set.of("debug", "verbose", "log_file", "log_dir", "use_stderr", "use_syslog",
-                    "db_auto_create", "transport_url", "backlog", "tcp_keepidle", "max_header_line",
+                    "db_auto_create", "transport_url", "backlog", "tcp_keepidle",
                     "sql_idle_timeout", "sql_max_retries", "sql_retry_interval", "sql_pool_class",
                     "sql_pool_max_overflow", "sql_pool_logging", "default_limit_paging", "max_limit_paging",
                     "log_config_append", "logging_context_format_string", "api_paste_config"),
             "database", Set.of("connection_recycle_time", "max_overflow", "max_retries", "retry_interval",
-                    "idle_timeout", "pool_timeout", "sqlite_synchronous"));
+                    "idle_timeout", "pool_timeout", "sqlite_synchronous"),
+            // Portcullis caches validated tokens in its own memory (bounded, keyed by a hash).
+            "keystone_authtoken", Set.of("memcached_servers", "memcache_security_strategy", "memcache_secret_key",
+                    "memcache_use_advanced_pool", "memcache_pool_dead_retry", "memcache_pool_maxsize",
+                    "memcache_pool_socket_timeout", "memcache_pool_unused_timeout", "memcache_pool_conn_get_timeout",
+                    "cache", "region_name", "interface", "service_type", "auth_version", "include_service_catalog",
+                    "revocation_cache_time", "http_request_max_retries", "enforce_token_bind", "auth_section"));
 
     /** Whole Barbican sections that configure machinery Portcullis does not have (yet). */
     private static final Set<String> IGNORED_SECTIONS = Set.of("oslo_messaging_rabbit", "oslo_messaging_notifications",
@@ -91,8 +117,7 @@ public final class ConfigLoader {
             throw r.invalid("DEFAULT", "host_href", "expected an http:// or https:// URL");
         }
 
-        String bindHost = r.string("portcullis", "bind_host", r.string("DEFAULT", "bind_host", "127.0.0.1"));
-        int bindPort = r.integer("portcullis", "bind_port", r.integer("DEFAULT", "bind_port", 9311, 0, 65535), 0, 65535);
+        HttpSettings http = HttpSettingsReader.read(r, baseDir);
 
         int pool = r.integer("database", "max_pool_size", r.integer("DEFAULT", "sql_pool_size", 16, 1, 1000), 1, 1000);
         String connection = r.string("database", "connection", r.string("DEFAULT", "sql_connection", null));
@@ -122,9 +147,145 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_consumers", -1, -1, Integer.MAX_VALUE),
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
-        return new PortcullisConfig(ini.source(), hostHref, dataDir, new HttpSettings(bindHost, bindPort), database,
+        return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
                 stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy(r, baseDir),
-                r.bool("portcullis", "protect_consumed_secrets", false));
+                r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir), auth(r, baseDir));
+    }
+
+    /** RFC 5424 facility codes by the names syslog.conf uses. */
+    private static final Map<String, Integer> SYSLOG_FACILITIES = Map.ofEntries(Map.entry("kern", 0),
+            Map.entry("user", 1), Map.entry("daemon", 3), Map.entry("auth", 4), Map.entry("authpriv", 10),
+            Map.entry("local0", 16), Map.entry("local1", 17), Map.entry("local2", 18), Map.entry("local3", 19),
+            Map.entry("local4", 20), Map.entry("local5", 21), Map.entry("local6", 22), Map.entry("local7", 23));
+
+    private static PortcullisConfig.AuditSettings audit(Reader r, Path baseDir, Path dataDir) {
+        boolean enabled = r.bool("audit", "enabled", true);
+        PortcullisConfig.AuditSettings.Sink sink = switch (r.string("audit", "sink", "file").toLowerCase(Locale.ROOT)) {
+            case "file" -> PortcullisConfig.AuditSettings.Sink.FILE;
+            case "syslog" -> PortcullisConfig.AuditSettings.Sink.SYSLOG;
+            default -> throw r.invalid("audit", "sink", "must be file or syslog");
+        };
+        PortcullisConfig.AuditSettings.Fsync fsync = switch (r.string("audit", "fsync", "always").toLowerCase(Locale.ROOT)) {
+            case "always" -> PortcullisConfig.AuditSettings.Fsync.ALWAYS;
+            case "interval" -> PortcullisConfig.AuditSettings.Fsync.INTERVAL;
+            case "never" -> PortcullisConfig.AuditSettings.Fsync.NEVER;
+            default -> throw r.invalid("audit", "fsync", "must be always, interval or never");
+        };
+        java.net.URI syslog = null;
+        String address = r.string("audit", "syslog_address", sink == PortcullisConfig.AuditSettings.Sink.SYSLOG
+                ? "udp://127.0.0.1:514" : null);
+        if (address != null) {
+            try {
+                syslog = new java.net.URI(address.contains("://") ? address : "udp://" + address);
+            } catch (java.net.URISyntaxException e) {
+                syslog = null;
+            }
+            if (syslog == null || !Set.of("udp", "tcp").contains(String.valueOf(syslog.getScheme()))
+                    || syslog.getHost() == null || syslog.getPort() < 1) {
+                throw r.invalid("audit", "syslog_address", "expected udp://HOST:PORT or tcp://HOST:PORT (Java cannot "
+                        + "write datagrams to /dev/log; point it at rsyslog's imudp or imtcp), got '" + address + "'");
+            }
+        }
+        String facility = r.string("audit", "syslog_facility", "authpriv").toLowerCase(Locale.ROOT);
+        Integer code = SYSLOG_FACILITIES.get(facility);
+        if (code == null) {
+            throw r.invalid("audit", "syslog_facility", "must be one of " + new java.util.TreeSet<>(SYSLOG_FACILITIES.keySet()));
+        }
+        Path file = r.path("audit", "file", baseDir, dataDir.resolve("audit.log"));
+        Path keyFile = r.path("audit", "hmac_key_file", baseDir, null);
+        if (keyFile != null && !java.nio.file.Files.isRegularFile(keyFile)) {
+            throw r.invalid("audit", "hmac_key_file", "names " + keyFile + ", which does not exist");
+        }
+        return new PortcullisConfig.AuditSettings(enabled, sink, file, fsync, syslog, code, keyFile);
+    }
+
+    /**
+     * {@code [portcullis] auth_strategy = keystone | noauth}; without it, Keystone when there is a
+     * {@code [keystone_authtoken]} section (an incomplete one is an error, never a silent fall back
+     * to no-auth), else no-auth (said loudly at start).
+     */
+    private static AuthSettings auth(Reader r, Path baseDir) {
+        String section = "keystone_authtoken";
+        boolean keystoneConfigured = !r.ini.section(section).isEmpty();
+        String strategy = r.string("portcullis", "auth_strategy", null);
+        if (strategy == null) {
+            return keystoneConfigured ? new AuthSettings(AuthStrategy.KEYSTONE, false, keystone(r, baseDir))
+                    : AuthSettings.noAuth(false);
+        }
+        switch (strategy.toLowerCase(Locale.ROOT)) {
+            case "noauth", "no-auth", "unauthenticated" -> {
+                if (!r.ini.section(section).isEmpty()) {
+                    LOG.warn("{}: [{}] is ignored because [portcullis] auth_strategy = {}", r.ini.source(), section,
+                            strategy);
+                }
+                return AuthSettings.noAuth(true);
+            }
+            case "keystone" -> {
+                return new AuthSettings(AuthStrategy.KEYSTONE, true, keystone(r, baseDir));
+            }
+            default -> throw r.invalid("portcullis", "auth_strategy", "must be keystone or noauth, got '" + strategy + "'");
+        }
+    }
+
+    private static KeystoneSettings keystone(Reader r, Path baseDir) {
+        String s = "keystone_authtoken";
+        String authUrl = required(r, s, "auth_url");
+        if (!authUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+            throw r.invalid(s, "auth_url", "expected an http:// or https:// URL of Keystone, got '" + authUrl + "'");
+        }
+        String base = authUrl.replaceAll("/+$", "");
+        if (base.endsWith("/v2.0")) {
+            throw r.invalid(s, "auth_url", "names Keystone's v2.0 API, which no longer exists; use the v3 URL");
+        }
+        URI identity = URI.create(base.endsWith("/v3") ? base : base + "/v3");
+        String authType = r.string(s, "auth_type", "password");
+        if (!authType.equals("password") && !authType.equals("v3password")) {
+            throw r.invalid(s, "auth_type", "'" + authType + "' is not supported; Portcullis logs in with "
+                    + "auth_type = password (username, password, project_name)");
+        }
+        if (r.bool(s, "insecure", false)) {
+            throw r.invalid(s, "insecure", "is refused: an unverified Keystone connection lets anyone in the path "
+                    + "forge identities; trust its CA with cafile instead");
+        }
+        for (String key : List.of("certfile", "keyfile")) {
+            if (r.has(s, key)) {
+                throw r.invalid(s, key, "client certificates towards Keystone are not supported");
+            }
+        }
+        Path caFile = r.path(s, "cafile", baseDir, null);
+        if (caFile != null && !java.nio.file.Files.isRegularFile(caFile)) {
+            throw r.invalid(s, "cafile", "names " + caFile + ", which does not exist");
+        }
+        String www = r.string(s, "www_authenticate_uri", r.string(s, "auth_uri", base));
+        int cacheTime = r.integer(s, "token_cache_time", 300, -1, 86_400);
+        int connect = r.integer(s, "http_connect_timeout", 5, 1, 600);
+        return new KeystoneSettings(identity, www, required(r, s, "username"), required(r, s, "password"),
+                domain(r, s, "user_domain"), required(r, s, "project_name"), domain(r, s, "project_domain"),
+                new java.util.LinkedHashSet<>(r.list(s, "service_token_roles", List.of("service"))),
+                r.bool(s, "service_token_roles_required", false),
+                Duration.ofSeconds(Math.max(0, cacheTime)),
+                r.integer("portcullis", "token_cache_size", 10_000, 1, 10_000_000),
+                Duration.ofSeconds(connect),
+                Duration.ofSeconds(r.integer("portcullis", "keystone_request_timeout", 10, 1, 600)), caFile);
+    }
+
+    private static KeystoneSettings.Domain domain(Reader r, String section, String prefix) {
+        String id = r.string(section, prefix + "_id", null);
+        String name = r.string(section, prefix + "_name", null);
+        if (id != null && name != null) {
+            throw r.invalid(section, prefix + "_id", "set either " + prefix + "_id or " + prefix + "_name, not both");
+        }
+        return id != null ? new KeystoneSettings.Domain(id, null)
+                : new KeystoneSettings.Domain(null, name == null ? "Default" : name);
+    }
+
+    private static String required(Reader r, String section, String key) {
+        String v = r.string(section, key, null);
+        if (v == null) {
+            throw new ConfigException(r.ini.source() + ": [" + section + "] " + key
+                    + " is required for Keystone authentication (auth_strategy = keystone)");
+        }
+        return v;
     }
 
     private static PortcullisConfig.PolicySettings policy(Reader r, Path baseDir) {

@@ -34,6 +34,13 @@ public final class DevEnvironment {
                 bind_host = %3$s
                 bind_port = %4$d
                 data_dir = %5$s
+                auth_strategy = noauth
+                # dev serves plain HTTP; on a non-loopback --bind the server warns at start
+                allow_insecure_http = true
+
+                [audit]
+                # CADF JSON lines, HMAC-chained; check with: portcullis manage audit verify --config %1$s FILE
+                file = %5$s/audit.log
 
                 [secretstore]
                 enable_multiple_secret_stores = True

@@ -20,6 +20,14 @@ public final class FilePermissions {
 
     /** Throws unless only the owner may access {@code file}; {@code what} says what it holds. */
     public static void requireOwnerOnly(Path file, String what) {
+        requireOwnerOnly(file, what, "400");
+    }
+
+    /**
+     * As {@link #requireOwnerOnly(Path, String)}; the refusal suggests {@code chmod fixMode}
+     * (600 for files an operator edits or a tool rewrites, 400 for keys written once).
+     */
+    public static void requireOwnerOnly(Path file, String what, String fixMode) {
         Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
@@ -30,17 +38,18 @@ public final class FilePermissions {
         }
         if (perms.stream().anyMatch(GROUP_OR_OTHER::contains)) {
             throw new ConfigException(file + " holds " + what + " but is accessible to group or others (mode "
-                    + mode(perms) + "); fix it with: chmod 400 " + file);
+                    + mode(perms) + "); fix it with: chmod " + fixMode + " " + file);
         }
     }
 
-    /** A configuration file that carries a KEK inline is key material itself. */
+    /**
+     * A configuration file that carries a KEK, a password or a token inline (see
+     * {@link SecretKeys}) is key material itself and must be owner-only.
+     */
     static void requireNotWorldReadableIfSecret(Path file, IniFile ini) {
-        for (var section : ini.sections().entrySet()) {
-            if (section.getValue().containsKey("kek")) {
-                requireOwnerOnly(file, "a master KEK ([" + section.getKey() + "] kek)");
-                return;
-            }
+        SecretKeys.Found found = SecretKeys.first(ini);
+        if (found != null) {
+            requireOwnerOnly(file, found.what() + " ([" + found.section() + "] " + found.key() + ")", "600");
         }
     }
 

@@ -1,7 +1,10 @@
 package org.portcullis.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the server was told to be, validated. Built only by {@link ConfigLoader} (from a
@@ -11,6 +14,7 @@ import java.util.List;
  * @param dataDir where generated files (dev KEKs, the SQLite file) live
  * @param protectConsumedSecrets refuse to delete a secret with consumers at every microversion,
  *     not only from 1.2 on
+ * @param auth how {@code /v1} callers are authenticated: no-auth headers or Keystone tokens
  */
 public record PortcullisConfig(
         String source,
@@ -22,7 +26,70 @@ public record PortcullisConfig(
         Limits limits,
         QuotaDefaults quotas,
         PolicySettings policy,
-        boolean protectConsumedSecrets) {
+        boolean protectConsumedSecrets,
+        AuditSettings audit,
+        AuthSettings auth) {
+
+    /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
+    public enum AuthStrategy { NOAUTH, KEYSTONE }
+
+    /**
+     * The authentication choice. {@code explicit} is false when nobody asked for no-auth: the
+     * configuration simply has no {@code [keystone_authtoken]}, which the server says loudly.
+     */
+    public record AuthSettings(AuthStrategy strategy, boolean explicit, KeystoneSettings keystone) {
+        public static AuthSettings noAuth(boolean explicit) {
+            return new AuthSettings(AuthStrategy.NOAUTH, explicit, null);
+        }
+    }
+
+    /**
+     * {@code [keystone_authtoken]} as keystonemiddleware's auth_token reads it (password auth).
+     *
+     * @param identityUri the Keystone v3 API root derived from {@code auth_url} (ends in {@code /v3})
+     * @param wwwAuthenticateUri what a 401 names in {@code WWW-Authenticate: Keystone uri="..."}
+     * @param serviceTokenRoles roles an {@code X-Service-Token} must carry (any one of them)
+     * @param cacheTime how long a validated token is trusted without asking Keystone again
+     *     ({@code token_cache_time}); revocations take effect within this time
+     * @param cacheSize most tokens kept ({@code [portcullis] token_cache_size})
+     * @param caFile PEM certificates trusted for an https Keystone, or null for the JDK's
+     */
+    public record KeystoneSettings(URI identityUri, String wwwAuthenticateUri, String username, String password,
+            Domain userDomain, String projectName, Domain projectDomain, Set<String> serviceTokenRoles,
+            boolean serviceTokenRolesRequired, Duration cacheTime, int cacheSize, Duration connectTimeout,
+            Duration requestTimeout, Path caFile) {
+        public KeystoneSettings {
+            serviceTokenRoles = Set.copyOf(serviceTokenRoles);
+        }
+
+        /** A Keystone domain named by id ({@code *_domain_id}) or by name ({@code *_domain_name}). */
+        public record Domain(String id, String name) {}
+
+        /** Never the password: records print their components, and configs get logged. */
+        @Override
+        public String toString() {
+            return "KeystoneSettings[identityUri=" + identityUri + ", username=" + username + ", projectName="
+                    + projectName + ", cacheTime=" + cacheTime + ", cacheSize=" + cacheSize + "]";
+        }
+    }
+
+    /**
+     * {@code [audit]}: where the audit trail goes ({@code org.portcullis.audit}).
+     *
+     * @param sink {@code file} or {@code syslog}
+     * @param file the append-only JSON-lines file ({@code sink = file})
+     * @param syslogAddress {@code udp://host:port} or {@code tcp://host:port} ({@code sink = syslog})
+     * @param syslogFacility the RFC 5424 facility code (authpriv = 10 by default)
+     * @param hmacKeyFile the chain's HMAC key (base64, 32 bytes, mode 0400/0600); null means one
+     *     derived from the global default software store's master KEK
+     */
+    public record AuditSettings(boolean enabled, Sink sink, Path file, Fsync fsync, java.net.URI syslogAddress,
+            int syslogFacility, Path hmacKeyFile) {
+        public enum Sink { FILE, SYSLOG }
+
+        /** When the file sink forces its writes to disk: before each response, once a second, or never. */
+        public enum Fsync { ALWAYS, INTERVAL, NEVER }
+    }
 
     /**
      * {@code [oslo_policy]}: secure RBAC unless {@code enforce_new_defaults = False}; an optional
@@ -31,7 +98,52 @@ public record PortcullisConfig(
     public record PolicySettings(boolean enforceNewDefaults, boolean enforceScope, Path policyFile) {}
 
 
-    public record HttpSettings(String bindHost, int bindPort) {}
+    /**
+     * The listening socket and what protects it ({@code [portcullis]}).
+     *
+     * @param tls HTTPS settings; null serves plain HTTP
+     * @param allowInsecureHttp plain HTTP on a non-loopback address was asked for explicitly
+     * @param limits what one client may hold or send
+     * @param rateLimitPerProject requests per second a project may make; 0 is unlimited
+     * @param rateLimitBurst requests a project may make at once before the rate applies
+     */
+    public record HttpSettings(String bindHost, int bindPort, TlsSettings tls, boolean allowInsecureHttp,
+            ConnectionLimits limits, double rateLimitPerProject, int rateLimitBurst) {
+        /** Plain HTTP with the default limits and no rate limit (tests, tools). */
+        public HttpSettings(String bindHost, int bindPort) {
+            this(bindHost, bindPort, null, false, ConnectionLimits.DEFAULTS, 0, 0);
+        }
+
+        public String scheme() {
+            return tls == null ? "http" : "https";
+        }
+
+        /** True when {@link #bindHost} names only loopback addresses (reachable from this host only). */
+        public boolean loopback() {
+            return HttpSettingsReader.isLoopback(bindHost);
+        }
+    }
+
+    /**
+     * HTTPS: a PEM certificate chain (leaf first) and its private key (PKCS#8, PKCS#1 RSA or SEC1
+     * EC, unencrypted, owner-only); optionally the PEM CA certificates client certificates must
+     * chain to (mutual TLS, then required), and HTTP/2 by ALPN.
+     */
+    public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile, boolean http2) {}
+
+    /**
+     * Per-connection limits against clients that hold the server's resources.
+     *
+     * @param maxHeaderBytes request line plus headers; larger gets 431
+     * @param idleTimeoutMillis a connection with no traffic for this long is closed
+     * @param requestTimeoutMillis a request (headers and body) must arrive within this long of
+     *     its first byte, and a new connection's first request within this long of the connect
+     * @param maxConnections open connections at once; further clients wait in the accept queue
+     */
+    public record ConnectionLimits(int maxHeaderBytes, long idleTimeoutMillis, long requestTimeoutMillis,
+            int maxConnections) {
+        public static final ConnectionLimits DEFAULTS = new ConnectionLimits(16 * 1024, 30_000, 20_000, 1024);
+    }
 
     /** Request size limits, as Barbican's max_allowed_* options. */
     public record Limits(long maxSecretBytes, long maxRequestBytes) {}

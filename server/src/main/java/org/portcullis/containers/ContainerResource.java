@@ -2,6 +2,9 @@ package org.portcullis.containers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.PageLinks;
 import org.portcullis.http.Paging;
@@ -11,9 +14,11 @@ import org.portcullis.http.Router;
 /** {@code /v1/containers}: Barbican's container, container-secret and container-consumer endpoints. */
 public final class ContainerResource {
     private final ContainerService service;
+    private final AuditTrail audit;
 
-    public ContainerResource(ContainerService service) {
+    public ContainerResource(ContainerService service, AuditTrail audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     public void register(Router r) {
@@ -31,6 +36,7 @@ public final class ContainerResource {
 
     private void create(Exchange ex) {
         String id = service.create(ex.context(), () -> ContainerRequests.newContainer(ex.jsonBody(), ex.baseUrl()));
+        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER, id);
         String ref = ContainerJson.ref(ex.baseUrl(), id);
         ex.responseHeader("Location", ref);
         ex.json(201, Map.of("container_ref", ref));
@@ -53,6 +59,7 @@ public final class ContainerResource {
 
     private void delete(Exchange ex) {
         service.delete(ex.context(), id(ex));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER, id(ex));
         ex.noContent();
     }
 
@@ -78,6 +85,7 @@ public final class ContainerResource {
     private void addConsumer(Exchange ex) {
         String id = id(ex);
         Container c = service.addConsumer(ex.context(), id, () -> ContainerRequests.consumer(ex.jsonBody()));
+        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_CONSUMERS, id, consumerDetails(ex));
         // Barbican's Location here is a path that does not exist (/v1/consumers/{id}/consumers);
         // this one names the container's consumer list.
         ex.responseHeader("Location", ContainerJson.ref(ex.baseUrl(), id) + "/consumers");
@@ -86,6 +94,7 @@ public final class ContainerResource {
 
     private void removeConsumer(Exchange ex) {
         Container c = service.removeConsumer(ex.context(), id(ex), () -> ContainerRequests.consumer(ex.jsonBody()));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_CONSUMERS, id(ex), consumerDetails(ex));
         ex.json(200, ContainerJson.of(c, ex.baseUrl()));
     }
 
@@ -94,6 +103,7 @@ public final class ContainerResource {
     private void addSecret(Exchange ex) {
         String id = id(ex);
         service.addSecret(ex.context(), id, () -> ContainerRequests.secretRef(ex.jsonBody()));
+        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_SECRETS, id, secretDetails(ex));
         String ref = ContainerJson.ref(ex.baseUrl(), id);
         ex.responseHeader("Location", ref);
         ex.json(201, Map.of("container_ref", ref));
@@ -101,7 +111,27 @@ public final class ContainerResource {
 
     private void removeSecret(Exchange ex) {
         service.removeSecret(ex.context(), id(ex), () -> ContainerRequests.secretRef(ex.jsonBody()));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_SECRETS, id(ex), secretDetails(ex));
         ex.noContent();
+    }
+
+    /** The consumer of an accepted request, for its audit event (the body parsed again: it is valid). */
+    private static Map<String, Object> consumerDetails(Exchange ex) {
+        ConsumerRef c = ContainerRequests.consumer(ex.jsonBody());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", c.name());
+        d.put("URL", c.url());
+        return d;
+    }
+
+    private static Map<String, Object> secretDetails(Exchange ex) {
+        SecretRefRequest r = ContainerRequests.secretRef(ex.jsonBody());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("secret_id", r.secretId());
+        if (r.name() != null) {
+            d.put("name", r.name());
+        }
+        return d;
     }
 
     private static String id(Exchange ex) {

@@ -1,11 +1,16 @@
 package org.portcullis.http;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A request that cannot be served, with the status and the description a Barbican client shows
  * its user. Thrown from any layer; {@link ErrorBodies} turns it into {@code {code,title,description}}.
  */
 public class ApiException extends RuntimeException {
     private final int status;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiException(int status, String description) {
         super(description);
@@ -18,6 +23,16 @@ public class ApiException extends RuntimeException {
 
     public String description() {
         return getMessage();
+    }
+
+    /** Adds a response header sent with the error (a 401's {@code WWW-Authenticate}); returns this. */
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
     }
 
     public static ApiException badRequest(String description) {

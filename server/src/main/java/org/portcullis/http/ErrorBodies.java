@@ -28,6 +28,7 @@ public final class ErrorBodies {
             case 413 -> "Request Entity Too Large";
             case 415 -> "Unsupported Media Type";
             case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };

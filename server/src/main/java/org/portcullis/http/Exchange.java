@@ -26,6 +26,7 @@ public final class Exchange {
     private Microversion microversion = Microversion.DEFAULT;
     private byte[] body;
     private boolean bodyAttempted;
+    private java.util.function.Predicate<String> hiddenHeaders;
 
     private int status = 200;
     private String contentType;
@@ -49,8 +50,21 @@ public final class Exchange {
         return request.getHttpURI().getPath();
     }
 
+    /** A request header's first value, or null; hidden headers read as absent. */
     public String header(String name) {
+        if (hiddenHeaders != null && hiddenHeaders.test(name)) {
+            return null;
+        }
         return request.getHeaders().get(name);
+    }
+
+    /**
+     * From now on, headers matching {@code which} (case-insensitive names) read as absent: the
+     * auth layer strips identity headers a client sent, as keystonemiddleware does, so no later
+     * code can take an identity from them.
+     */
+    public void hideHeaders(java.util.function.Predicate<String> which) {
+        this.hiddenHeaders = which;
     }
 
     public String requestId() {
@@ -115,6 +129,11 @@ public final class Exchange {
         if (context == null) {
             throw new IllegalStateException("route is not authenticated");
         }
+        return context;
+    }
+
+    /** The caller, or null when the request was refused before (or without) authentication. */
+    public RequestContext contextOrNull() {
         return context;
     }
 

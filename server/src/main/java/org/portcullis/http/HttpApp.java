@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
 import org.portcullis.auth.Authenticator;
+import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,15 @@ final class HttpApp extends Handler.Abstract {
     private final Authenticator authenticator;
     private final String hostHref;
     private final long maxBodyBytes;
+    private final RateLimiter rateLimiter;
+    private volatile AuditHook audit = AuditHook.NONE;
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes) {
+        this(router, authenticator, hostHref, maxBodyBytes, RateLimiter.UNLIMITED);
+    }
+
+    HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.router = router;
         this.authenticator = authenticator;
         this.hostHref = hostHref == null ? null : stripTrailingSlash(hostHref);
@@ -54,19 +62,17 @@ final class HttpApp extends Handler.Abstract {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
+                RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
+                audit.ready();
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
+            e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
-        } catch (org.portcullis.stores.StoreException e) {
-            // The operator's message (which names the backend) goes to the log, not to the client.
-            LOG.error("{} {} {} failed in the secret store: {}", requestId, request.getMethod(),
-                    request.getHttpURI().getPath(), e.getMessage(), e.unavailable() ? null : e);
-            int status = e.unavailable() ? 503 : 500;
-            exchange.json(status, ErrorBodies.of(status, e.unavailable()
-                    ? "The secret store is temporarily unavailable; retry later (request " + requestId + ")."
-                    : "The server could not complete the request; see its log for request " + requestId + "."));
+            auditDenial(exchange, e);
+        } catch (StoreException e) {
+            storeFailed(exchange, e);
         } catch (Exception | StackOverflowError e) {
             LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
             exchange.json(500, ErrorBodies.of(500,
@@ -77,6 +83,44 @@ final class HttpApp extends Handler.Abstract {
         }
         write(exchange, response, callback, versioned);
         return true;
+    }
+
+    /**
+     * A backend that is down is a 503 that says no secret was lost (the operator's message, which
+     * names the backend, goes to the log); anything else a store refuses is a 500, with the detail
+     * in the log only.
+     */
+    private static void storeFailed(Exchange exchange, StoreException e) {
+        if (e.unavailable()) {
+            // The operator's message names the backend; the client learns only that nothing is lost.
+            LOG.warn("{} {} {} -> 503 {}", exchange.requestId(), exchange.method(), exchange.path(), e.getMessage());
+            exchange.json(503, ErrorBodies.of(503, "The secret store is temporarily unavailable; no secret was lost. "
+                    + "Try again later (request " + exchange.requestId() + ")."));
+            return;
+        }
+        LOG.error("{} {} {} failed in the secret store{}", exchange.requestId(), exchange.method(), exchange.path(),
+                e.tampered() ? " (integrity check failed)" : "", e);
+        exchange.json(500, ErrorBodies.of(500, e.tampered()
+                ? "The secret failed its integrity check and was not returned; see the server log for request "
+                        + exchange.requestId() + "."
+                : "The secret store could not complete the request; see the server log for request "
+                        + exchange.requestId() + "."));
+    }
+
+    void audit(AuditHook hook) {
+        this.audit = hook;
+    }
+
+    /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */
+    private void auditDenial(Exchange exchange, ApiException e) {
+        if (e.status() != 401 && e.status() != 403) {
+            return;
+        }
+        try {
+            audit.denied(exchange, e);
+        } catch (ApiException failed) {
+            exchange.json(failed.status(), ErrorBodies.of(failed.status(), failed.description()));
+        }
     }
 
     private static void logRejected(Exchange exchange, ApiException e) {

@@ -2,6 +2,9 @@ package org.portcullis.orders;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.PageLinks;
@@ -13,14 +16,17 @@ import org.portcullis.http.Timestamps;
 /** {@code /v1/orders}. */
 public final class OrderResource {
     private final OrderService service;
+    private final AuditTrail audit;
 
-    public OrderResource(OrderService service) {
+    public OrderResource(OrderService service, AuditTrail audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     public void register(Router r) {
         r.post("/v1/orders", ex -> {
             Order order = service.create(ex.context(), OrderRequests.parse(ex.jsonBody()));
+            audit.record(ex, AuditAction.CREATE, AuditTarget.ORDER, order.id(), details(order));
             String ref = ref(ex, order.id());
             ex.responseHeader("Location", ref);
             ex.json(202, Map.of("order_ref", ref));
@@ -43,8 +49,23 @@ public final class OrderResource {
         r.get("/v1/orders/{id}", ex -> ex.json(200, json(ex, service.get(ex.context(), id(ex)))));
         r.delete("/v1/orders/{id}", ex -> {
             service.delete(ex.context(), id(ex));
+            audit.record(ex, AuditAction.DELETE, AuditTarget.ORDER, id(ex));
             ex.noContent();
         });
+    }
+
+    /** What the order made (a generated secret or container), for its audit event. */
+    private static Map<String, Object> details(Order o) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", o.type());
+        d.put("status", o.status());
+        if (o.secretId() != null) {
+            d.put("secret_id", o.secretId());
+        }
+        if (o.containerId() != null) {
+            d.put("container_id", o.containerId());
+        }
+        return d;
     }
 
     private static Map<String, Object> json(Exchange ex, Order o) {

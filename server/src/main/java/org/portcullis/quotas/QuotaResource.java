@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Json;
@@ -15,9 +18,11 @@ import org.portcullis.http.Router;
 /** {@code /v1/quotas} and {@code /v1/project-quotas}: Barbican's quota endpoints. */
 public final class QuotaResource {
     private final QuotaService service;
+    private final AuditTrail audit;
 
-    public QuotaResource(QuotaService service) {
+    public QuotaResource(QuotaService service, AuditTrail audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     public void register(Router r) {
@@ -57,11 +62,15 @@ public final class QuotaResource {
 
     private void put(Exchange ex) {
         service.set(ex.context(), ex.pathParam("project_id"), () -> QuotaRequests.projectQuotas(body(ex)));
+        Map<String, Object> values = new LinkedHashMap<>();
+        QuotaRequests.projectQuotas(body(ex)).forEach((r, v) -> values.put(r.apiName(), v));
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.PROJECT_QUOTAS, ex.pathParam("project_id"), values);
         ex.noContent();
     }
 
     private void delete(Exchange ex) {
         service.delete(ex.context(), ex.pathParam("project_id"));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.PROJECT_QUOTAS, ex.pathParam("project_id"));
         ex.noContent();
     }
 

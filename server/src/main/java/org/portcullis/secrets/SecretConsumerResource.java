@@ -1,6 +1,9 @@
 package org.portcullis.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.portcullis.http.ApiException;
@@ -16,19 +19,27 @@ import org.portcullis.http.Timestamps;
 public final class SecretConsumerResource {
     private final SecretConsumerService service;
     private final SecretService secrets;
+    private final AuditTrail audit;
 
-    public SecretConsumerResource(SecretConsumerService service, SecretService secrets) {
+    public SecretConsumerResource(SecretConsumerService service, SecretService secrets, AuditTrail audit) {
+        this.audit = audit;
         this.service = service;
         this.secrets = secrets;
     }
 
     public void register(Router r) {
         r.post("/v1/secrets/{id}/consumers", ex -> {
-            Secret s = service.add(ex.context(), id(ex), consumer(ex.jsonBody()));
+            String id = id(ex);
+            SecretConsumer consumer = consumer(ex.jsonBody());
+            Secret s = service.add(ex.context(), id, consumer);
+            audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET_CONSUMERS, s.id(), details(consumer));
             ex.json(200, withConsumers(ex, s));
         });
         r.delete("/v1/secrets/{id}/consumers", ex -> {
-            Secret s = service.remove(ex.context(), id(ex), consumer(ex.jsonBody()));
+            String id = id(ex);
+            SecretConsumer consumer = consumer(ex.jsonBody());
+            Secret s = service.remove(ex.context(), id, consumer);
+            audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET_CONSUMERS, s.id(), details(consumer));
             ex.json(200, withConsumers(ex, s));
         });
         r.get("/v1/secrets/{id}/consumers", ex -> {
@@ -55,6 +66,14 @@ public final class SecretConsumerResource {
     /** The secret with its consumers, whatever the microversion (as Barbican answers here). */
     private Map<String, Object> withConsumers(Exchange ex, Secret s) {
         return SecretJson.of(s, ex.baseUrl(), Microversion.MAX, secrets.consumers(s.id()));
+    }
+
+    private static Map<String, Object> details(SecretConsumer c) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("service", c.service());
+        d.put("resource_type", c.resourceType());
+        d.put("resource_id", c.resourceId());
+        return d;
     }
 
     static SecretConsumer consumer(JsonNode body) {

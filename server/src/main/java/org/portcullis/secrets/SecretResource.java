@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Microversion;
@@ -25,9 +28,11 @@ public final class SecretResource {
     private final ServerTransportKeys transport;
     private final long maxSecretBytes;
     private final boolean protectConsumedSecrets;
+    private final AuditTrail audit;
 
     public SecretResource(SecretService service, ServerTransportKeys transport, long maxSecretBytes,
-            boolean protectConsumedSecrets) {
+            boolean protectConsumedSecrets, AuditTrail audit) {
+        this.audit = audit;
         this.service = service;
         this.transport = transport;
         this.maxSecretBytes = maxSecretBytes;
@@ -65,6 +70,7 @@ public final class SecretResource {
                     + "in a PUT; this request already carries one.");
         }
         Secret secret = service.create(ex.context(), request);
+        audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET, secret.id(), createDetails(secret));
         String ref = SecretJson.ref(ex.baseUrl(), secret.id());
         ex.responseHeader("Location", ref);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -73,6 +79,18 @@ public final class SecretResource {
             out.put("transport_key_ref", ex.baseUrl() + "/v1/transport_keys/" + transport.current());
         }
         ex.json(201, out);
+    }
+
+    /** Facts about a new secret for its audit event: never the payload, only whether it came with one. */
+    private static Map<String, Object> createDetails(Secret s) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("secret_type", s.secretType().toString());
+        if (s.name() != null) {
+            d.put("name", s.name());
+        }
+        d.put("with_payload", s.hasPayload());
+        d.put("store_id", s.storeId());
+        return d;
     }
 
     /** The payload inside a transport envelope, checked against the size limit like any other. */
@@ -106,6 +124,7 @@ public final class SecretResource {
         if (!wantsJson(ex.header("Accept"))) {
             // Barbican's legacy payload read: GET /v1/secrets/{id} with a payload media type.
             writePayload(ex, service.payload(ex.context(), id));
+            audit.record(ex, AuditAction.READ, AuditTarget.SECRET_PAYLOAD, id); // before the answer leaves
             return;
         }
         Secret secret = service.get(ex.context(), id);
@@ -117,6 +136,7 @@ public final class SecretResource {
         String wrappedSessionKey = ex.query("trans_wrapped_session_key");
         if (wrappedSessionKey == null) {
             writePayload(ex, service.payload(ex.context(), id(ex)));
+            audit.record(ex, AuditAction.READ, AuditTarget.SECRET_PAYLOAD, id(ex)); // before the answer leaves
             return;
         }
         String transportKeyId = ex.query("transport_key_id");
@@ -134,6 +154,7 @@ public final class SecretResource {
                     + transportKeyId + ".");
         }
         ex.bytes(200, PayloadFormats.OCTET_STREAM, TransportEnvelope.sealForClient(sessionKey, payload.bytes()));
+        audit.record(ex, AuditAction.READ, AuditTarget.SECRET_PAYLOAD, id(ex), Map.of("transport_key_id", transportKeyId));
     }
 
     /**
@@ -210,6 +231,7 @@ public final class SecretResource {
             throw SecretRequests.tooLarge(maxSecretBytes);
         }
         service.putPayload(ex.context(), id, payload, mediaType);
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_PAYLOAD, id);
         ex.noContent();
     }
 
@@ -218,6 +240,7 @@ public final class SecretResource {
         boolean guard = protectConsumedSecrets || ex.microversion().atLeast(1, 2);
         boolean force = guard && strictBoolean(ex.query("force"));
         service.delete(ex.context(), id, guard, force);
+        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET, id, force ? Map.of("force", true) : Map.of());
         ex.noContent();
     }
 
@@ -242,6 +265,7 @@ public final class SecretResource {
         String id = id(ex);
         Map<String, String> metadata = SecretRequests.metadata(ex.jsonBody());
         service.replaceMetadata(ex.context(), id, metadata);
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_METADATA, id, Map.of("keys", List.copyOf(metadata.keySet())));
         ex.json(201, Map.of("metadata_ref", SecretJson.ref(ex.baseUrl(), id) + "/metadata"));
     }
 
@@ -249,6 +273,7 @@ public final class SecretResource {
         String id = id(ex);
         Map.Entry<String, String> entry = SecretRequests.metadatum(ex.jsonBody());
         service.addMetadatum(ex.context(), id, entry.getKey(), entry.getValue());
+        audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET_METADATA, id, Map.of("key", entry.getKey()));
         ex.responseHeader("Location", SecretJson.ref(ex.baseUrl(), id) + "/metadata/" + entry.getKey());
         ex.json(201, metadatumJson(entry.getKey(), entry.getValue()));
     }
@@ -268,11 +293,13 @@ public final class SecretResource {
             throw ApiException.conflict("Key in request data does not match key in the request URL.");
         }
         service.updateMetadatum(ex.context(), id, key, entry.getValue());
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_METADATA, id, Map.of("key", key));
         ex.json(200, metadatumJson(key, entry.getValue()));
     }
 
     private void deleteMetadatum(Exchange ex) {
         service.deleteMetadatum(ex.context(), id(ex), ex.pathParam("key"));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET_METADATA, id(ex), Map.of("key", ex.pathParam("key")));
         ex.noContent();
     }
 

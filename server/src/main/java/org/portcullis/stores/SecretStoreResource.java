@@ -3,6 +3,9 @@ package org.portcullis.stores;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.auth.Policy;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
@@ -17,8 +20,10 @@ public final class SecretStoreResource {
     private final StoreRegistry registry;
     private final PreferredStores preferred;
     private final Policy policy;
+    private final AuditTrail audit;
 
-    public SecretStoreResource(StoreRegistry registry, PreferredStores preferred, Policy policy) {
+    public SecretStoreResource(StoreRegistry registry, PreferredStores preferred, Policy policy, AuditTrail audit) {
+        this.audit = audit;
         this.registry = registry;
         this.preferred = preferred;
         this.policy = policy;
@@ -59,7 +64,10 @@ public final class SecretStoreResource {
     private void setPreferred(Exchange ex) {
         requireMultipleStores();
         policy.enforce(ex.context(), "secretstore_preferred:post");
-        preferred.set(ex.context().projectId(), store(ex).info().id());
+        String storeId = store(ex).info().id();
+        preferred.set(ex.context().projectId(), storeId);
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.PREFERRED_STORE, storeId,
+                Map.of("project_id", ex.context().projectId()));
         ex.noContent();
     }
 
@@ -69,6 +77,8 @@ public final class SecretStoreResource {
         if (!preferred.unset(ex.context().projectId(), store(ex).info().id())) {
             throw ApiException.notFound("Not Found. No preferred secret store defined for this project.");
         }
+        audit.record(ex, AuditAction.DELETE, AuditTarget.PREFERRED_STORE, store(ex).info().id(),
+                Map.of("project_id", ex.context().projectId()));
         ex.noContent();
     }
 

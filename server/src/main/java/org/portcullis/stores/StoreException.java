@@ -2,9 +2,9 @@ package org.portcullis.stores;
 
 /**
  * A store could not do what was asked. The message is for operators and says whether existing
- * secrets are at risk; {@code tampered} marks a payload that failed authentication;
- * {@code unavailable} marks a backend that cannot be reached right now (an HSM or KMIP server
- * down): nothing is lost, and the API answers 503 so clients retry rather than give up.
+ * secrets are at risk. {@code tampered} marks a payload that failed authentication;
+ * {@code unavailable} marks a backend that is down or unreachable (an HSM, a KMIP server, Vault):
+ * nothing is lost, and the request may succeed when it returns, so the API answers 503.
  */
 public class StoreException extends RuntimeException {
     private final boolean tampered;
@@ -24,7 +24,7 @@ public class StoreException extends RuntimeException {
         this.unavailable = unavailable;
     }
 
-    /** The backend is out of reach for now; the message says so and that no secret is lost. */
+    /** The backend is down or unreachable; no secret is lost. */
     public static StoreException unavailable(String message, Throwable cause) {
         return new StoreException(message, cause, false, true);
     }

@@ -7,6 +7,8 @@ import org.portcullis.db.Database;
 import org.portcullis.stores.software.MasterKek;
 import org.portcullis.stores.software.MasterKeyCheck;
 import org.portcullis.stores.software.SoftwareStore;
+import org.portcullis.stores.vault.VaultSettings;
+import org.portcullis.stores.vault.VaultStore;
 
 /**
  * Turns a configured store into a running one, by plugin. The configuration loader has already
@@ -26,6 +28,7 @@ final class StorePlugins {
                 MasterKeyCheck.verify(db, info, kek, clock);
                 yield new SoftwareStore(info, kek, db, clock);
             }
+            case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);
             case "kmip_plugin" -> new org.portcullis.stores.kmip.KmipStore(info,
                     org.portcullis.stores.kmip.KmipSettings.fromOptions(configured.options()));
             default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin

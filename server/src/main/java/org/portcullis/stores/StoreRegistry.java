@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * configuration (a store keeps its id across restarts, so secrets keep pointing at it) and
  * refuses a change that would strand existing secrets, such as a store switched to another plugin.
  */
-public final class StoreRegistry {
+public final class StoreRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRegistry.class);
 
     private final boolean multipleStores;
@@ -117,14 +117,15 @@ public final class StoreRegistry {
         return new ArrayList<>(byId.values());
     }
 
-    /** Closes the stores that hold resources (connection pools, sessions); logs and goes on at a failure. */
+    /** Releases what stores hold (connections, sessions); a failure to close one does not stop the others. */
+    @Override
     public void close() {
         for (SecretStore store : byId.values()) {
             if (store instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
                 } catch (Exception e) {
-                    LOG.warn("closing secret store '{}' failed: {}", store.info().name(), e.getMessage());
+                    LOG.warn("secret store '{}' did not close cleanly: {}", store.info().name(), e.getMessage());
                 }
             }
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.portcullis.audit.AuditAction;
+import org.portcullis.audit.AuditTarget;
+import org.portcullis.audit.AuditTrail;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Json;
@@ -16,9 +19,11 @@ import org.portcullis.http.Timestamps;
 /** {@code /v1/transport_keys}: Barbican's transport key endpoints. */
 public final class TransportKeyResource {
     private final TransportKeyService service;
+    private final AuditTrail audit;
 
-    public TransportKeyResource(TransportKeyService service) {
+    public TransportKeyResource(TransportKeyService service, AuditTrail audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     public void register(Router r) {
@@ -34,6 +39,8 @@ public final class TransportKeyResource {
 
     private void create(Exchange ex) {
         TransportKey key = service.create(ex.context(), () -> TransportKeyRequests.newTransportKey(body(ex)));
+        audit.record(ex, AuditAction.CREATE, AuditTarget.TRANSPORT_KEY, key.id(),
+                key.pluginName() == null ? Map.of() : Map.of("plugin_name", key.pluginName()));
         String ref = ref(ex.baseUrl(), key.id());
         ex.responseHeader("Location", ref);
         ex.json(201, Map.of("transport_key_ref", ref));
@@ -59,6 +66,7 @@ public final class TransportKeyResource {
 
     private void delete(Exchange ex) {
         service.delete(ex.context(), id(ex));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.TRANSPORT_KEY, id(ex));
         ex.noContent();
     }
 

@@ -59,6 +59,7 @@ class ConfigLoaderTest {
 
                 [portcullis]
                 bind_port = 9400
+                allow_insecure_http = true
                 data_dir = data
                 protect_consumed_secrets = yes
 
@@ -485,7 +486,8 @@ class ConfigLoaderTest {
         assertThat(second.path("kek_file")).contains(BASE.resolve("second.kek"));
         assertThat(second.origin("kek_file")).isEqualTo("[secretstore:second] kek_file");
         assertThatThrownBy(() -> second.integer("kek_file", 0, 0, 1))
-                .hasMessage("barbican.conf:15: [secretstore:second] kek_file expected an integer, got 'second.kek'");
+                .hasMessage("barbican.conf:" + (TWO_STORES.lines().toList().indexOf("kek_file = second.kek") + 1)
+                        + ": [secretstore:second] kek_file expected an integer, got 'second.kek'");
     }
 
     @Test

@@ -75,7 +75,7 @@ class FilePermissionsTest {
         assertThatThrownBy(() -> FilePermissions.requireNotWorldReadableIfSecret(conf, withKek))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("[simple_crypto_plugin] kek")
-                .hasMessageContaining("chmod 400 " + conf);
+                .hasMessageContaining("chmod 600 " + conf);
     }
 
     @Test
@@ -95,10 +95,24 @@ class FilePermissionsTest {
         assertThatThrownBy(() -> ConfigLoader.load(conf))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("[secretstore:a] kek")
-                .hasMessageContaining("chmod 400");
+                .hasMessageContaining("chmod 600 " + conf);
 
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         assertThat(ConfigLoader.load(conf).stores().globalDefault().kek().inlineBase64())
                 .isEqualTo("dGhpcnR5X3R3b19ieXRlX2tleWJsYWhibGFoYmxhaG8=");
+    }
+
+    @Test
+    void configWithTheKeystoneServicePasswordMustBeOwnerOnly() throws Exception {
+        Path conf = file("barbican.conf", "rw-r-----");
+        IniFile withPassword = IniFile.parse(conf.toString(), List.of("[keystone_authtoken]", "password = s3cret"));
+        assertThatThrownBy(() -> FilePermissions.requireNotWorldReadableIfSecret(conf, withPassword))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[keystone_authtoken] password")
+                .hasMessageContaining("chmod 600 " + conf)
+                .hasMessageNotContaining("s3cret");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        assertThatCode(() -> FilePermissions.requireNotWorldReadableIfSecret(conf, withPassword))
+                .doesNotThrowAnyException();
     }
 }

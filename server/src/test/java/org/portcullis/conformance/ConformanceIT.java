@@ -23,46 +23,55 @@ import org.portcullis.testing.TestServer;
  * (areas later issues build); an expected failure that starts passing fails this test too, so the
  * list only ever shrinks.
  */
-class ConformanceIT {
+public class ConformanceIT {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void barbicanClientsPass(TestDatabases.Kind kind) throws Exception {
-        Path script = Projects.shared().resolve("conformance/cli-conformance.sh");
-        List<String> expectedFailures = expectedFailures();
         // The script expects Barbican 15's legacy policy (its README says so).
         try (TestServer server = TestServer.start(kind, List.of("[oslo_policy]", "enforce_new_defaults = False"))) {
-            Path log = server.dir().resolve("conformance.log");
-            ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), server.url())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            // Orders are answered synchronously; a failing order check need not wait 30 s.
-            pb.environment().put("ORDER_WAIT", "10");
-            Process p = pb.start();
-            p.getOutputStream().close();
-            if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("conformance script did not finish in 15 minutes; see " + log);
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            System.out.println("conformance on " + kind + ":\n" + String.join("\n", lines));
-
-            List<String> unexpected = new ArrayList<>();
-            List<String> nowPassing = new ArrayList<>();
-            for (String line : lines) {
-                if (line.startsWith("FAIL ") && expectedFailures.stream().noneMatch(n -> line.startsWith("FAIL " + n + ":"))) {
-                    unexpected.add(line);
-                }
-                if (line.startsWith("PASS ") && expectedFailures.contains(line.substring(5))) {
-                    nowPassing.add(line.substring(5));
-                }
-            }
-            String summary = lines.stream().filter(l -> l.matches("\\d+ passed, \\d+ failed")).findFirst().orElse(null);
-            assertThat(summary).as("the script's closing line (log: %s)", log).isNotNull();
-            assertThat(unexpected).as("checks that failed on %s and are not expected to", kind).isEmpty();
-            assertThat(nowPassing).as("checks that now pass on %s: remove them from "
-                    + "conformance-expected-failures.txt", kind).isEmpty();
+            assertScriptPasses(server, kind.toString());
         }
+    }
+
+    /**
+     * Runs the script against {@code server} (configured with the legacy policy) and asserts the
+     * expected outcome; {@code label} names the setup in messages. Store tests call it with a
+     * node whose global default is their store.
+     */
+    public static void assertScriptPasses(TestServer server, String label) throws Exception {
+        Path script = Projects.shared().resolve("conformance/cli-conformance.sh");
+        List<String> expectedFailures = expectedFailures();
+        Path log = server.dir().resolve("conformance.log");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), server.url())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // Orders are answered synchronously; a failing order check need not wait 30 s.
+        pb.environment().put("ORDER_WAIT", "10");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("conformance script did not finish in 15 minutes; see " + log);
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        System.out.println("conformance on " + label + ":\n" + String.join("\n", lines));
+
+        List<String> unexpected = new ArrayList<>();
+        List<String> nowPassing = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("FAIL ") && expectedFailures.stream().noneMatch(n -> line.startsWith("FAIL " + n + ":"))) {
+                unexpected.add(line);
+            }
+            if (line.startsWith("PASS ") && expectedFailures.contains(line.substring(5))) {
+                nowPassing.add(line.substring(5));
+            }
+        }
+        String summary = lines.stream().filter(l -> l.matches("\\d+ passed, \\d+ failed")).findFirst().orElse(null);
+        assertThat(summary).as("the script's closing line (log: %s)", log).isNotNull();
+        assertThat(unexpected).as("checks that failed on %s and are not expected to", label).isEmpty();
+        assertThat(nowPassing).as("checks that now pass on %s: remove them from "
+                + "conformance-expected-failures.txt", label).isEmpty();
     }
 
     private static List<String> expectedFailures() throws IOException {

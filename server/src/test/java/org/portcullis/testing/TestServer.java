@@ -41,6 +41,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Starts a node from a whole configuration text of the caller's (its own store list); the
+     * file is written owner-only, as one holding a backend credential must be.
+     */
+    public static TestServer startWithConfig(Path dir, String configText) throws Exception {
+        Path conf = dir.resolve("portcullis.conf");
+        Files.writeString(conf, configText);
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
+    }
+
+    /**
      * Starts a node whose global default store is {@code defaultStore} (a name known to
      * {@link #defaultStoreSections}) instead of the software store.
      */
@@ -49,13 +60,6 @@ public final class TestServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("portcullis-it");
         String sql = TestDatabases.fresh(kind, dir);
         Path conf = writeConfig(dir, sql, extraLines, defaultStore);
-        return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
-    }
-
-    /** Starts a node from a whole configuration text, written to {@code dir/portcullis.conf}. */
-    public static TestServer startWithText(Path dir, String configText) throws Exception {
-        Path conf = dir.resolve("portcullis.conf");
-        Files.writeString(conf, configText);
         return new TestServer(dir, Application.start(ConfigLoader.load(conf)));
     }
 
@@ -116,6 +120,8 @@ public final class TestServer implements AutoCloseable {
         }
         Path conf = dir.resolve("portcullis.conf");
         Files.writeString(conf, text);
+        // owner-only, as the server demands of a file holding a password (PostgreSQL URLs, Keystone)
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         return conf;
     }
 
@@ -131,7 +137,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + app.port();
+        return app.config().http().scheme() + "://127.0.0.1:" + app.port();
     }
 
     public Path dir() {

@@ -100,6 +100,14 @@ public final class MasterKek {
         return keyId.clone();
     }
 
+    /**
+     * A 32-byte key for another purpose, derived with HKDF-SHA256 (no salt, {@code info} as
+     * given). The master KEK itself never leaves this class; a derived key reveals nothing about it.
+     */
+    public byte[] derive(String info) {
+        return Hkdf.derive(null, key.getEncoded(), info.getBytes(StandardCharsets.UTF_8), 32);
+    }
+
     /** The fingerprint, in hex, as recorded in the database. */
     public String keyId() {
         return HexFormat.of().formatHex(keyId);

@@ -82,7 +82,7 @@ class KmipApiIT {
 
     @Test
     void secretsAndOrdersLiveOnTheKmipServer() throws Exception {
-        try (TestServer server = TestServer.startWithText(dir, config(KmipTestStore.pluginSection()));
+        try (TestServer server = TestServer.startWithConfig(dir, config(KmipTestStore.pluginSection()));
                 KmipClient kmip = verifier()) {
             String storeId = server.app().stores().globalDefault().info().id();
             assertThat(server.app().stores().globalDefault()).isInstanceOf(KmipStore.class);
@@ -128,7 +128,7 @@ class KmipApiIT {
         }
         List<String> plugin = KmipTestStore.pluginSection().stream()
                 .map(l -> l.startsWith("port = ") ? "port = " + closedPort : l).toList();
-        try (TestServer server = TestServer.startWithText(dir, config(plugin))) {
+        try (TestServer server = TestServer.startWithConfig(dir, config(plugin))) {
             Api api = new Api(server.url(), "kmip-down");
 
             var created = api.postJson("/v1/secrets", "{\"name\":\"p\",\"payload\":\"x\",\"payload_content_type\":\"text/plain\"}");
@@ -155,7 +155,7 @@ class KmipApiIT {
         List<String> plugin = KmipTestStore.pluginSection().stream()
                 .map(l -> l.startsWith("keyfile = ") ? "keyfile = " + key : l).toList();
 
-        assertThatThrownBy(() -> TestServer.startWithText(dir, config(plugin)))
+        assertThatThrownBy(() -> TestServer.startWithConfig(dir, config(plugin)))
                 .hasMessageContaining(key.toString()).hasMessageContaining("0644")
                 .hasMessageContaining("[kmip_plugin] keyfile");
     }

@@ -1,0 +1,31 @@
+package org.portcullis.audit;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Where sealed lines go. Only {@link AuditTrail}'s writer thread calls it: {@link #rotated}, then
+ * {@link #write} with a batch of lines in chain order, then {@link #sync}, so the requests of one
+ * batch share one write and one fsync (group commit). Any {@link IOException} means the batch was
+ * not recorded: the trail refuses those requests.
+ */
+interface AuditSink extends Closeable {
+    /** The last complete line already in the sink, to continue its chain; empty for a new or write-only sink. */
+    Optional<String> lastLine() throws IOException;
+
+    /**
+     * Called before every write: if the sink's file was moved away or truncated since the last
+     * write (log rotation), starts writing to the new file and says what happened; else null.
+     */
+    String rotated() throws IOException;
+
+    /** Writes the lines (each gets a newline), all or none as far as the sink can tell. */
+    void write(java.util.List<String> lines) throws IOException;
+
+    /** Returns once everything written is as durable as the sink's policy promises. */
+    void sync() throws IOException;
+
+    /** Where the lines go, for messages. */
+    String describe();
+}

@@ -1,0 +1,243 @@
+package org.portcullis.audit;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.portcullis.config.PortcullisConfig.AuditSettings.Fsync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only JSON-lines file (created with mode 0600), one {@code write(2)} per batch of events.
+ *
+ * <p><b>Durability</b> ({@code fsync}): {@code always} — the request waits until its line is on
+ * disk; concurrent requests share one {@code write} and one {@code fdatasync} (the trail's writer
+ * thread batches whatever queued up during the previous sync). {@code interval} — a background thread syncs once a second; a
+ * power loss can lose the last second, a process crash cannot (the line is in the page cache
+ * before the response). {@code never} — the kernel decides.
+ *
+ * <p><b>Rotation</b>: before each write the path is checked with one {@code stat}: if it is gone
+ * or is another file (logrotate's {@code create}: renamed, then recreated) the old file is synced
+ * and closed and the path is opened anew; if it shrank ({@code copytruncate}) writing continues at
+ * its new end. Either way the trail then writes an event saying so, chained to the last event of
+ * the previous file.
+ */
+final class FileAuditSink implements AuditSink {
+    private static final Logger LOG = LoggerFactory.getLogger(FileAuditSink.class);
+    private static final int MAX_TAIL = 1 << 20;
+
+    private final Path path;
+    private final Fsync fsync;
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final ScheduledExecutorService syncer;
+
+    // Written by the trail's writer thread; the channel is swapped under syncLock (the interval syncer forces it).
+    private FileChannel channel;
+    private Object fileKey;
+    private long size;
+    private volatile boolean dirty; // written since the last sync
+    private boolean interrupted; // a write failed part-way: the next one starts on a fresh line
+
+    FileAuditSink(Path path, Fsync fsync) throws IOException {
+        this.path = path.toAbsolutePath();
+        this.fsync = fsync;
+        open();
+        if (fsync == Fsync.INTERVAL) {
+            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "audit-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+            syncer.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
+        } else {
+            syncer = null;
+        }
+    }
+
+    private void open() throws IOException {
+        Path dir = path.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "the audit log's directory does not exist");
+        }
+        channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        fileKey = attrs.fileKey();
+        size = channel.size();
+    }
+
+    @Override
+    public Optional<String> lastLine() throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "r")) {
+            long len = f.length();
+            if (len == 0) {
+                return Optional.empty();
+            }
+            int tail = (int) Math.min(len, MAX_TAIL);
+            byte[] buf = new byte[tail];
+            f.seek(len - tail);
+            f.readFully(buf);
+            int end = buf.length;
+            if (buf[end - 1] != '\n') {
+                // A write cut short (disk full, crash): terminate it so the next event starts on its
+                // own line. The cut line stays, and verify reports it.
+                LOG.warn("{} ends with an incomplete line; it is kept (audit verify will report it) and the chain "
+                        + "continues from the last complete line", path);
+                write0("\n".getBytes(StandardCharsets.UTF_8));
+                int nl = lastIndexOf(buf, end - 1);
+                if (nl < 0) {
+                    return Optional.empty();
+                }
+                end = nl + 1;
+            }
+            int start = lastIndexOf(buf, end - 2) + 1;
+            if (start == 0 && tail < len) {
+                throw new IOException(path + ": the last line is longer than " + MAX_TAIL + " bytes; not an audit log?");
+            }
+            return Optional.of(new String(buf, start, end - 1 - start, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int lastIndexOf(byte[] buf, int from) {
+        for (int i = from; i >= 0; i--) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String rotated() throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            reopen();
+            return path + " was moved away or deleted; a new file was started";
+        }
+        if (!attrs.fileKey().equals(fileKey)) {
+            reopen();
+            return path + " was replaced by another file (rotated)";
+        }
+        if (attrs.size() < size) {
+            size = attrs.size();
+            return path + " was truncated (copytruncate)";
+        }
+        return null;
+    }
+
+    private void reopen() throws IOException {
+        syncLock.lock();
+        try {
+            FileChannel old = channel;
+            if (old.isOpen()) { // closed already when an earlier reopen failed
+                try {
+                    if (fsync != Fsync.NEVER) {
+                        old.force(false);
+                    }
+                } finally {
+                    old.close();
+                }
+            }
+            open();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    @Override
+    public void write(List<String> lines) throws IOException {
+        StringBuilder b = new StringBuilder(lines.size() * 1024);
+        if (interrupted) {
+            b.append('\n');
+        }
+        for (String line : lines) {
+            b.append(line).append('\n');
+        }
+        write0(b.toString().getBytes(StandardCharsets.UTF_8));
+        dirty = true;
+    }
+
+    private void write0(byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException e) {
+            interrupted |= buf.position() > 0; // part of a line is in the file
+            size += buf.position();
+            throw e;
+        }
+        interrupted = false;
+        size += bytes.length;
+    }
+
+    @Override
+    public void sync() throws IOException {
+        if (fsync != Fsync.ALWAYS) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            dirty = false;
+            channel.force(false);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    private void syncQuietly() {
+        syncLock.lock();
+        try {
+            if (dirty && channel.isOpen()) {
+                dirty = false;
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            LOG.error("audit log {}: fsync failed: {}", path, e.toString());
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (syncer != null) {
+            syncer.shutdownNow();
+        }
+        syncLock.lock();
+        try {
+            if (!channel.isOpen()) {
+                return;
+            }
+            if (fsync != Fsync.NEVER) {
+                channel.force(false);
+            }
+            channel.close();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.portcullis.ops;
+
+import java.util.concurrent.Callable;
+import org.portcullis.audit.AuditVerifyCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis manage …}: offline operations, one group per area. To add one, write its
+ * command class and list it under its group here (or add a group: a nested class like
+ * {@link Audit}, listed in {@code subcommands} of {@link ManageCommand}).
+ */
+@Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
+        subcommands = {ManageCommand.Audit.class})
+public final class ManageCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        return 2;
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail.",
+            subcommands = {AuditVerifyCommand.class})
+    public static final class Audit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(System.err);
+            return 2;
+        }
+    }
+}
