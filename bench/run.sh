@@ -28,7 +28,10 @@
 #      BENCH_STORE (software, the default; pkcs11: Portcullis' global default is a PKCS#11 store
 #      on a private SoftHSM2 token; or vault: the global default becomes a Vault store talking to the test-only
 #      FakeVaultServer from server/target/test-classes, started and stopped by this script —
-#      figures then measure Portcullis plus that in-memory fake, not a real Vault).
+#      figures then measure Portcullis plus that in-memory fake, not a real Vault; or
+#      kmip: Portcullis gets a private PyKMIP server from scripts/kmip.sh as its global default
+#      store, and the real Barbican its kmip_plugin store as global default, against the
+#      pykmip-server its start.sh runs).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -80,8 +83,8 @@ done
 case $ONLY in '') DBS="sqlite postgresql" ;; sqlite|postgresql) DBS=$ONLY ;;
   *) echo "run.sh: --only must be sqlite or postgresql" >&2; exit 2 ;; esac
 BENCH_STORE=${BENCH_STORE:-software}
-case $BENCH_STORE in software|pkcs11|vault) ;;
-  *) echo "run.sh: BENCH_STORE must be software, pkcs11 or vault" >&2; exit 2 ;; esac
+case $BENCH_STORE in software|pkcs11|vault|kmip) ;;
+  *) echo "run.sh: BENCH_STORE must be software, pkcs11, vault or kmip" >&2; exit 2 ;; esac
 case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
   *) echo "run.sh: --barbican-db must be both, sqlite or mysql" >&2; exit 2 ;; esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
@@ -131,6 +134,7 @@ BENCH_JAR=$BENCH_DIR/target/portcullis-bench.jar
 # ---------------------------------------------------------------- cleanup
 PORTCULLIS_PID=
 FAKE_VAULT_PID=
+KMIP_DIR=
 PG_DIRS=()
 PG_MODE=
 BARBICAN_STARTED=0
@@ -139,6 +143,7 @@ cleanup() {
   trap - EXIT INT TERM HUP
   if [ -n "$PORTCULLIS_PID" ]; then stop_portcullis || true; fi
   if [ -n "$FAKE_VAULT_PID" ]; then kill -TERM "$FAKE_VAULT_PID" 2>/dev/null || true; fi
+  if [ -n "$KMIP_DIR" ]; then "$REPO/scripts/kmip.sh" stop "$KMIP_DIR" >>"$LOG" 2>&1 || true; fi
   if [ "$BARBICAN_STARTED" = 1 ]; then barbican_stop || true; fi
   local d
   for d in "${PG_DIRS[@]}"; do pg_stop "$d" || true; done
@@ -299,7 +304,8 @@ EOF
     software) ;;
     pkcs11) bench_pkcs11_store "$dir" ;;
     vault) store_config "$dir/portcullis.conf" ;;
-    *) die "BENCH_STORE must be software, pkcs11 or vault (got $BENCH_STORE)" ;;
+    kmip) kmip_config "$dir/portcullis.conf" ;;
+    *) die "BENCH_STORE must be software, pkcs11, vault or kmip (got $BENCH_STORE)" ;;
   esac
   chmod 600 "$dir/portcullis.conf"
 }
@@ -353,6 +359,30 @@ EOF
     "$JAVA" -jar "$SERVER_JAR" manage hsm "$k" --config "$dir/portcullis.conf" >&2 || [ $? = 1 ] ||
       die "portcullis manage hsm $k failed"
   done
+}
+# BENCH_STORE=kmip: one private PyKMIP server for the run (scripts/kmip.sh), the global default.
+kmip_config() {  # kmip_config CONF
+  if [ -z "$KMIP_DIR" ]; then
+    KMIP_DIR=$OUT/kmip
+    local out
+    out=$("$REPO/scripts/kmip.sh" start "$KMIP_DIR" 2>>"$LOG") || die "scripts/kmip.sh could not start PyKMIP (see $LOG)"
+    eval "$(printf '%s\n' "$out" | grep -E '^PORTCULLIS_KMIP_[A-Z_]+=[^ ;]*$' | sed 's/^/export /')"
+    log "PyKMIP for the kmip store on 127.0.0.1:$PORTCULLIS_KMIP_PORT (state $KMIP_DIR)"
+  fi
+  cat >> "$1" <<EOF
+
+[secretstore:kmip]
+secret_store_plugin = kmip_plugin
+global_default = True
+
+[kmip_plugin]
+host = $PORTCULLIS_KMIP_HOST
+port = $PORTCULLIS_KMIP_PORT
+certfile = $PORTCULLIS_KMIP_CERT
+keyfile = $PORTCULLIS_KMIP_KEY
+ca_certs = $PORTCULLIS_KMIP_CA
+ssl_version = PROTOCOL_TLSv1_2
+EOF
 }
 start_portcullis() {  # start_portcullis CONF LOGFILE PORT
   local conf=$1 logf=$2 port=$3 code
@@ -433,6 +463,21 @@ measure_barbican() {  # measure_barbican sqlite|mysql -> $OUT/barbican-<db>/resu
   BARBICAN_STARTED=1
   BARBICAN_DB=$db BARBICAN_FRESH=1 barbican_env "$REF/start.sh" >>"$dir/start.log" 2>&1 ||
     { log "start.sh failed, see $dir/start.log and $BARBICAN_REF_DIR/"; return 1; }
+  if [ "$BENCH_STORE" = kmip ]; then
+    # start.sh configures [secretstore:kmip] (kmip_plugin -> its own pykmip-server) beside the
+    # default software store. oslo.config reads ~/.barbican/barbican.conf.d/ after the file, so
+    # a drop-in there makes kmip the global default; it needs a restart (start.sh rewrites the
+    # file, and FRESH would delete the drop-in).
+    barbican_env "$REF/stop.sh" >>"$dir/start.log" 2>&1
+    mkdir -p "$BARBICAN_REF_DIR/home/.barbican/barbican.conf.d"
+    printf '[secretstore:software]\nglobal_default = False\n\n[secretstore:kmip]\nglobal_default = True\n' \
+      > "$BARBICAN_REF_DIR/home/.barbican/barbican.conf.d/kmip-default.conf"
+    BARBICAN_DB=$db barbican_env "$REF/start.sh" >>"$dir/start.log" 2>&1 ||
+      { log "start.sh (kmip as global default) failed, see $dir/start.log"; return 1; }
+    curl -sf -H 'X-Project-Id: bench-check' "http://127.0.0.1:$BARBICAN_PORT/v1/secret-stores/global-default" |
+      grep -q '"kmip_plugin"' || { log "Barbican did not take kmip as its global default store"; return 1; }
+    log "reference Barbican on $db: kmip_plugin is the global default store"
+  fi
   pid=$(cat "$BARBICAN_REF_DIR/barbican-api.pid")
   if [ -n "$RUN_BASE" ]; then
     background_cpu "barbican-$db"

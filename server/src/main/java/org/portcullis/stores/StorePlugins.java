@@ -30,6 +30,8 @@ final class StorePlugins {
             }
             case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);
             case "store_crypto/p11_crypto" -> org.portcullis.stores.pkcs11.Pkcs11Store.open(info, configured.options(), db, clock);
+            case "kmip_plugin" -> new org.portcullis.stores.kmip.KmipStore(info,
+                    org.portcullis.stores.kmip.KmipSettings.fromOptions(configured.options()));
             default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin
                     + " is not available in this build");
         };

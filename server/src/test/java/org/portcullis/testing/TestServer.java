@@ -69,21 +69,39 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * The default store the whole run asks for: {@code -Dportcullis.test.default-store=pkcs11}
-     * (e.g. for ConformanceIT) makes every node's global default a PKCS#11 store on the SoftHSM2
-     * token, named {@code hsm}, keys labelled after the node's directory so a restart finds them.
+     * (or {@code kmip}; e.g. for ConformanceIT) makes every node's global default that store.
      */
+    public static final String DEFAULT_STORE_PROPERTY = "portcullis.test.default-store";
+
     static DefaultStore fromProperty(Path dir) throws IOException {
-        String wanted = System.getProperty("portcullis.test.default-store", "software");
+        return named(System.getProperty(DEFAULT_STORE_PROPERTY, "software"), dir);
+    }
+
+    /**
+     * A store by name as a node's global default, configured from the test services' environment:
+     * {@code pkcs11} (SoftHSM2 token, keys labelled after the node's directory so a restart finds
+     * them), {@code kmip} (the PyKMIP server); null for {@code software}.
+     */
+    public static DefaultStore named(String wanted, Path dir) throws IOException {
         return switch (wanted) {
-            case "software" -> null;
+            case "software", "" -> null;
             case "pkcs11" -> {
                 SoftHsm.Env env = SoftHsm.require();
                 String section = SoftHsm.storeSection(env, "hsm", true, env.token(), "node-" + dir.getFileName());
                 SoftHsm.createKeys(dir, section, "hsm");
                 yield new DefaultStore("hsm", section);
             }
-            default -> throw new IllegalArgumentException("portcullis.test.default-store: unknown store " + wanted);
+            case "kmip" -> new DefaultStore("kmip", String.join("\n", KmipTestStore.storeSections("kmip", true)));
+            default -> throw new IllegalArgumentException(DEFAULT_STORE_PROPERTY + ": unknown store " + wanted);
         };
+    }
+
+    /** Starts a node whose global default is the store {@link #named} {@code defaultStore}. */
+    public static TestServer startWithDefaultStore(TestDatabases.Kind kind, String defaultStore, List<String> extraLines)
+            throws Exception {
+        Path dir = Files.createTempDirectory("portcullis-it");
+        String sql = TestDatabases.fresh(kind, dir);
+        return startWith(dir, sql, extraLines, named(defaultStore, dir));
     }
 
     public static Path writeConfig(Path dir, String sqlConnection, List<String> extraLines) throws IOException {
