@@ -153,12 +153,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {  # free_port FROM: first free port on 127.0.0.1 from FROM on
-  local p
-  for ((p = $1; p < $1 + 200; p++)); do port_in_use "$p" || { echo "$p"; return 0; }; done
-  return 1
-}
 
 # ---------------------------------------------------------------- PostgreSQL
 # scripts/postgres.sh is a throw-away TEST cluster (fsync=off, synchronous_commit=off). A

@@ -39,14 +39,6 @@ running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q uwsgi "/proc/$pid/cmdline" 2>/dev/null
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for ((p = 55357; p < 55357 + 500; p++)); do
-    port_in_use "$p" || { echo "$p"; return; }
-  done
-  die "no free TCP port on 127.0.0.1 in 55357-55856"
-}
 
 print_lines() {
   # shellcheck disable=SC1091
@@ -211,7 +203,7 @@ start() {
   local port=$want_port
   if [ -z "$port" ]; then
     port=$(cat "$dir/port" 2>/dev/null || true)
-    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
+    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port 55357); fi
   elif port_in_use "$port"; then
     die "port $port on 127.0.0.1 is already in use"
   fi

@@ -17,14 +17,6 @@ cmd=$1 dir=$(readlink -m "$2")
 PY=/usr/bin/python3 # the Debian interpreter that has the kmip package (not a pyenv/venv python3)
 SERVER=/usr/bin/pykmip-server
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for ((p = 15696; p < 15696 + 500; p++)); do
-    port_in_use "$p" || { echo "$p"; return; }
-  done
-  die "no free TCP port on 127.0.0.1 in 15696-16195"
-}
 running() { [ -f "$dir/server.pid" ] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; }
 
 print_env() {
@@ -88,7 +80,7 @@ start() {
   [ -s "$dir/client.crt" ] || make_certs
   local port
   port=$(cat "$dir/port" 2>/dev/null || true)
-  if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
+  if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port 15696); fi
   echo "$port" >"$dir/port"
   cat >"$dir/server.conf" <<CONF
 [server]

@@ -5,6 +5,16 @@
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# The test services listen on 127.0.0.1 only, each from its own base port.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {  # free_port BASE -> the first free port in BASE..BASE+499
+  local p
+  for ((p = $1; p < $1 + 500; p++)); do
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+  die "no free TCP port on 127.0.0.1 in $1-$(($1 + 499))"
+}
+
 # java_version_of DIR -> full version string ("25.0.3", "17.0.15", "1.8.0_412") or nothing.
 # The `release` file is cheap to read; `java -version` is the fallback for JDKs without one.
 java_version_of() {

@@ -34,14 +34,6 @@ print_urls() {
   echo "PORTCULLIS_PG_JDBC=jdbc:postgresql://127.0.0.1:$1/portcullis?user=portcullis&password=portcullis"
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for ((p = 54329; p < 54329 + 500; p++)); do
-    port_in_use "$p" || { echo "$p"; return; }
-  done
-  die "no free TCP port on 127.0.0.1 in 54329-54828"
-}
 
 prepare_dir() {
   mkdir -p "$dir"
@@ -100,7 +92,7 @@ start() {
   if [ -z "$port" ]; then
     # reuse the previous port if it is still free, so URLs stay stable across restarts
     port=$(cat "$dir/port" 2>/dev/null || true)
-    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
+    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port 54329); fi
   elif port_in_use "$port"; then
     die "port $port on 127.0.0.1 is already in use"
   fi

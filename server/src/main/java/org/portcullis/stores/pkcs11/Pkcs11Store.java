@@ -1,10 +1,8 @@
 package org.portcullis.stores.pkcs11;
 
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.UUID;
 import javax.crypto.AEADBadTagException;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.StoreOptions;
@@ -16,8 +14,8 @@ import org.portcullis.stores.StoreHealth;
 import org.portcullis.stores.StoreInfo;
 import org.portcullis.stores.StoreUnavailableException;
 import org.portcullis.stores.StoredRef;
-import org.portcullis.stores.software.AesGcm;
 import org.portcullis.stores.software.AssociatedData;
+import org.portcullis.stores.software.SealedPayload;
 
 /**
  * Barbican's {@code store_crypto} + {@code p11_crypto} through the JDK's SunPKCS11 provider: an
@@ -33,17 +31,14 @@ import org.portcullis.stores.software.AssociatedData;
  * dependency beyond the JDK and works on every PKCS#11 token that offers CKM_AES_GCM and
  * CKM_SHA256_HMAC. Unwrapped project KEKs are held in the JVM (cached, {@code pkek_cache_ttl}).
  *
- * <p>Payload ciphertext, version 1: {@code 0x01 | project KEK id (16, a UUID) | nonce (12) |
- * AES-GCM(payload) + tag (16)}, associated data = header + secret id, project id and store id —
- * the software store's layout, under a project KEK of this store.
+ * <p>Payload ciphertext: {@link SealedPayload}, the software store's layout, under a project KEK
+ * of this store.
  *
  * <p>An HSM that fails at run time (unplugged, out of sessions, PIN changed) makes calls fail with
  * {@link StoreUnavailableException} (HTTP 503) naming the cause; secrets are not at risk and
  * calls succeed again once the token is back (the store logs in again by itself).
  */
 public final class Pkcs11Store implements SecretStore, AutoCloseable {
-    static final byte PAYLOAD_VERSION = 1;
-    private static final int PAYLOAD_HEADER = 1 + 16;
 
     private final StoreInfo info;
     private final Pkcs11Token token;
@@ -105,29 +100,14 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
     public StoredRef store(SecretBinding binding, byte[] payload) {
         requireOwnStore(binding);
         HsmProjectKeys.ProjectKey kek = projectKeys.active(binding.projectId());
-        UUID kekId = UUID.fromString(kek.id());
-        byte[] header = ByteBuffer.allocate(PAYLOAD_HEADER).put(PAYLOAD_VERSION)
-                .putLong(kekId.getMostSignificantBits()).putLong(kekId.getLeastSignificantBits()).array();
-        return new StoredRef(AesGcm.seal(kek.key(), header, payload, aad(binding)));
+        return SealedPayload.seal(kek.key(), kek.id(), binding, payload);
     }
 
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);
-        byte[] sealed = ref.bytes();
-        if (sealed.length < PAYLOAD_HEADER || sealed[0] != PAYLOAD_VERSION) {
-            throw new StoreException("secret " + binding.secretId() + " has a ciphertext format this node does not "
-                    + "know (version " + (sealed.length == 0 ? "none" : sealed[0]) + ")", null, true);
-        }
-        ByteBuffer header = ByteBuffer.wrap(sealed, 1, 16);
-        String kekId = new UUID(header.getLong(), header.getLong()).toString();
-        HsmProjectKeys.ProjectKey kek = projectKeys.byId(kekId, binding.projectId());
-        try {
-            return AesGcm.open(kek.key(), sealed, PAYLOAD_HEADER, aad(binding));
-        } catch (AEADBadTagException e) {
-            throw new StoreException("secret " + binding.secretId() + " failed authentication: its ciphertext or row "
-                    + "was altered or moved", e, true);
-        }
+        HsmProjectKeys.ProjectKey kek = projectKeys.byId(SealedPayload.projectKekId(binding, ref), binding.projectId());
+        return SealedPayload.open(kek.key(), binding, ref);
     }
 
     @Override
@@ -174,9 +154,5 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
             throw new StoreException("secret " + binding.secretId() + " belongs to store " + binding.storeId()
                     + ", not " + info.name(), null, false);
         }
-    }
-
-    private static byte[] aad(SecretBinding b) {
-        return AssociatedData.of("portcullis secret v1", b.secretId(), b.projectId(), b.storeId());
     }
 }

@@ -2,39 +2,14 @@ package org.portcullis.auth.keystone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.portcullis.testing.ManualClock;
 
 class TokenCacheTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
 
     private TokenInfo token(Instant expires) {
         return new TokenInfo("u", "user", "default", "Default", "p", "project", "default", "Default", null, null,
@@ -45,7 +20,7 @@ class TokenCacheTest {
     void validEntryLivesForTheCacheTime() {
         TokenCache cache = new TokenCache(Duration.ofSeconds(300), 10, clock);
         String key = TokenCache.key("token", "abc");
-        cache.putValid(key, token(clock.now.plus(Duration.ofHours(1))));
+        cache.putValid(key, token(clock.instant().plus(Duration.ofHours(1))));
         clock.advance(Duration.ofSeconds(299));
         assertThat(cache.get(key).info().userId()).isEqualTo("u");
         clock.advance(Duration.ofSeconds(1));
@@ -57,7 +32,7 @@ class TokenCacheTest {
     void entryNeverOutlivesTheTokensOwnExpiry() {
         TokenCache cache = new TokenCache(Duration.ofSeconds(300), 10, clock);
         String key = TokenCache.key("token", "abc");
-        cache.putValid(key, token(clock.now.plus(Duration.ofSeconds(30))));
+        cache.putValid(key, token(clock.instant().plus(Duration.ofSeconds(30))));
         clock.advance(Duration.ofSeconds(29));
         assertThat(cache.get(key)).isNotNull();
         clock.advance(Duration.ofSeconds(1));
@@ -79,7 +54,7 @@ class TokenCacheTest {
     @Test
     void leastRecentlyUsedEntryIsEvictedBeyondTheBound() {
         TokenCache cache = new TokenCache(Duration.ofSeconds(300), 2, clock);
-        Instant later = clock.now.plus(Duration.ofHours(1));
+        Instant later = clock.instant().plus(Duration.ofHours(1));
         cache.putValid("a", token(later));
         cache.putValid("b", token(later));
         assertThat(cache.get("a")).isNotNull(); // a is now more recent than b
@@ -93,7 +68,7 @@ class TokenCacheTest {
     @Test
     void zeroCacheTimeCachesNothing() {
         TokenCache cache = new TokenCache(Duration.ZERO, 10, clock);
-        cache.putValid("a", token(clock.now.plus(Duration.ofHours(1))));
+        cache.putValid("a", token(clock.instant().plus(Duration.ofHours(1))));
         cache.putInvalid("b");
         assertThat(cache.size()).isZero();
     }

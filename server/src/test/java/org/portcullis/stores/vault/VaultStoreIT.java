@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +20,7 @@ import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreHealth;
 import org.portcullis.stores.StoreInfo;
 import org.portcullis.stores.StoredRef;
+import org.portcullis.testing.ManualClock;
 
 /** What the Vault store does beyond the contract: versions, check-and-set, logins, outages. */
 class VaultStoreIT {
@@ -139,7 +139,7 @@ class VaultStoreIT {
     void appRoleLogsInAgainBeforeTheLeaseRunsOut() {
         String[] role = vault.createAppRole("");
         vault.appRoleTokenTtlSeconds(100);
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(Instant.now());
         VaultStore s = open(clock, "approle_role_id", role[0], "approle_secret_id", role[1]);
         SecretBinding b = binding("p1");
         StoredRef ref = s.store(b, new byte[] {5});
@@ -236,29 +236,5 @@ class VaultStoreIT {
         StoreHealth h = s.health();
         assertThat(h.ok()).as(h.detail()).isTrue();
         assertThat(vault.requests() - before).as("write, read, destroy").isEqualTo(3);
-    }
-
-    /** A clock tests move by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
