@@ -104,6 +104,9 @@ RUN_BASE=${RUN_BASE# }; RUN_EXTRA=${RUN_EXTRA# }; SCENARIOS_RUN=${SCENARIOS_RUN#
 [ -n "$SCENARIOS_RUN" ] || { echo "run.sh: --scenarios selects nothing" >&2; exit 2; }
 EXTRA_SH=$BENCH_DIR/wrk/extra.sh
 BENCH_TLS=${BENCH_TLS:-0}
+BENCH_AUDIT=${BENCH_AUDIT:-always}
+case $BENCH_AUDIT in always|interval|never|off) ;;
+  *) echo "run.sh: BENCH_AUDIT must be always, interval, never or off" >&2; exit 2 ;; esac
 case $BENCH_TLS in 0|1) ;; *) echo "run.sh: BENCH_TLS must be 0 or 1" >&2; exit 2 ;; esac
 P_SCHEME=http; [ "$BENCH_TLS" = 0 ] || P_SCHEME=https
 
@@ -276,6 +279,9 @@ bind_host = 127.0.0.1
 bind_port = $port
 data_dir = $dir
 $tls_lines
+
+[audit]
+$( [ "$BENCH_AUDIT" = off ] && echo "enabled = False" || echo "fsync = $BENCH_AUDIT")
 
 [secretstore]
 enable_multiple_secret_stores = True
