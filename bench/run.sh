@@ -300,6 +300,7 @@ kek_file = $dir/kek-2
 [simple_crypto_plugin]
 kek_file = $dir/kek
 EOF
+  chmod 600 "$dir/portcullis.conf" # before any store adds a PIN or token to it
   case ${BENCH_STORE:-software} in
     software) ;;
     pkcs11) bench_pkcs11_store "$dir" ;;
