@@ -6,6 +6,7 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.DevEnvironment;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.ops.ManageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The command line: {@code serve}, {@code dev}, {@code manage}, {@code version}. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
         description = "A key manager with OpenStack Barbican's v1 API.",
-        subcommands = {Portcullis.Serve.class, Portcullis.Dev.class, org.portcullis.ops.ManageCommand.class})
+        subcommands = {Portcullis.Serve.class, Portcullis.Dev.class, ManageCommand.class})
 public final class Portcullis implements Callable<Integer> {
 
     public static void main(String[] args) {

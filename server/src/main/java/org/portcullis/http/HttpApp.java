@@ -30,10 +30,6 @@ final class HttpApp extends Handler.Abstract {
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
 
-    HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes) {
-        this(router, authenticator, hostHref, maxBodyBytes, RateLimiter.UNLIMITED);
-    }
-
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
         this.router = router;

@@ -4,6 +4,9 @@ import java.time.Clock;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
 import org.portcullis.db.Database;
+import org.portcullis.stores.kmip.KmipSettings;
+import org.portcullis.stores.kmip.KmipStore;
+import org.portcullis.stores.pkcs11.Pkcs11Store;
 import org.portcullis.stores.software.MasterKek;
 import org.portcullis.stores.software.MasterKeyCheck;
 import org.portcullis.stores.software.SoftwareStore;
@@ -29,9 +32,8 @@ final class StorePlugins {
                 yield new SoftwareStore(info, kek, db, clock);
             }
             case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);
-            case "store_crypto/p11_crypto" -> org.portcullis.stores.pkcs11.Pkcs11Store.open(info, configured.options(), db, clock);
-            case "kmip_plugin" -> new org.portcullis.stores.kmip.KmipStore(info,
-                    org.portcullis.stores.kmip.KmipSettings.fromOptions(configured.options()));
+            case "store_crypto/p11_crypto" -> Pkcs11Store.open(info, configured.options(), db, clock);
+            case "kmip_plugin" -> new KmipStore(info, KmipSettings.fromOptions(configured.options()));
             default -> throw new ConfigException("secret store '" + configured.name() + "': plugin " + plugin
                     + " is not available in this build");
         };
