@@ -2,12 +2,10 @@ package org.portcullis.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.portcullis.auth.RequestContext;
 
@@ -26,7 +24,12 @@ public final class Exchange {
     private Microversion microversion = Microversion.DEFAULT;
     private byte[] body;
     private boolean bodyAttempted;
+    private ApiException bodyFailure;
     private java.util.function.Predicate<String> hiddenHeaders;
+
+    /** How much of a body that is too large is read and dropped, and for how long, before the answer. */
+    private static final long DISCARD_LIMIT_BYTES = 16L << 20;
+    private static final long DISCARD_DEADLINE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private int status = 200;
     private String contentType;
@@ -152,44 +155,51 @@ public final class Exchange {
     /** The request body, refused with 413 beyond the configured maximum. */
     public byte[] body() {
         if (body == null) {
-            bodyAttempted = true;
-            long declared = request.getLength();
-            if (declared > maxBodyBytes) {
-                throw tooLarge();
+            if (bodyFailure != null) {
+                throw bodyFailure;
             }
-            try (InputStream in = Content.Source.asInputStream(request)) {
-                byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-                if (read.length > maxBodyBytes) {
-                    throw tooLarge();
+            bodyAttempted = true;
+            try {
+                if (request.getLength() > maxBodyBytes) {
+                    throw new BodyReader.TooLarge();
                 }
-                body = read;
+                body = BodyReader.read(request, maxBodyBytes);
+            } catch (BodyReader.TooLarge e) {
+                bodyFailure = new ApiException(413,
+                        "The request body is larger than the maximum of " + maxBodyBytes + " bytes.");
+                throw bodyFailure;
             } catch (IOException e) {
-                throw ApiException.badRequest("Could not read the request body.");
+                bodyFailure = ApiException.badRequest("Could not read the request body.");
+                throw bodyFailure;
             }
         }
         return body;
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(413, "The request body is larger than the maximum of " + maxBodyBytes + " bytes.");
-    }
-
     /**
-     * Reads and drops a body the handler never read (it answered first: 403, 404, 415…), so the
-     * connection can carry the client's next request. Jetty would otherwise close a connection with
-     * unread content after the response, without saying so, and a keep-alive client's next request
-     * on it fails. False when the body cannot be drained (too large, broken): close the connection.
+     * Reads and drops a body the handler never read (it answered first: 403, 404, 415…) or that
+     * was too large, so a client still sending receives the answer instead of a reset, and the
+     * connection can carry its next request: Jetty would otherwise close a connection with unread
+     * content, and a client still writing to it sees the reset, not the answer. A body beyond
+     * {@link #DISCARD_LIMIT_BYTES} or not finished within {@link #DISCARD_DEADLINE_NANOS} is not
+     * waited for. False when the connection must be closed.
      */
     boolean drainBody() {
-        if (bodyAttempted) {
-            return body != null;
-        }
-        try {
-            body();
+        if (body != null) {
             return true;
-        } catch (ApiException e) {
-            return false;
         }
+        if (request.getLength() > maxBodyBytes && "100-continue".equalsIgnoreCase(request.getHeaders().get("Expect"))) {
+            return false; // the client sends nothing until it hears "100 Continue": no need to hear it out
+        }
+        if (!bodyAttempted) {
+            try {
+                body();
+                return true;
+            } catch (ApiException e) {
+                // too large or unreadable: drop what is left
+            }
+        }
+        return BodyReader.discard(request, DISCARD_LIMIT_BYTES, System.nanoTime() + DISCARD_DEADLINE_NANOS);
     }
 
     /** The media type of the request body without parameters, lower case, or null. */
