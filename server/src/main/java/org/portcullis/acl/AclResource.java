@@ -28,21 +28,24 @@ public final class AclResource {
         r.get(path, ex -> ex.json(200, json(service.get(ex.context(), entity(ex, kind)))));
         r.put(path, ex -> {
             AclEntity entity = entity(ex, kind);
+            service.authorize(ex.context(), entity, "put_patch");
             Map<String, AclRequests.Change> acl = AclRequests.parse(ex.jsonBody());
-            service.replace(ex.context(), entity, acl);
+            service.replace(entity, acl);
             audit.record(ex, AuditAction.UPDATE, AuditTarget.acl(kind.collection()), entity.id(), details("replace", acl));
             ex.json(200, Map.of("acl_ref", ref(ex, kind, entity)));
         });
         r.patch(path, ex -> {
             AclEntity entity = entity(ex, kind);
+            service.authorize(ex.context(), entity, "put_patch");
             Map<String, AclRequests.Change> acl = AclRequests.parse(ex.jsonBody());
-            service.patch(ex.context(), entity, acl);
+            service.patch(entity, acl);
             audit.record(ex, AuditAction.UPDATE, AuditTarget.acl(kind.collection()), entity.id(), details("patch", acl));
             ex.json(200, Map.of("acl_ref", ref(ex, kind, entity)));
         });
         r.delete(path, ex -> {
             AclEntity entity = entity(ex, kind);
-            service.delete(ex.context(), entity);
+            service.authorize(ex.context(), entity, "delete");
+            service.delete(entity);
             audit.record(ex, AuditAction.DELETE, AuditTarget.acl(kind.collection()), entity.id());
             // Barbican's handler returns nothing through a JSON template: 200 with the body null
             ex.json(200, null);

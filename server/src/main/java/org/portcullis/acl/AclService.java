@@ -53,13 +53,12 @@ public final class AclService {
     }
 
     public List<Acl> get(RequestContext ctx, AclEntity entity) {
-        enforce(ctx, entity, "get");
+        authorize(ctx, entity, "get");
         return db.read(h -> repository.find(h, entity.kind(), entity.id()));
     }
 
     /** PUT: the given operations replace the entity's ACLs; operations not given are removed. */
-    public void replace(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
-        enforce(ctx, entity, "put_patch");
+    public void replace(AclEntity entity, Map<String, AclRequests.Change> changes) {
         long now = clock.millis();
         db.write(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op,
@@ -70,8 +69,7 @@ public final class AclService {
     }
 
     /** PATCH: only what is given changes; users, when given, replace the list. */
-    public void patch(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
-        enforce(ctx, entity, "put_patch");
+    public void patch(AclEntity entity, Map<String, AclRequests.Change> changes) {
         long now = clock.millis();
         db.write(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op, c.projectAccess(),
@@ -80,15 +78,19 @@ public final class AclService {
         });
     }
 
-    public void delete(RequestContext ctx, AclEntity entity) {
-        enforce(ctx, entity, "delete");
+    public void delete(AclEntity entity) {
         db.write(h -> {
             repository.deleteAll(h, entity.kind(), entity.id(), Set.of());
             return null;
         });
     }
 
-    private void enforce(RequestContext ctx, AclEntity entity, String verb) {
+    /**
+     * Throws the 403 unless {@code ctx} may {@code verb} ({@code get}, {@code put_patch},
+     * {@code delete}) the entity's ACL. Changes are authorized by the resource before it reads
+     * the request body; {@link #replace}, {@link #patch} and {@link #delete} take an entity that passed.
+     */
+    public void authorize(RequestContext ctx, AclEntity entity, String verb) {
         policy.enforce(ctx, entity.kind().policyName() + "_acls:" + verb,
                 PolicyTarget.owner(entity.kind().policyName(), entity.projectId(), entity.creatorId()));
     }

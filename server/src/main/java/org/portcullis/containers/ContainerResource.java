@@ -35,7 +35,9 @@ public final class ContainerResource {
     }
 
     private void create(Exchange ex) {
-        String id = service.create(ex.context(), () -> ContainerRequests.newContainer(ex.jsonBody(), ex.baseUrl()));
+        service.authorize(ex.context(), "containers:post");
+        NewContainer request = ContainerRequests.newContainer(ex.jsonBody(), ex.baseUrl());
+        String id = service.create(ex.context(), request);
         audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER, id);
         String ref = ContainerJson.ref(ex.baseUrl(), id);
         ex.responseHeader("Location", ref);
@@ -58,8 +60,9 @@ public final class ContainerResource {
     }
 
     private void delete(Exchange ex) {
-        service.delete(ex.context(), id(ex));
-        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER, id(ex));
+        Container c = service.authorized(ex.context(), id(ex), "container:delete");
+        service.delete(ex.context(), c);
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER, c.id());
         ex.noContent();
     }
 
@@ -83,9 +86,11 @@ public final class ContainerResource {
 
     /** 200 (not 201) with the whole container, as Barbican answers. */
     private void addConsumer(Exchange ex) {
-        String id = id(ex);
-        Container c = service.addConsumer(ex.context(), id, () -> ContainerRequests.consumer(ex.jsonBody()));
-        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_CONSUMERS, id, consumerDetails(ex));
+        Container container = service.authorized(ex.context(), id(ex), "container_consumers:post");
+        String id = container.id();
+        ConsumerRef consumer = ContainerRequests.consumer(ex.jsonBody());
+        Container c = service.addConsumer(ex.context(), container, consumer);
+        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_CONSUMERS, id, consumerDetails(consumer));
         // Barbican's Location here is a path that does not exist (/v1/consumers/{id}/consumers);
         // this one names the container's consumer list.
         ex.responseHeader("Location", ContainerJson.ref(ex.baseUrl(), id) + "/consumers");
@@ -93,39 +98,44 @@ public final class ContainerResource {
     }
 
     private void removeConsumer(Exchange ex) {
-        Container c = service.removeConsumer(ex.context(), id(ex), () -> ContainerRequests.consumer(ex.jsonBody()));
-        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_CONSUMERS, id(ex), consumerDetails(ex));
+        Container container = service.authorized(ex.context(), id(ex), "container_consumers:delete");
+        ConsumerRef consumer = ContainerRequests.consumer(ex.jsonBody());
+        Container c = service.removeConsumer(ex.context(), container, consumer);
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_CONSUMERS, c.id(), consumerDetails(consumer));
         ex.json(200, ContainerJson.of(c, ex.baseUrl()));
     }
 
     // ---- secrets of a container ---------------------------------------------------------------
 
     private void addSecret(Exchange ex) {
-        String id = id(ex);
-        service.addSecret(ex.context(), id, () -> ContainerRequests.secretRef(ex.jsonBody()));
-        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_SECRETS, id, secretDetails(ex));
+        Container container = service.authorized(ex.context(), id(ex), "container_secret:post");
+        ContainerService.requireGeneric(container);
+        SecretRefRequest request = ContainerRequests.secretRef(ex.jsonBody());
+        service.addSecret(ex.context(), container, request);
+        String id = container.id();
+        audit.record(ex, AuditAction.CREATE, AuditTarget.CONTAINER_SECRETS, id, secretDetails(request));
         String ref = ContainerJson.ref(ex.baseUrl(), id);
         ex.responseHeader("Location", ref);
         ex.json(201, Map.of("container_ref", ref));
     }
 
     private void removeSecret(Exchange ex) {
-        service.removeSecret(ex.context(), id(ex), () -> ContainerRequests.secretRef(ex.jsonBody()));
-        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_SECRETS, id(ex), secretDetails(ex));
+        Container container = service.authorized(ex.context(), id(ex), "container_secret:delete");
+        SecretRefRequest request = ContainerRequests.secretRef(ex.jsonBody());
+        service.removeSecret(ex.context(), container, request);
+        audit.record(ex, AuditAction.DELETE, AuditTarget.CONTAINER_SECRETS, container.id(), secretDetails(request));
         ex.noContent();
     }
 
-    /** The consumer of an accepted request, for its audit event (the body parsed again: it is valid). */
-    private static Map<String, Object> consumerDetails(Exchange ex) {
-        ConsumerRef c = ContainerRequests.consumer(ex.jsonBody());
+    /** The consumer of an accepted request, for its audit event. */
+    private static Map<String, Object> consumerDetails(ConsumerRef c) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", c.name());
         d.put("URL", c.url());
         return d;
     }
 
-    private static Map<String, Object> secretDetails(Exchange ex) {
-        SecretRefRequest r = ContainerRequests.secretRef(ex.jsonBody());
+    private static Map<String, Object> secretDetails(SecretRefRequest r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("secret_id", r.secretId());
         if (r.name() != null) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.auth.Policy;
@@ -25,8 +24,9 @@ import org.portcullis.quotas.Resource;
  *
  * <p>The order of checks is Barbican's: an unknown container is a 404 before any policy check,
  * policy comes before the request body is even read (so a caller without rights learns nothing
- * from validation errors), and validation before any write. Request bodies therefore arrive as
- * suppliers that the resource parses on demand.
+ * from validation errors), and validation before any write. The resource therefore authorizes
+ * first ({@link #authorize}, {@link #authorized}), then parses, then calls the change with the
+ * container that passed.
  */
 public final class ContainerService {
     static final String NOT_FOUND = "Secrets container not found.";
@@ -54,9 +54,7 @@ public final class ContainerService {
      * secret must be a live secret of that project (Barbican asks no more: not whether the caller
      * may read it). Returns its id.
      */
-    String create(RequestContext ctx, Supplier<NewContainer> body) {
-        policy.enforce(ctx, "containers:post");
-        NewContainer request = body.get();
+    String create(RequestContext ctx, NewContainer request) {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         db.write(h -> {
@@ -121,9 +119,8 @@ public final class ContainerService {
     }
 
     /** Soft-deletes the container with its references and consumers; the secrets stay. */
-    public void delete(RequestContext ctx, String id) {
-        Container c = load(id);
-        policy.enforce(ctx, "container:delete", target(ctx, c));
+    void delete(RequestContext ctx, Container c) {
+        String id = c.id();
         long now = clock.millis();
         // Barbican deletes within the caller's project only: a policy that lets another project
         // through still finds nothing to delete.
@@ -156,10 +153,8 @@ public final class ContainerService {
      * Registers the caller as a consumer; registering the same name and URL again changes
      * nothing. Returns the container as it is now.
      */
-    Container addConsumer(RequestContext ctx, String id, Supplier<ConsumerRef> body) {
-        Container c = load(id);
-        policy.enforce(ctx, "container_consumers:post", target(ctx, c));
-        ConsumerRef consumer = body.get();
+    Container addConsumer(RequestContext ctx, Container c, ConsumerRef consumer) {
+        String id = c.id();
         long now = clock.millis();
         return db.write(h -> {
             if (repository.consumer(h, id, consumer).isEmpty()) {
@@ -180,10 +175,8 @@ public final class ContainerService {
      * Removes a consumer. Only the project that registered it, or the container's own project,
      * may do so. Returns the container as it is now.
      */
-    Container removeConsumer(RequestContext ctx, String id, Supplier<ConsumerRef> body) {
-        Container c = load(id);
-        policy.enforce(ctx, "container_consumers:delete", target(ctx, c));
-        ConsumerRef ref = body.get();
+    Container removeConsumer(RequestContext ctx, Container c, ConsumerRef ref) {
+        String id = c.id();
         return db.write(h -> {
             ContainerConsumer consumer = repository.consumer(h, id, ref)
                     .orElseThrow(() -> ApiException.notFound(CONSUMER_NOT_FOUND));
@@ -199,14 +192,17 @@ public final class ContainerService {
 
     // ---- secrets of a container ---------------------------------------------------------------
 
-    /** Adds a live secret of the caller's project to a generic container. */
-    void addSecret(RequestContext ctx, String id, Supplier<SecretRefRequest> body) {
-        Container c = load(id);
-        policy.enforce(ctx, "container_secret:post", target(ctx, c));
+    /** Barbican refuses to add secrets to any other type of container, before it reads the body. */
+    static void requireGeneric(Container c) {
         if (c.type() != ContainerType.GENERIC) {
             throw ApiException.badRequest("Only 'generic' containers can be modified.");
         }
-        SecretRefRequest request = body.get();
+    }
+
+    /** Adds a live secret of the caller's project to a generic container ({@link #requireGeneric}). */
+    void addSecret(RequestContext ctx, Container c, SecretRefRequest request) {
+        requireGeneric(c);
+        String id = c.id();
         long now = clock.millis();
         db.write(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
@@ -231,10 +227,8 @@ public final class ContainerService {
     }
 
     /** Takes a secret out of a container (of any type, as in Barbican). */
-    void removeSecret(RequestContext ctx, String id, Supplier<SecretRefRequest> body) {
-        Container c = load(id);
-        policy.enforce(ctx, "container_secret:delete", target(ctx, c));
-        SecretRefRequest request = body.get();
+    void removeSecret(RequestContext ctx, Container c, SecretRefRequest request) {
+        String id = c.id();
         long now = clock.millis();
         db.write(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
@@ -253,6 +247,20 @@ public final class ContainerService {
     public AclEntity aclEntity(String id) {
         Container c = load(id);
         return new AclEntity(AclEntity.Kind.CONTAINER, c.id(), c.projectId(), c.creatorId());
+    }
+
+    // ---- authorization: the resource asks before it reads a request body ------------------------
+
+    /** Throws the 403 unless {@code ctx} passes {@code rule}, a rule on the collection. */
+    void authorize(RequestContext ctx, String rule) {
+        policy.enforce(ctx, rule);
+    }
+
+    /** The live container {@code id} once {@code ctx} passes {@code rule} for it: 404, then 403. */
+    Container authorized(RequestContext ctx, String id, String rule) {
+        Container c = load(id);
+        policy.enforce(ctx, rule, target(ctx, c));
+        return c;
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ public final class OrderResource {
 
     public void register(Router r) {
         r.post("/v1/orders", ex -> {
+            service.authorize(ex.context(), "orders:post");
             Order order = service.create(ex.context(), OrderRequests.parse(ex.jsonBody()));
             audit.record(ex, AuditAction.CREATE, AuditTarget.ORDER, order.id(), details(order));
             String ref = ref(ex, order.id());

@@ -61,8 +61,13 @@ public final class OrderService {
         this.clock = clock;
     }
 
+    /** Throws the 403 unless {@code ctx} passes {@code rule}; the resource asks before it reads a body. */
+    public void authorize(RequestContext ctx, String rule) {
+        policy.enforce(ctx, rule);
+    }
+
+    /** Creates and processes an order; the caller has passed {@code orders:post} ({@link #authorize}). */
     public Order create(RequestContext ctx, OrderRequests.NewOrder request) {
-        policy.enforce(ctx, "orders:post");
         NewSecret spec = secretSpec(request);
         long now = clock.millis();
         Order pending = new Order(UUID.randomUUID().toString(), ctx.projectId(), ctx.userId(), request.type(),

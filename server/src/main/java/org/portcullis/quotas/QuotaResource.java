@@ -61,15 +61,18 @@ public final class QuotaResource {
     }
 
     private void put(Exchange ex) {
-        service.set(ex.context(), ex.pathParam("project_id"), () -> QuotaRequests.projectQuotas(body(ex)));
+        service.authorize(ex.context(), "project_quotas:put");
+        Map<Resource, Integer> quotas = QuotaRequests.projectQuotas(body(ex));
+        service.set(ex.pathParam("project_id"), quotas);
         Map<String, Object> values = new LinkedHashMap<>();
-        QuotaRequests.projectQuotas(body(ex)).forEach((r, v) -> values.put(r.apiName(), v));
+        quotas.forEach((r, v) -> values.put(r.apiName(), v));
         audit.record(ex, AuditAction.UPDATE, AuditTarget.PROJECT_QUOTAS, ex.pathParam("project_id"), values);
         ex.noContent();
     }
 
     private void delete(Exchange ex) {
-        service.delete(ex.context(), ex.pathParam("project_id"));
+        service.authorize(ex.context(), "project_quotas:delete");
+        service.delete(ex.pathParam("project_id"));
         audit.record(ex, AuditAction.DELETE, AuditTarget.PROJECT_QUOTAS, ex.pathParam("project_id"));
         ex.noContent();
     }

@@ -2,7 +2,6 @@ package org.portcullis.quotas;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.config.PortcullisConfig.QuotaDefaults;
@@ -51,20 +50,23 @@ public final class QuotaService {
     }
 
     /**
-     * Sets some of a project's quotas. The body is read only once the caller is allowed to: as in
-     * Barbican, a caller without the role gets 403 whatever it sent.
+     * Throws the 403 unless {@code ctx} passes {@code rule}. The resource asks before it reads a
+     * body: as in Barbican, a caller without the role gets 403 whatever it sent.
      */
-    public void set(RequestContext ctx, String projectId, Supplier<Map<Resource, Integer>> body) {
-        policy.enforce(ctx, "project_quotas:put");
-        Map<Resource, Integer> values = body.get();
+    public void authorize(RequestContext ctx, String rule) {
+        policy.enforce(ctx, rule);
+    }
+
+    /** Sets some of a project's quotas; the caller has passed {@code project_quotas:put}. */
+    public void set(String projectId, Map<Resource, Integer> values) {
         db.write(h -> {
             repository.upsert(h, projectId, values, clock.millis());
             return null;
         });
     }
 
-    public void delete(RequestContext ctx, String projectId) {
-        policy.enforce(ctx, "project_quotas:delete");
+    /** Removes a project's own quotas; the caller has passed {@code project_quotas:delete}. */
+    public void delete(String projectId) {
         if (!db.write(h -> repository.delete(h, projectId))) {
             throw ApiException.notFound(NOT_FOUND);
         }

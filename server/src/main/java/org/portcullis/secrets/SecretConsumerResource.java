@@ -29,16 +29,16 @@ public final class SecretConsumerResource {
 
     public void register(Router r) {
         r.post("/v1/secrets/{id}/consumers", ex -> {
-            String id = id(ex);
+            Secret secret = secrets.authorized(ex.context(), id(ex), "secret_consumers:post");
             SecretConsumer consumer = consumer(ex.jsonBody());
-            Secret s = service.add(ex.context(), id, consumer);
+            Secret s = service.add(ex.context(), secret, consumer);
             audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET_CONSUMERS, s.id(), details(consumer));
             ex.json(200, withConsumers(ex, s));
         });
         r.delete("/v1/secrets/{id}/consumers", ex -> {
-            String id = id(ex);
+            Secret secret = secrets.authorized(ex.context(), id(ex), "secret_consumers:delete");
             SecretConsumer consumer = consumer(ex.jsonBody());
-            Secret s = service.remove(ex.context(), id, consumer);
+            Secret s = service.remove(ex.context(), secret, consumer);
             audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET_CONSUMERS, s.id(), details(consumer));
             ex.json(200, withConsumers(ex, s));
         });

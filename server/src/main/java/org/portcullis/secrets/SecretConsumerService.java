@@ -28,8 +28,9 @@ public final class SecretConsumerService {
         this.clock = clock;
     }
 
-    public Secret add(RequestContext ctx, String secretId, SecretConsumer consumer) {
-        Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:post");
+    /** Registers a consumer of a secret the caller passed {@code secret_consumers:post} for. */
+    public Secret add(RequestContext ctx, Secret secret, SecretConsumer consumer) {
+        String secretId = secret.id();
         db.write(h -> {
             if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
                 quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "SecretConsumer creation");
@@ -40,9 +41,12 @@ public final class SecretConsumerService {
         return secrets.authorized(ctx, secret.id(), "secret_consumers:post");
     }
 
-    /** Only the project that registered a consumer, or the secret's own project, may remove it. */
-    public Secret remove(RequestContext ctx, String secretId, SecretConsumer consumer) {
-        Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:delete");
+    /**
+     * Removes a consumer of a secret the caller passed {@code secret_consumers:delete} for. Only
+     * the project that registered it, or the secret's own project, may remove it.
+     */
+    public Secret remove(RequestContext ctx, Secret secret, SecretConsumer consumer) {
+        String secretId = secret.id();
         db.write(h -> {
             String owner = repository.consumerProject(h, secretId, consumer)
                     .orElseThrow(() -> ApiException.notFound("Consumer not found."));

@@ -55,6 +55,7 @@ public final class SecretResource {
     }
 
     private void create(Exchange ex) {
+        service.authorize(ex.context(), "secrets:post");
         JsonNode body = ex.jsonBody();
         NewSecret request = SecretRequests.newSecret(body, maxSecretBytes);
         SecretRequests.Transport wrapping = SecretRequests.transport(body);
@@ -195,7 +196,7 @@ public final class SecretResource {
     }
 
     private void putPayload(Exchange ex) {
-        String id = id(ex);
+        Secret secret = service.authorized(ex.context(), id(ex), "secret:put");
         String mediaType = ex.requestMediaType();
         if (!PayloadFormats.TEXT.equals(mediaType) && !PayloadFormats.OCTET_STREAM.equals(mediaType)) {
             throw new ApiException(415, "Unexpected content type. Expected content types are: "
@@ -230,17 +231,17 @@ public final class SecretResource {
         if (payload.length > maxSecretBytes) {
             throw SecretRequests.tooLarge(maxSecretBytes);
         }
-        service.putPayload(ex.context(), id, payload, mediaType);
-        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_PAYLOAD, id);
+        service.putPayload(secret, payload, mediaType);
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_PAYLOAD, secret.id());
         ex.noContent();
     }
 
     private void delete(Exchange ex) {
-        String id = id(ex);
+        Secret secret = service.authorized(ex.context(), id(ex), "secret:delete");
         boolean guard = protectConsumedSecrets || ex.microversion().atLeast(1, 2);
         boolean force = guard && strictBoolean(ex.query("force"));
-        service.delete(ex.context(), id, guard, force);
-        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET, id, force ? Map.of("force", true) : Map.of());
+        service.delete(secret, guard, force);
+        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET, secret.id(), force ? Map.of("force", true) : Map.of());
         ex.noContent();
     }
 
@@ -262,17 +263,19 @@ public final class SecretResource {
     }
 
     private void replaceMetadata(Exchange ex) {
-        String id = id(ex);
+        Secret secret = service.authorized(ex.context(), id(ex), "secret_meta:put");
+        String id = secret.id();
         Map<String, String> metadata = SecretRequests.metadata(ex.jsonBody());
-        service.replaceMetadata(ex.context(), id, metadata);
+        service.replaceMetadata(secret, metadata);
         audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_METADATA, id, Map.of("keys", List.copyOf(metadata.keySet())));
         ex.json(201, Map.of("metadata_ref", SecretJson.ref(ex.baseUrl(), id) + "/metadata"));
     }
 
     private void addMetadatum(Exchange ex) {
-        String id = id(ex);
+        Secret secret = service.authorized(ex.context(), id(ex), "secret_meta:post");
+        String id = secret.id();
         Map.Entry<String, String> entry = SecretRequests.metadatum(ex.jsonBody());
-        service.addMetadatum(ex.context(), id, entry.getKey(), entry.getValue());
+        service.addMetadatum(secret, entry.getKey(), entry.getValue());
         audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET_METADATA, id, Map.of("key", entry.getKey()));
         ex.responseHeader("Location", SecretJson.ref(ex.baseUrl(), id) + "/metadata/" + entry.getKey());
         ex.json(201, metadatumJson(entry.getKey(), entry.getValue()));
@@ -285,21 +288,22 @@ public final class SecretResource {
     }
 
     private void updateMetadatum(Exchange ex) {
-        String id = id(ex);
+        Secret secret = service.authorized(ex.context(), id(ex), "secret_meta:put");
         String key = ex.pathParam("key");
         Map.Entry<String, String> entry = SecretRequests.metadatum(ex.jsonBody());
         if (!entry.getKey().equals(key)) {
-            service.metadatum(ex.context(), id, key); // 404 first when the URL's key does not exist
+            service.metadatum(secret, key); // 404 first when the URL's key does not exist
             throw ApiException.conflict("Key in request data does not match key in the request URL.");
         }
-        service.updateMetadatum(ex.context(), id, key, entry.getValue());
-        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_METADATA, id, Map.of("key", key));
+        service.updateMetadatum(secret, key, entry.getValue());
+        audit.record(ex, AuditAction.UPDATE, AuditTarget.SECRET_METADATA, secret.id(), Map.of("key", key));
         ex.json(200, metadatumJson(key, entry.getValue()));
     }
 
     private void deleteMetadatum(Exchange ex) {
-        service.deleteMetadatum(ex.context(), id(ex), ex.pathParam("key"));
-        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET_METADATA, id(ex), Map.of("key", ex.pathParam("key")));
+        Secret secret = service.authorized(ex.context(), id(ex), "secret_meta:delete");
+        service.deleteMetadatum(secret, ex.pathParam("key"));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.SECRET_METADATA, secret.id(), Map.of("key", ex.pathParam("key")));
         ex.noContent();
     }
 

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Secrets: policy, expiry, the choice of store, and the order of writes that keeps a failed
  * request from leaving anything behind (seal in the store first, then one transaction for the row
  * and its metadata; if that fails, the payload is destroyed in the store again).
+ *
+ * <p>A change is authorized first ({@link #authorize}, {@link #authorized}), by the resource,
+ * before it reads the request body: a caller without rights gets 403 whatever it sent, and
+ * nothing in its body is evaluated. The write methods then take the secret that passed.
  */
 public final class SecretService {
     private static final Logger LOG = LoggerFactory.getLogger(SecretService.class);
@@ -51,8 +55,13 @@ public final class SecretService {
         this.clock = clock;
     }
 
+    /** Throws the 403 unless {@code ctx} passes {@code rule}, a rule on the collection ({@code secrets:post}). */
+    public void authorize(RequestContext ctx, String rule) {
+        policy.enforce(ctx, rule);
+    }
+
+    /** Creates a secret; the caller has passed {@code secrets:post} ({@link #authorize}). */
     public Secret create(RequestContext ctx, NewSecret request) {
-        policy.enforce(ctx, "secrets:post");
         long now = clock.millis();
         if (request.expiration() != null && request.expiration() <= now) {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
@@ -105,12 +114,11 @@ public final class SecretService {
 
     /** A live secret the caller may see: 404 when unknown, deleted or expired, 403 across projects. */
     public Secret get(RequestContext ctx, String id) {
-        Secret secret = authorized(ctx, id, "secret:get");
-        return secret;
+        return authorized(ctx, id, "secret:get");
     }
 
     public Map<String, String> metadata(RequestContext ctx, String id) {
-        Secret secret = authorized(ctx, id, "secret_meta:get");
+        authorized(ctx, id, "secret_meta:get");
         return db.read(h -> repository.metadata(h, id));
     }
 
@@ -132,9 +140,12 @@ public final class SecretService {
     /** A payload and the type it was stored as. */
     public record Payload(byte[] bytes, String contentType) {}
 
-    /** The second step of a two-step create: 409 if the secret has a payload already. */
-    public void putPayload(RequestContext ctx, String id, byte[] payload, String contentType) {
-        Secret secret = authorized(ctx, id, "secret:put");
+    /**
+     * The second step of a two-step create, on a secret the caller passed {@code secret:put} for:
+     * 409 if the secret has a payload already.
+     */
+    public void putPayload(Secret secret, byte[] payload, String contentType) {
+        String id = secret.id();
         if (secret.hasPayload()) {
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
@@ -156,10 +167,11 @@ public final class SecretService {
 
     /**
      * Deletes a secret and its payload. From microversion 1.2 (or always, when the operator asks
-     * for it) a secret that still has consumers is kept unless {@code force} is set.
+     * for it) a secret that still has consumers is kept unless {@code force} is set. The caller
+     * has passed {@code secret:delete} for it.
      */
-    public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
-        Secret secret = authorized(ctx, id, "secret:delete");
+    public void delete(Secret secret, boolean guardConsumers, boolean force) {
+        String id = secret.id();
         long now = clock.millis();
         boolean deleted = db.write(h -> {
             if (guardConsumers && !force) {
@@ -190,38 +202,40 @@ public final class SecretService {
 
     // ---- metadata ----------------------------------------------------------------------------
 
-    public void replaceMetadata(RequestContext ctx, String id, Map<String, String> metadata) {
-        authorized(ctx, id, "secret_meta:put");
+    // The writes below are on a secret the caller passed the secret_meta rule for (authorized).
+
+    public void replaceMetadata(Secret secret, Map<String, String> metadata) {
         db.write(h -> {
-            repository.replaceMetadata(h, id, metadata, clock.millis());
+            repository.replaceMetadata(h, secret.id(), metadata, clock.millis());
             return null;
         });
     }
 
-    public void addMetadatum(RequestContext ctx, String id, String key, String value) {
-        authorized(ctx, id, "secret_meta:post");
-        if (!db.write(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
+    public void addMetadatum(Secret secret, String key, String value) {
+        if (!db.write(h -> repository.addMetadatum(h, secret.id(), key, value, clock.millis()))) {
             throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
         }
     }
 
     public String metadatum(RequestContext ctx, String id, String key) {
-        Secret secret = authorized(ctx, id, "secret_meta:get");
-        return db.read(h -> repository.metadatum(h, id, key))
+        return metadatum(authorized(ctx, id, "secret_meta:get"), key);
+    }
+
+    /** One metadata value of a secret the caller was authorized for; 404 when the key is not there. */
+    public String metadatum(Secret secret, String key) {
+        return db.read(h -> repository.metadatum(h, secret.id(), key))
                 .orElseThrow(() -> ApiException.notFound("Secret metadata not found."));
     }
 
-    public void updateMetadatum(RequestContext ctx, String id, String key, String value) {
-        authorized(ctx, id, "secret_meta:put");
-        if (!db.write(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
+    public void updateMetadatum(Secret secret, String key, String value) {
+        if (!db.write(h -> repository.updateMetadatum(h, secret.id(), key, value, clock.millis()))) {
             throw ApiException.notFound("Secret metadata not found.");
         }
     }
 
-    public void deleteMetadatum(RequestContext ctx, String id, String key) {
-        authorized(ctx, id, "secret_meta:delete");
+    public void deleteMetadatum(Secret secret, String key) {
         db.write(h -> {
-            repository.deleteMetadatum(h, id, key);
+            repository.deleteMetadatum(h, secret.id(), key);
             return null;
         });
     }
@@ -260,6 +274,7 @@ public final class SecretService {
         policy.enforce(ctx, rule, loaded.target());
         return loaded.secret();
     }
+
     private static void discard(SecretStore store, SecretBinding binding, StoredRef stored) {
         if (stored == null) {
             return;

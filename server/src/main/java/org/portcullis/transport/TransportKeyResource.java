@@ -38,7 +38,8 @@ public final class TransportKeyResource {
     }
 
     private void create(Exchange ex) {
-        TransportKey key = service.create(ex.context(), () -> TransportKeyRequests.newTransportKey(body(ex)));
+        service.authorize(ex.context(), "transport_keys:post");
+        TransportKey key = service.create(TransportKeyRequests.newTransportKey(body(ex)));
         audit.record(ex, AuditAction.CREATE, AuditTarget.TRANSPORT_KEY, key.id(),
                 key.pluginName() == null ? Map.of() : Map.of("plugin_name", key.pluginName()));
         String ref = ref(ex.baseUrl(), key.id());

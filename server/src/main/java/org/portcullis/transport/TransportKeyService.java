@@ -2,7 +2,6 @@ package org.portcullis.transport;
 
 import java.time.Clock;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
@@ -28,10 +27,16 @@ public final class TransportKeyService {
         this.clock = clock;
     }
 
-    /** The body is read only once the caller is allowed to create: 403 comes before 400, as in Barbican. */
-    public TransportKey create(RequestContext ctx, Supplier<NewTransportKey> body) {
-        policy.enforce(ctx, "transport_keys:post");
-        NewTransportKey request = body.get();
+    /**
+     * Throws the 403 unless {@code ctx} passes {@code rule}. The resource asks before it reads a
+     * body: 403 comes before 400, as in Barbican.
+     */
+    public void authorize(RequestContext ctx, String rule) {
+        policy.enforce(ctx, rule);
+    }
+
+    /** Registers a transport key; the caller has passed {@code transport_keys:post}. */
+    public TransportKey create(NewTransportKey request) {
         long now = clock.millis();
         TransportKey key = new TransportKey(UUID.randomUUID().toString(), request.pluginName(), request.transportKey(),
                 now, now);

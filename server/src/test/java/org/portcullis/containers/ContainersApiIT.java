@@ -425,16 +425,18 @@ abstract class ContainersApiIT extends NodePerClass {
         RequestContext b = RequestContext.project("proj-b-" + UUID.randomUUID(), "ub", Set.of("member"), "r");
         RequestContext c = RequestContext.project("proj-c-" + UUID.randomUUID(), "uc", Set.of("member"), "r");
         ConsumerRef consumer = new ConsumerRef("svc-b", "http://b/1");
-        assertThat(service.addConsumer(b, id, () -> consumer).consumers()).hasSize(1);
-        assertThatThrownBy(() -> service.removeConsumer(c, id, () -> consumer))
+        assertThat(service.addConsumer(b, service.authorized(b, id, "container_consumers:post"), consumer).consumers())
+                .hasSize(1);
+        assertThatThrownBy(() -> service.removeConsumer(c, service.authorized(c, id, "container_consumers:delete"), consumer))
                 .isInstanceOf(ApiException.class)
                 .hasMessage("Not Allowed. Sorry, only the creator of a consumer can delete it.")
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(403));
         assertThat(service.consumers(b, id, new Paging(10, 0)).total()).isEqualTo(1);
-        assertThat(service.removeConsumer(b, id, () -> consumer).consumers()).isEmpty();
+        assertThat(service.removeConsumer(b, service.authorized(b, id, "container_consumers:delete"), consumer).consumers())
+                .isEmpty();
 
         // The container's project may remove anyone's registration.
-        service.addConsumer(c, id, () -> new ConsumerRef("svc-c", "http://c/1"));
+        service.addConsumer(c, service.authorized(c, id, "container_consumers:post"), new ConsumerRef("svc-c", "http://c/1"));
         Response removed = deleteJson(owner, "/v1/containers/" + id + "/consumers",
                 "{\"name\":\"svc-c\",\"URL\":\"http://c/1\"}");
         assertThat(removed.status()).isEqualTo(200);
