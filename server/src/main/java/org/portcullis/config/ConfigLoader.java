@@ -116,6 +116,7 @@ public final class ConfigLoader {
     }
 
     public static PortcullisConfig from(IniFile ini, Path baseDir) {
+        ini.likelyInlineComments().forEach(LOG::warn);
         Reader r = new Reader(ini);
         r.checkKnownKeys();
 
