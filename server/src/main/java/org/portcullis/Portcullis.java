@@ -11,8 +11,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code serve}, {@code dev}, {@code manage}, {@code version}. */
+/**
+ * The command line: {@code serve}, {@code dev}, {@code manage}. {@code --help} and {@code -V} are
+ * inherited by every subcommand (scope INHERIT), so {@code dev --help} prints help instead of
+ * starting a server; an unknown command or option gets picocli's "Did you mean" suggestions.
+ */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
+        scope = CommandLine.ScopeType.INHERIT,
         description = "A key manager with OpenStack Barbican's v1 API.",
         subcommands = {Portcullis.Serve.class, Portcullis.Dev.class, ManageCommand.class})
 public final class Portcullis implements Callable<Integer> {

@@ -50,7 +50,8 @@ public final class ConfigLoader {
             "crypto", Set.of("enabled_crypto_plugins", "namespace"),
             "oslo_policy", Set.of("enforce_new_defaults", "enforce_scope", "policy_file", "policy_dirs"),
             "quotas", Set.of("quota_secrets", "quota_orders", "quota_containers", "quota_consumers", "quota_cas"),
-            "audit", Set.of("enabled", "sink", "file", "fsync", "syslog_address", "syslog_facility", "hmac_key_file"));
+            "audit", Set.of("enabled", "sink", "file", "fsync", "syslog_address", "syslog_facility", "hmac_key_file"),
+            "oslo_middleware", Set.of("enable_proxy_headers_parsing"));
 
     private static final Set<String> STORE_KEYS = Set.of("secret_store_plugin", "crypto_plugin", "global_default");
 
@@ -100,12 +101,14 @@ public final class ConfigLoader {
                     "memcache_use_advanced_pool", "memcache_pool_dead_retry", "memcache_pool_maxsize",
                     "memcache_pool_socket_timeout", "memcache_pool_unused_timeout", "memcache_pool_conn_get_timeout",
                     "cache", "region_name", "interface", "service_type", "auth_version", "include_service_catalog",
-                    "revocation_cache_time", "http_request_max_retries", "enforce_token_bind", "auth_section"));
+                    "revocation_cache_time", "http_request_max_retries", "enforce_token_bind", "auth_section"),
+            // Portcullis' own request limits apply ([DEFAULT] max_allowed_request_size_in_bytes).
+            "oslo_middleware", Set.of("max_request_body_size", "secure_proxy_ssl_header", "http_basic_auth_user_file"));
 
     /** Whole Barbican sections that configure machinery Portcullis does not have (yet). */
     private static final Set<String> IGNORED_SECTIONS = Set.of("oslo_messaging_rabbit", "oslo_messaging_notifications",
             "queue", "retry_scheduler", "keystone_notifications", "certificate", "certificate_event",
-            "oslo_middleware", "cors", "healthcheck", "dogtag_plugin_deprecated");
+            "cors", "healthcheck", "dogtag_plugin_deprecated");
 
     private ConfigLoader() {}
 
@@ -116,6 +119,7 @@ public final class ConfigLoader {
     }
 
     public static PortcullisConfig from(IniFile ini, Path baseDir) {
+        ini.likelyInlineComments().forEach(LOG::warn);
         Reader r = new Reader(ini);
         r.checkKnownKeys();
 

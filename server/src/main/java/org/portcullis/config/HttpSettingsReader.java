@@ -45,7 +45,8 @@ final class HttpSettingsReader {
 
         double rate = rate(r);
         int burst = r.integer(S, "rate_limit_burst", (int) Math.max(1, Math.ceil(rate)), 1, 1_000_000);
-        return new HttpSettings(bindHost, bindPort, tls, allowInsecure, limits, rate, burst);
+        return new HttpSettings(bindHost, bindPort, tls, allowInsecure, limits, rate, burst,
+                r.bool("oslo_middleware", "enable_proxy_headers_parsing", false));
     }
 
     private static TlsSettings tls(ConfigLoader.Reader r, Path baseDir) {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The oslo.config INI dialect barbican.conf is written in: {@code [section]}, {@code key = value},
- * {@code #} and {@code ;} comments, continuation lines indented under a key. Section names are
+ * {@code #} and {@code ;} comments on their own lines only (text after {@code #} in a value is
+ * part of the value, as in oslo.config), continuation lines indented under a key. Section names are
  * kept as written ({@code DEFAULT} in capitals); keys are case-sensitive, as in oslo.config.
  */
 public final class IniFile {
@@ -18,10 +19,12 @@ public final class IniFile {
 
     private final String source;
     private final Map<String, Map<String, Entry>> sections;
+    private final List<String> likelyInlineComments;
 
-    private IniFile(String source, Map<String, Map<String, Entry>> sections) {
+    private IniFile(String source, Map<String, Map<String, Entry>> sections, List<String> likelyInlineComments) {
         this.source = source;
         this.sections = sections;
+        this.likelyInlineComments = List.copyOf(likelyInlineComments);
     }
 
     public static IniFile read(Path file) {
@@ -35,6 +38,7 @@ public final class IniFile {
     public static IniFile parse(String source, List<String> lines) {
         Map<String, Map<String, Entry>> sections = new LinkedHashMap<>();
         Map<String, Entry> current = null;
+        List<String> inlineComments = new java.util.ArrayList<>();
         String currentSection = null;
         String lastKey = null;
         for (int i = 0; i < lines.size(); i++) {
@@ -51,7 +55,8 @@ public final class IniFile {
             }
             if (line.startsWith("[")) {
                 if (!line.endsWith("]") || line.length() < 3) {
-                    throw new ConfigException(source + ":" + lineNo + ": malformed section header '" + line + "'");
+                    throw new ConfigException(source + ":" + lineNo + ": malformed section header '" + line + "'"
+                            + (line.contains("#") ? " (comments go on their own line, not after a header)" : ""));
                 }
                 currentSection = line.substring(1, line.length() - 1).strip();
                 current = sections.computeIfAbsent(currentSection, k -> new LinkedHashMap<>());
@@ -68,6 +73,12 @@ public final class IniFile {
             }
             String key = line.substring(0, sep).strip();
             String value = line.substring(sep + 1).strip();
+            if (INLINE_COMMENT.matcher(value).find()) {
+                // The value itself is not quoted: it may be a password.
+                inlineComments.add(source + ":" + lineNo + ": [" + currentSection + "] " + key + " has ' #' in its "
+                        + "value, likely an inline comment: comments are only recognised on their own line, so the "
+                        + "text after '#' is part of the value; move the comment to the line above");
+            }
             if (current.containsKey(key)) {
                 throw new ConfigException(source + ":" + lineNo + ": [" + currentSection + "] " + key
                         + " is set twice (first on line " + current.get(key).line() + ")");
@@ -75,8 +86,11 @@ public final class IniFile {
             current.put(key, new Entry(value, lineNo));
             lastKey = key;
         }
-        return new IniFile(source, sections);
+        return new IniFile(source, sections, inlineComments);
     }
+
+    /** Whitespace then {@code #}: how an inline comment looks, which oslo.config keeps in the value. */
+    private static final java.util.regex.Pattern INLINE_COMMENT = java.util.regex.Pattern.compile("\\s#");
 
     private static int separator(String line) {
         int eq = line.indexOf('=');
@@ -85,6 +99,15 @@ public final class IniFile {
             return colon;
         }
         return colon < 0 ? eq : Math.min(eq, colon);
+    }
+
+    /**
+     * Values that look like they end in an inline comment ({@code key = value  # note}), one
+     * message naming file, line, section and key each. oslo.config keeps such text in the value,
+     * and so does this reader (a {@code #} may belong to a password); the loader warns instead.
+     */
+    public List<String> likelyInlineComments() {
+        return likelyInlineComments;
     }
 
     public String source() {

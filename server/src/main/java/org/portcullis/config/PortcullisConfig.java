@@ -106,12 +106,14 @@ public record PortcullisConfig(
      * @param limits what one client may hold or send
      * @param rateLimitPerProject requests per second a project may make; 0 is unlimited
      * @param rateLimitBurst requests a project may make at once before the rate applies
+     * @param proxyHeaders hrefs follow Forwarded / X-Forwarded-* ({@code [oslo_middleware]
+     *     enable_proxy_headers_parsing}), for a node behind a TLS-terminating proxy
      */
     public record HttpSettings(String bindHost, int bindPort, TlsSettings tls, boolean allowInsecureHttp,
-            ConnectionLimits limits, double rateLimitPerProject, int rateLimitBurst) {
+            ConnectionLimits limits, double rateLimitPerProject, int rateLimitBurst, boolean proxyHeaders) {
         /** Plain HTTP with the default limits and no rate limit (tests, tools). */
         public HttpSettings(String bindHost, int bindPort) {
-            this(bindHost, bindPort, null, false, ConnectionLimits.DEFAULTS, 0, 0);
+            this(bindHost, bindPort, null, false, ConnectionLimits.DEFAULTS, 0, 0, false);
         }
 
         public String scheme() {

@@ -26,12 +26,15 @@ final class HttpApp extends Handler.Abstract {
     private final Router router;
     private final Authenticator authenticator;
     private final String hostHref;
+    private final boolean proxyHeaders;
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
 
-    HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
+    HttpApp(Router router, Authenticator authenticator, String hostHref, boolean proxyHeaders, long maxBodyBytes,
+            RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
+        this.proxyHeaders = proxyHeaders;
         this.router = router;
         this.authenticator = authenticator;
         this.hostHref = hostHref == null ? null : stripTrailingSlash(hostHref);
@@ -144,18 +147,26 @@ final class HttpApp extends Handler.Abstract {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
+    /** host_href when set (as in Barbican), else the proxy's word when trusted, else the request's own URL. */
     private String baseUrl(Request request) {
         if (hostHref != null) {
             return hostHref;
         }
-        String scheme = request.getHttpURI().getScheme();
+        ForwardedHeaders.Origin proxy = !proxyHeaders ? ForwardedHeaders.Origin.NONE : ForwardedHeaders.read(
+                request.getHeaders().get("Forwarded"), request.getHeaders().get("X-Forwarded-Proto"),
+                request.getHeaders().get("X-Forwarded-Host"), request.getHeaders().get("X-Forwarded-Prefix"));
+        String scheme = proxy.scheme() != null ? proxy.scheme() : request.getHttpURI().getScheme();
+        String prefix = proxy.prefix() == null ? "" : proxy.prefix();
+        if (proxy.host() != null) {
+            return scheme + "://" + proxy.host() + prefix;
+        }
         String host = Request.getServerName(request);
         int port = Request.getServerPort(request);
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
         boolean defaultPort = ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
-        return scheme + "://" + host + (defaultPort || port <= 0 ? "" : ":" + port);
+        return scheme + "://" + host + (defaultPort || port <= 0 ? "" : ":" + port) + prefix;
     }
 
     static List<String> segments(String rawPath) {

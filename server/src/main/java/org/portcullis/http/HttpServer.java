@@ -35,7 +35,8 @@ public final class HttpServer implements AutoCloseable {
         RateLimiter limiter = settings.rateLimitPerProject() > 0
                 ? new TokenBucketRateLimiter(settings.rateLimitPerProject(), settings.rateLimitBurst())
                 : RateLimiter.UNLIMITED;
-        server.setHandler(new HttpApp(router, authenticator, hostHref, maxBodyBytes, limiter));
+        server.setHandler(new HttpApp(router, authenticator, hostHref, settings.proxyHeaders(), maxBodyBytes,
+                limiter));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }

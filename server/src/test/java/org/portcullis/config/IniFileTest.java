@@ -157,4 +157,29 @@ class IniFileTest {
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("cannot read configuration file");
     }
+
+    @Test
+    void textAfterHashInAValueIsKeptAndReportedAsALikelyInlineComment() {
+        IniFile ini = parse("""
+                [DEFAULT]
+                host_href = https://kms.example.org   # base of every href
+                [keystone_authtoken]
+                password = pa#ss
+                """);
+
+        assertThat(ini.section("DEFAULT").get("host_href").value())
+                .isEqualTo("https://kms.example.org   # base of every href");
+        assertThat(ini.likelyInlineComments()).singleElement().asString()
+                .startsWith("test.conf:2: [DEFAULT] host_href ")
+                .contains("inline comment")
+                .doesNotContain("kms.example.org");
+    }
+
+    @Test
+    void aCommentAfterASectionHeaderSaysWhereCommentsGo() {
+        assertThatThrownBy(() -> parse("[secretstore:two]   # a second store\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.conf:1")
+                .hasMessageContaining("comments go on their own line");
+    }
 }

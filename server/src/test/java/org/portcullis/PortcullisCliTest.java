@@ -1,0 +1,89 @@
+package org.portcullis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * Every command's {@code --help} and {@code -V} print and exit 0 without doing anything else (no
+ * server starts, no file is read), and a mistyped command gets a suggestion.
+ */
+class PortcullisCliTest {
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Portcullis());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Every command path of the tree, found from the model so a new command is covered too. */
+    static List<String> commands() {
+        List<String> paths = new ArrayList<>();
+        collect(new CommandLine(new Portcullis()), "", paths);
+        return paths;
+    }
+
+    private static void collect(CommandLine cl, String prefix, List<String> paths) {
+        paths.add(prefix.strip());
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) { // skip aliases
+                collect(sub, prefix + " " + name, paths);
+            }
+        });
+    }
+
+    @Test
+    void theTreeHasTheCommandsTheReadmeNames() {
+        assertThat(commands()).contains("", "serve", "dev", "manage", "manage audit", "manage audit verify",
+                "manage hsm", "manage hsm gen-mkek", "manage hsm gen-hmac");
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void helpPrintsUsageAndExitsZero(String command) {
+        for (String flag : List.of("--help", "-h")) {
+            List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+            args.add(flag);
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(args.toString()).isZero();
+            String name = command.isEmpty() ? "portcullis" : command.substring(command.lastIndexOf(' ') + 1);
+            assertThat(r.out()).as(args.toString()).startsWith("Usage: ").contains(name).contains("--help");
+            assertThat(r.err()).as(args.toString()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void versionPrintsAndExitsZero(String command) {
+        for (String flag : List.of("--version", "-V")) {
+            List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+            args.add(flag);
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(args.toString()).isZero();
+            assertThat(r.out().strip()).as(args.toString()).matches("Portcullis \\d+\\.\\d+\\.\\d+.*");
+        }
+    }
+
+    @Test
+    void anUnknownCommandSuggestsTheRightOne() {
+        Run r = run("serv", "--config", "x.conf");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("'serv'").contains("Did you mean").contains("serve");
+
+        Run manage = run("manage", "adit", "verify");
+        assertThat(manage.code()).isEqualTo(2);
+        assertThat(manage.err()).contains("Did you mean").contains("audit");
+    }
+}
