@@ -3,7 +3,10 @@ package org.portcullis.http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Barbican's error envelope: the status code, its reason phrase as title, and a description. */
+/**
+ * Barbican's error envelope: the status code, its title as Barbican's web framework (webob) words
+ * it, and a description.
+ */
 public final class ErrorBodies {
     private ErrorBodies() {}
 
@@ -23,13 +26,18 @@ public final class ErrorBodies {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 406 -> "Not Acceptable";
+            case 408 -> "Request Timeout";
             case 409 -> "Conflict";
             case 411 -> "Length Required";
             case 413 -> "Request Entity Too Large";
+            case 414 -> "Request-URI Too Long";
             case 415 -> "Unsupported Media Type";
+            case 417 -> "Expectation Failed";
             case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };
     }

@@ -13,13 +13,15 @@ import org.portcullis.http.SchemaErrors;
  * The body of {@code PUT /v1/project-quotas/{id}}, checked as Barbican's ProjectQuotaValidator
  * does: {@code {"project_quotas": {…}}} and nothing else, each value an integer, no other keys.
  * Errors are reported in the order jsonschema's best match would pick them (the shallowest
- * first). Beyond Barbican, a value must fit the INTEGER column: Barbican answers 500 there.
+ * first). Beyond Barbican, a value must fit the INTEGER column (Barbican answers 500 there), and
+ * the only negative value is -1, unlimited (0 disables the resource): Barbican stores -5 and
+ * treats it as unlimited, which reads as a typo nobody is told about.
  */
 final class QuotaRequests {
     static final String SCHEMA = "Project Quota";
     private static final String PROPERTY = "project_quotas";
     private static final BigInteger MAX = BigInteger.valueOf(Integer.MAX_VALUE);
-    private static final BigInteger MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+    private static final BigInteger MIN = BigInteger.valueOf(-1);
 
     private QuotaRequests() {}
 

@@ -207,6 +207,11 @@ public final class SecretResource {
             throw ApiException.badRequest("No data supplied to process.");
         }
         byte[] payload = body;
+        if (PayloadFormats.TEXT.equals(mediaType) && PayloadFormats.utf8OrNull(body) == null) {
+            // it could never be read back as text/plain (406), and POST cannot carry it either
+            throw ApiException.badRequest("A text/plain payload must be UTF-8 text; send binary data as "
+                    + "application/octet-stream.");
+        }
         if (PayloadFormats.OCTET_STREAM.equals(mediaType)) {
             String encoding = ex.header("Content-Encoding");
             if (encoding != null && !encoding.isBlank()) {

@@ -46,9 +46,13 @@ public final class PreferredStores {
         });
     }
 
-    /** Removes the project's choice of {@code storeId}; false when it had not chosen that store. */
-    public boolean unset(String projectId, String storeId) {
-        return db.write(h -> h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p AND secret_store_id = :s")
-                .bind("p", projectId).bind("s", storeId).execute() == 1);
+    /** Removes the project's choice, whichever store it is; the store it had chosen, if any. */
+    public Optional<String> unset(String projectId) {
+        return db.write(h -> {
+            Optional<String> chosen = h.createQuery("SELECT secret_store_id FROM project_secret_store WHERE project_id = :p")
+                    .bind("p", projectId).mapTo(String.class).findOne();
+            h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p").bind("p", projectId).execute();
+            return chosen;
+        });
     }
 }

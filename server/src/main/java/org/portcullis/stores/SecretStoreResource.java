@@ -78,13 +78,17 @@ public final class SecretStoreResource {
         ex.noContent();
     }
 
+    /**
+     * As in Barbican, the store in the path must exist but need not be the preferred one: the
+     * project's preference is removed whichever store it names (the event records that one).
+     */
     private void unsetPreferred(Exchange ex) {
         requireMultipleStores();
         policy.enforce(ex.context(), "secretstore_preferred:delete");
-        if (!preferred.unset(ex.context().projectId(), store(ex).info().id())) {
-            throw ApiException.notFound("Not Found. No preferred secret store defined for this project.");
-        }
-        audit.record(ex, AuditAction.DELETE, AuditTarget.PREFERRED_STORE, store(ex).info().id(),
+        store(ex);
+        String removed = preferred.unset(ex.context().projectId())
+                .orElseThrow(() -> ApiException.notFound("Not Found. No preferred secret store defined for this project."));
+        audit.record(ex, AuditAction.DELETE, AuditTarget.PREFERRED_STORE, removed,
                 Map.of("project_id", ex.context().projectId()));
         ex.noContent();
     }

@@ -31,6 +31,9 @@ class ErrorBodiesTest {
         assertThat(ErrorBodies.title(409)).isEqualTo("Conflict");
         assertThat(ErrorBodies.title(411)).isEqualTo("Length Required");
         assertThat(ErrorBodies.title(413)).isEqualTo("Request Entity Too Large");
+        assertThat(ErrorBodies.title(414)).as("webob's title, which Barbican shows").isEqualTo("Request-URI Too Long");
+        assertThat(ErrorBodies.title(408)).isEqualTo("Request Timeout");
+        assertThat(ErrorBodies.title(505)).isEqualTo("HTTP Version Not Supported");
         assertThat(ErrorBodies.title(415)).isEqualTo("Unsupported Media Type");
         assertThat(ErrorBodies.title(429)).isEqualTo("Too Many Requests");
         assertThat(ErrorBodies.title(503)).isEqualTo("Service Unavailable");

@@ -37,10 +37,10 @@ class QuotaRequestsTest {
     }
 
     @Test
-    void anyIntegerIsAcceptedAsBarbicanDoes() {
-        // jsonschema's integer includes 1.0; every negative value means unlimited.
-        assertThat(parse("{'project_quotas':{'secrets':10.0,'orders':-7}}"))
-                .containsExactly(Map.entry(Resource.SECRETS, 10), Map.entry(Resource.ORDERS, -7));
+    void integersFromMinusOneAreAccepted() {
+        // jsonschema's integer includes 1.0; -1 means unlimited, 0 disabled.
+        assertThat(parse("{'project_quotas':{'secrets':10.0,'orders':-1,'cas':0}}")).containsExactly(
+                Map.entry(Resource.SECRETS, 10), Map.entry(Resource.ORDERS, -1), Map.entry(Resource.CAS, 0));
         assertThat(parse("{'project_quotas':{'secrets':2147483647}}")).containsEntry(Resource.SECRETS, Integer.MAX_VALUE);
     }
 
@@ -69,12 +69,21 @@ class QuotaRequestsTest {
     }
 
     @Test
+    void negativeValuesOtherThanMinusOneAre400() {
+        String prefix = "Provided object does not match schema 'Project Quota': ";
+        assertRejected("{'project_quotas':{'secrets':-5}}",
+                prefix + "-5 is less than the minimum of -1. Invalid property: 'project_quotas'");
+        assertRejected("{'project_quotas':{'orders':-2.0}}",
+                prefix + "-2.0 is less than the minimum of -1. Invalid property: 'project_quotas'");
+    }
+
+    @Test
     void valuesBeyondTheColumnAre400NotA500() {
         String prefix = "Provided object does not match schema 'Project Quota': ";
         assertRejected("{'project_quotas':{'secrets':2147483648}}",
                 prefix + "2147483648 is greater than the maximum of 2147483647. Invalid property: 'project_quotas'");
         assertRejected("{'project_quotas':{'cas':-99999999999999999999}}", prefix
-                + "-99999999999999999999 is less than the minimum of -2147483648. Invalid property: 'project_quotas'");
+                + "-99999999999999999999 is less than the minimum of -1. Invalid property: 'project_quotas'");
         assertRejected("{'project_quotas':{'secrets':1e300}}",
                 prefix + "1e+300 is greater than the maximum of 2147483647. Invalid property: 'project_quotas'");
     }

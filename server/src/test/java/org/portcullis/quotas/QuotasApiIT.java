@@ -235,7 +235,7 @@ abstract class QuotasApiIT extends NodePerClass {
     }
 
     @Test
-    void zeroDisablesAndAnyNegativeIsUnlimited() {
+    void zeroDisablesAndMinusOneIsUnlimited() {
         Caller disabled = project();
         serviceAdmin.putJson("/v1/project-quotas/" + disabled.project(), "{\"project_quotas\":{\"secrets\":0}}");
         assertThat(createSecret(disabled).status()).isEqualTo(403);
@@ -244,11 +244,14 @@ abstract class QuotasApiIT extends NodePerClass {
         assertThat(rows("SELECT count(*) FROM project_keks WHERE project_id = :p", disabled.project())).isZero();
 
         Caller unlimited = project();
-        serviceAdmin.putJson("/v1/project-quotas/" + unlimited.project(), "{\"project_quotas\":{\"secrets\":-5}}");
+        // Barbican stores -5 as unlimited too; here it is a 400, so a typo cannot lift a quota unseen.
+        assertThat(serviceAdmin.putJson("/v1/project-quotas/" + unlimited.project(),
+                "{\"project_quotas\":{\"secrets\":-5}}").status()).isEqualTo(400);
+        serviceAdmin.putJson("/v1/project-quotas/" + unlimited.project(), "{\"project_quotas\":{\"secrets\":-1}}");
         for (int i = 0; i < 3; i++) {
             assertThat(createSecret(unlimited).status()).isEqualTo(201);
         }
-        assertThat(unlimited.api().get("/v1/quotas").json().get("quotas").get("secrets").asInt()).isEqualTo(-5);
+        assertThat(unlimited.api().get("/v1/quotas").json().get("quotas").get("secrets").asInt()).isEqualTo(-1);
     }
 
     @Test
