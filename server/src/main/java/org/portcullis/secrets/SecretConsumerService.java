@@ -30,23 +30,29 @@ public final class SecretConsumerService {
 
     public Secret add(RequestContext ctx, String secretId, SecretConsumer consumer) {
         Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:post");
+        // A system-scoped caller has no project: its consumer counts against the secret's.
+        String project = ctx.systemScoped() ? secret.projectId() : ctx.projectId();
         db.write(h -> {
             if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
-                quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "SecretConsumer creation");
+                quotas.check(h, project, Resource.CONSUMERS, "SecretConsumer creation");
             }
-            repository.addConsumer(h, secretId, ctx.projectId(), consumer, clock.millis());
+            repository.addConsumer(h, secretId, project, consumer, clock.millis());
             return null;
         });
         return secrets.authorized(ctx, secret.id(), "secret_consumers:post");
     }
 
-    /** Only the project that registered a consumer, or the secret's own project, may remove it. */
+    /**
+     * Only the project that registered a consumer, or the secret's own project, may remove it (or
+     * a system-scoped admin, where the policy lets one this far).
+     */
     public Secret remove(RequestContext ctx, String secretId, SecretConsumer consumer) {
         Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:delete");
         db.write(h -> {
             String owner = repository.consumerProject(h, secretId, consumer)
                     .orElseThrow(() -> ApiException.notFound("Consumer not found."));
-            if (!Objects.equals(owner, ctx.projectId()) && !Objects.equals(secret.projectId(), ctx.projectId())) {
+            if (!ctx.systemScoped() && !Objects.equals(owner, ctx.projectId())
+                    && !Objects.equals(secret.projectId(), ctx.projectId())) {
                 throw ApiException.forbidden("Not Allowed. Sorry, only the creator of a consumer can delete it.");
             }
             repository.removeConsumer(h, secretId, consumer, clock.millis());
