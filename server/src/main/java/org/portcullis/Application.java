@@ -11,6 +11,7 @@ import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
+import org.portcullis.auth.PolicyProfile;
 import org.portcullis.auth.keystone.KeystoneAuthenticator;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
@@ -74,7 +75,8 @@ public final class Application implements AutoCloseable {
         try {
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
             audit = AuditTrail.start(config.audit(), stores, clock);
-            Policy policy = Policy.create(config.policy().enforceNewDefaults(),
+            Policy policy = Policy.create(PolicyProfile.named(config.policy().defaults()),
+                    config.policy().enforceNewDefaults(), config.policy().enforceScope(),
                     PolicyFiles.read(config.policy().policyFile()));
             PreferredStores preferred = new PreferredStores(db, stores, clock);
             AclService acls = new AclService(db, new AclRepository(), policy, clock);
@@ -110,7 +112,8 @@ public final class Application implements AutoCloseable {
                     .register(router);
             new ContainerResource(containers, audit).register(router);
 
-            Authenticator auth = authenticator(config.auth(), clock);
+            Authenticator auth = authenticator(config.auth(), clock,
+                    PolicyProfile.named(config.policy().defaults()).acceptsSystemScope());
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.start();
@@ -127,13 +130,13 @@ public final class Application implements AutoCloseable {
     }
 
     /** Barbican's paste pipeline choice: {@code authtoken context} or {@code unauthenticated-context}. */
-    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock) {
+    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock, boolean systemScope) {
         if (auth.strategy() == PortcullisConfig.AuthStrategy.KEYSTONE) {
             PortcullisConfig.KeystoneSettings k = auth.keystone();
             LOG.info("Keystone authentication: tokens validated at {} by service user {} (project {}); "
                     + "token cache {} s, at most {} tokens", k.identityUri(), k.username(), k.projectName(),
                     k.cacheTime().toSeconds(), k.cacheSize());
-            return new KeystoneAuthenticator(k, clock);
+            return new KeystoneAuthenticator(k, clock, systemScope);
         }
         if (auth.explicit()) {
             LOG.warn("Authentication is OFF ([portcullis] auth_strategy = noauth): every caller chooses its own "

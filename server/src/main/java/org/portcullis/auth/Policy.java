@@ -16,22 +16,36 @@ import org.portcullis.http.ApiException;
 public final class Policy {
     private final Map<String, PolicyRule> rules;
     private final boolean enforceNewDefaults;
+    private final PolicyProfile profile;
+    private final boolean enforceScope;
 
-    private Policy(Map<String, PolicyRule> rules, boolean enforceNewDefaults) {
+    private Policy(Map<String, PolicyRule> rules, boolean enforceNewDefaults, PolicyProfile profile,
+            boolean enforceScope) {
         this.rules = rules;
         this.enforceNewDefaults = enforceNewDefaults;
+        this.profile = profile;
+        this.enforceScope = enforceScope;
+    }
+
+    /** Upstream's current defaults, scope enforced. */
+    public static Policy create(boolean enforceNewDefaults, Map<String, String> overrides) {
+        return create(PolicyProfile.CURRENT, enforceNewDefaults, true, overrides);
     }
 
     /**
+     * @param enforceScope oslo.policy's {@code enforce_scope}: a project-scoped token is refused by
+     *     a secure-RBAC rule that is only for system scope. A system-scoped token is always refused by a rule
+     *     that is not for system scope: it has no project to act in.
      * @param overrides rule name to check string, from the operator's policy file
      */
-    public static Policy create(boolean enforceNewDefaults, Map<String, String> overrides) {
+    public static Policy create(PolicyProfile profile, boolean enforceNewDefaults, boolean enforceScope,
+            Map<String, String> overrides) {
         Map<String, PolicyRule> rules = new HashMap<>();
-        PolicyDefaults.ALIASES.forEach((name, check) -> rules.put(name, PolicyParser.parse(check)));
-        (enforceNewDefaults ? PolicyDefaults.NEW : PolicyDefaults.LEGACY)
+        profile.aliases().forEach((name, check) -> rules.put(name, PolicyParser.parse(check)));
+        (enforceNewDefaults ? profile.secureRbacRules() : PolicyDefaults.LEGACY)
                 .forEach((name, check) -> rules.put(name, PolicyParser.parse(check)));
         overrides.forEach((name, check) -> rules.put(name, parseOverride(name, check)));
-        return new Policy(Map.copyOf(rules), enforceNewDefaults);
+        return new Policy(Map.copyOf(rules), enforceNewDefaults, profile, enforceScope);
     }
 
     private static PolicyRule parseOverride(String name, String check) {
@@ -49,12 +63,21 @@ public final class Policy {
     /** Whether {@code ctx} passes {@code rule} for {@code target}. */
     public boolean allows(RequestContext ctx, String rule, PolicyTarget target) {
         PolicyRule r = rules.get(rule);
-        if (r == null) {
+        if (r == null || !scopeAllowed(ctx, rule)) {
             return false;
         }
         Map<String, String> values = new HashMap<>(target.values());
         values.put("enforce_new_defaults", enforceNewDefaults ? "True" : "False");
         return r.test(new PolicyRule.Inputs(ctx, values, rules::get, 0));
+    }
+
+    private boolean scopeAllowed(RequestContext ctx, String rule) {
+        java.util.Set<String> scopes = profile.scopeTypes(rule);
+        if (ctx.systemScope() != null) {
+            return scopes.contains("system");
+        }
+        // The legacy rules predate scopes: under them a project token is judged by its roles only.
+        return !enforceScope || !enforceNewDefaults || scopes.contains("project");
     }
 
     /** Throws Barbican's 403 unless {@code ctx} passes {@code rule}. */

@@ -17,6 +17,15 @@ public record RequestContext(String projectId, String userId, Set<String> roles,
         return new RequestContext(projectId, userId, roles, null, requestId);
     }
 
+    /** A system-scoped caller ({@code "system": {"all": true}} in the token): no project. */
+    public static RequestContext system(String userId, Set<String> roles, String requestId) {
+        return new RequestContext(null, userId, roles, "all", requestId);
+    }
+
+    public boolean systemScoped() {
+        return systemScope != null;
+    }
+
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

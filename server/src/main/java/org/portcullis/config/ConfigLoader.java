@@ -40,7 +40,7 @@ public final class ConfigLoader {
                     "tls_cert_file", "tls_key_file", "tls_client_ca_file", "http2", "allow_insecure_http",
                     "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
                     "rate_limit_per_project", "rate_limit_burst", "auth_strategy", "token_cache_size",
-                    "keystone_request_timeout"),
+                    "keystone_request_timeout", "policy_defaults"),
             "keystone_authtoken", Set.of("www_authenticate_uri", "auth_uri", "auth_url", "auth_type", "username",
                     "password", "user_domain_name", "user_domain_id", "project_name", "project_domain_name",
                     "project_domain_id", "service_token_roles", "service_token_roles_required", "token_cache_time",
@@ -160,7 +160,7 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
-                stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy(r, baseDir),
+                stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, PolicySettingsReader.read(r, baseDir),
                 r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir), auth(r, baseDir));
     }
 
@@ -298,15 +298,6 @@ public final class ConfigLoader {
                     + " is required for Keystone authentication (auth_strategy = keystone)");
         }
         return v;
-    }
-
-    private static PortcullisConfig.PolicySettings policy(Reader r, Path baseDir) {
-        Path file = r.path("oslo_policy", "policy_file", baseDir, null);
-        if (file != null && !java.nio.file.Files.isRegularFile(file)) {
-            throw r.invalid("oslo_policy", "policy_file", "names " + file + ", which does not exist");
-        }
-        return new PortcullisConfig.PolicySettings(r.bool("oslo_policy", "enforce_new_defaults", true),
-                r.bool("oslo_policy", "enforce_scope", true), file);
     }
 
     private static StoreSettings stores(Reader r, Path baseDir) {

@@ -95,7 +95,12 @@ public record PortcullisConfig(
      * {@code [oslo_policy]}: secure RBAC unless {@code enforce_new_defaults = False}; an optional
      * oslo.policy file (YAML or JSON) that overrides rules by name.
      */
-    public record PolicySettings(boolean enforceNewDefaults, boolean enforceScope, Path policyFile) {}
+    public record PolicySettings(boolean enforceNewDefaults, boolean enforceScope, Path policyFile, String defaults) {
+        /** Upstream's current default rules ({@code [portcullis] policy_defaults}). */
+        public static final String CURRENT = "current";
+        /** Barbican 15/16's secure-RBAC rules, with system scope. */
+        public static final String RELEASE_2023_1 = "2023.1";
+    }
 
 
     /**

@@ -156,11 +156,12 @@ public final class ContainerService {
     Container addConsumer(RequestContext ctx, Container c, ConsumerRef consumer) {
         String id = c.id();
         long now = clock.millis();
+        String project = ctx.systemScoped() ? c.projectId() : ctx.projectId(); // system scope: the container's
         return db.write(h -> {
             if (repository.consumer(h, id, consumer).isEmpty()) {
-                quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "ContainerConsumer creation");
+                quotas.check(h, project, Resource.CONSUMERS, "ContainerConsumer creation");
             }
-            boolean added = repository.addConsumer(h, UUID.randomUUID().toString(), id, ctx.projectId(), consumer, now);
+            boolean added = repository.addConsumer(h, UUID.randomUUID().toString(), id, project, consumer, now);
             // A new consumer changes the container (as in Barbican); the touch also finds a
             // container deleted meanwhile, and then nothing is written.
             boolean live = added ? repository.touch(h, id, now) : repository.lockLive(h, id);
@@ -180,7 +181,8 @@ public final class ContainerService {
         return db.write(h -> {
             ContainerConsumer consumer = repository.consumer(h, id, ref)
                     .orElseThrow(() -> ApiException.notFound(CONSUMER_NOT_FOUND));
-            if (!consumer.projectId().equals(ctx.projectId()) && !c.projectId().equals(ctx.projectId())) {
+            if (!ctx.systemScoped() && !consumer.projectId().equals(ctx.projectId())
+                    && !c.projectId().equals(ctx.projectId())) {
                 throw ApiException.forbidden("Not Allowed. Sorry, only the creator of a consumer can delete it.");
             }
             if (!repository.deleteConsumer(h, consumer.id())) {

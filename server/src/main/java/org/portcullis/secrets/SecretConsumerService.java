@@ -31,11 +31,13 @@ public final class SecretConsumerService {
     /** Registers a consumer of a secret the caller passed {@code secret_consumers:post} for. */
     public Secret add(RequestContext ctx, Secret secret, SecretConsumer consumer) {
         String secretId = secret.id();
+        // A system-scoped caller has no project: its consumer counts against the secret's.
+        String project = ctx.systemScoped() ? secret.projectId() : ctx.projectId();
         db.write(h -> {
             if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
-                quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "SecretConsumer creation");
+                quotas.check(h, project, Resource.CONSUMERS, "SecretConsumer creation");
             }
-            repository.addConsumer(h, secretId, ctx.projectId(), consumer, clock.millis());
+            repository.addConsumer(h, secretId, project, consumer, clock.millis());
             return null;
         });
         return secrets.authorized(ctx, secret.id(), "secret_consumers:post");
@@ -43,14 +45,16 @@ public final class SecretConsumerService {
 
     /**
      * Removes a consumer of a secret the caller passed {@code secret_consumers:delete} for. Only
-     * the project that registered it, or the secret's own project, may remove it.
+     * the project that registered it, or the secret's own project, may remove it (or a
+     * system-scoped admin, where the policy lets one this far).
      */
     public Secret remove(RequestContext ctx, Secret secret, SecretConsumer consumer) {
         String secretId = secret.id();
         db.write(h -> {
             String owner = repository.consumerProject(h, secretId, consumer)
                     .orElseThrow(() -> ApiException.notFound("Consumer not found."));
-            if (!Objects.equals(owner, ctx.projectId()) && !Objects.equals(secret.projectId(), ctx.projectId())) {
+            if (!ctx.systemScoped() && !Objects.equals(owner, ctx.projectId())
+                    && !Objects.equals(secret.projectId(), ctx.projectId())) {
                 throw ApiException.forbidden("Not Allowed. Sorry, only the creator of a consumer can delete it.");
             }
             repository.removeConsumer(h, secretId, consumer, clock.millis());

@@ -62,4 +62,41 @@ class ConfigWarningsTest {
 
         assertThat(warnings()).noneSatisfy(w -> assertThat(w).contains("inline comment"));
     }
+
+    private List<String> policyWarnings() {
+        return warnings().stream().filter(w -> w.contains("enforce_scope")).toList();
+    }
+
+    @Test
+    void enforceScopeFalseIsNamedAtStartWithWhatItDoes() {
+        Logger policyLog = (Logger) LoggerFactory.getLogger(PolicySettingsReader.class);
+        policyLog.addAppender(events);
+        try {
+            PortcullisConfig current = load(KEK + "[oslo_policy]\nenforce_scope = False\n");
+            assertThat(current.policy().enforceScope()).isFalse();
+            assertThat(policyWarnings()).singleElement().asString()
+                    .startsWith("/etc/portcullis/portcullis.conf:4: [oslo_policy] enforce_scope = False")
+                    .contains("has no effect");
+            events.list.clear();
+
+            PortcullisConfig old = load(KEK + "[oslo_policy]\nenforce_scope = False\n[portcullis]\npolicy_defaults = 2023.1\n");
+            assertThat(old.policy().defaults()).isEqualTo("2023.1");
+            assertThat(policyWarnings()).singleElement().asString().contains("project_quotas");
+            events.list.clear();
+
+            load(KEK + "[oslo_policy]\nenforce_scope = True\n");
+            assertThat(policyWarnings()).isEmpty();
+        } finally {
+            policyLog.detachAppender(events);
+        }
+    }
+
+    @Test
+    void policyDefaultsMustNameAProfile() {
+        assertThat(load(KEK).policy().defaults()).isEqualTo("current");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(KEK + "[portcullis]\npolicy_defaults = 2024.1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[portcullis] policy_defaults must be current")
+                .hasMessageContaining("2023.1");
+    }
 }

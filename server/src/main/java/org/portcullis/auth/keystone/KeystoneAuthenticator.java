@@ -35,7 +35,19 @@ public final class KeystoneAuthenticator implements Authenticator {
     private KeystoneClient.ServiceToken serviceToken; // guarded by this
     private java.time.Instant loginBackoffUntil = java.time.Instant.MIN; // guarded by this
 
+    /** Whether the policy has rules for system scope ({@code policy_defaults = 2023.1}). */
+    private final boolean systemScope;
+
     public KeystoneAuthenticator(KeystoneSettings settings, Clock clock) {
+        this(settings, clock, false);
+    }
+
+    /**
+     * @param systemScope system-scoped tokens become a context without a project, for the policy's
+     *     system-scoped rules to judge; false refuses them here, as every rule is project-scoped
+     */
+    public KeystoneAuthenticator(KeystoneSettings settings, Clock clock, boolean systemScope) {
+        this.systemScope = systemScope;
         this.settings = settings;
         this.keystone = new KeystoneClient(settings);
         this.cache = new TokenCache(settings.cacheTime(), settings.cacheSize(), clock);
@@ -79,10 +91,16 @@ public final class KeystoneAuthenticator implements Authenticator {
         return switch (info.scope()) {
             case PROJECT -> RequestContext.project(info.projectId(), info.userId(), Set.copyOf(info.roles()),
                     exchange.requestId());
-            // Barbican's current policies are all project-scoped (scope_types = ['project']); oslo.policy
-            // refuses other scopes before any rule is evaluated.
-            case SYSTEM -> throw ApiException.forbidden("A system-scoped token cannot use the Key Manager API: "
-                    + "its policies are project-scoped. Request a token scoped to a project.");
+            // Barbican 15/16's rules have system scope for quotas, transport keys and consumers; the
+            // current ones are all project-scoped (scope_types = ['project']), and oslo.policy refuses
+            // other scopes before any rule is evaluated.
+            case SYSTEM -> {
+                if (!systemScope) {
+                    throw ApiException.forbidden("A system-scoped token cannot use the Key Manager API: its "
+                            + "policies are project-scoped. Request a token scoped to a project.");
+                }
+                yield RequestContext.system(info.userId(), Set.copyOf(info.roles()), exchange.requestId());
+            }
             case DOMAIN, UNSCOPED -> throw unauthorized("The token is not scoped to a project; the Key Manager API "
                     + "needs a project-scoped token.");
         };
