@@ -11,4 +11,13 @@ import java.util.List;
 public interface ExternalObjects {
     /** The refs of every object this store holds under {@code binding}'s name (usually none or one). */
     List<StoredRef> find(SecretBinding binding);
+
+    /**
+     * One object this store's naming says Portcullis wrote: for which secret, its ref when the name
+     * alone does not pin it down (null otherwise), and where it is, for the operator.
+     */
+    record Named(String secretId, StoredRef ref, String where) {}
+
+    /** Every object named for this store, at most {@code max}. */
+    List<Named> named(int max);
 }

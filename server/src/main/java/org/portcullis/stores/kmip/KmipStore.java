@@ -121,6 +121,28 @@ public final class KmipStore implements SecretStore, ExternalObjects, AutoClosea
     }
 
     @Override
+    public List<Named> named(int max) {
+        String prefix = "portcullis:" + info.id() + ":";
+        List<Named> out = new java.util.ArrayList<>();
+        for (String uid : kmip("locate every object", () -> client.locate(List.of(), max))) {
+            List<Attribute> names;
+            try {
+                names = kmip("read the name of object " + uid, () -> client.getAttributes(uid, Attribute.NAME));
+            } catch (GoneException e) {
+                continue; // destroyed between Locate and now
+            }
+            for (Attribute a : names) {
+                if (a.name().equals(Attribute.NAME) && a.nameValue() != null && a.nameValue().startsWith(prefix)) {
+                    String name = a.nameValue();
+                    out.add(new Named(name.substring(name.lastIndexOf(':') + 1), ref(uid), "KMIP object " + uid + " ("
+                            + name + ")"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public StoredRef generateSymmetric(SecretBinding binding, String algorithm, int bits, String mode) {
         Integer kmipAlgorithm = serverGenerated(algorithm, bits, mode);
         if (kmipAlgorithm == null) {

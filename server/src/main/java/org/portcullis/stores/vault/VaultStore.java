@@ -120,6 +120,38 @@ public final class VaultStore implements SecretStore, ExternalObjects, AutoClose
     }
 
     @Override
+    public List<Named> named(int max) {
+        String base = settings.kvPath().isEmpty() ? "" : settings.kvPath() + "/";
+        List<Named> out = new java.util.ArrayList<>();
+        for (String project : list(base)) {
+            if (!project.endsWith("/")) {
+                continue;
+            }
+            for (String leaf : list(base + project)) {
+                if (!leaf.endsWith("/") && out.size() < max) {
+                    out.add(new Named(leaf, null, "Vault entry " + settings.mount() + "/" + base + project + leaf));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The keys under a folder ({@code ?list=true}, as Vault's LIST); none when it does not exist. */
+    private List<String> list(String folder) {
+        String api = settings.mount() + (settings.kvVersion() == 2 ? "/metadata/" : "/") + folder + "?list=true";
+        VaultClient.Reply reply = client.send("GET", api, null);
+        if (reply.status() == 404) {
+            return List.of();
+        }
+        if (reply.status() != 200) {
+            throw refused("list", folder, reply);
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        reply.body().path("data").path("keys").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    @Override
     public StoreHealth health() {
         long start = System.nanoTime();
         SecretBinding canary = new SecretBinding("health-" + UUID.randomUUID(), "portcullis-health", info.id());

@@ -358,6 +358,25 @@ public final class FakeVaultServer implements AutoCloseable {
                 }
             }
         }
+        if (rest.startsWith("metadata/") && method.equals("GET") && "true".equals(query.get("list"))) {
+            // LIST (here as GET ?list=true): the keys directly under a folder, sub-folders ending in "/"
+            String prefix = ns + "|" + mount + "|" + rest.substring(9);
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            kv.forEach((k, versions) -> {
+                if (k.startsWith(prefix) && !versions.isEmpty() && k.length() > prefix.length()) {
+                    String tail = k.substring(prefix.length());
+                    int slash = tail.indexOf('/');
+                    keys.add(slash < 0 ? tail : tail.substring(0, slash + 1));
+                }
+            });
+            if (keys.isEmpty()) {
+                return error(404, null);
+            }
+            ObjectNode reply = envelope();
+            ArrayNode list = reply.putObject("data").putArray("keys");
+            keys.forEach(list::add);
+            return new Answer(200, reply);
+        }
         if (rest.startsWith("metadata/") && rest.length() > 9 && method.equals("DELETE")) {
             kv.remove(ns + "|" + mount + "|" + rest.substring(9));
             return new Answer(204, null);
