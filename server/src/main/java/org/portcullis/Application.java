@@ -1,6 +1,7 @@
 package org.portcullis;
 
 import java.time.Clock;
+import java.time.Duration;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -32,6 +33,7 @@ import org.portcullis.quotas.QuotaResource;
 import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.transport.ServerTransportKeys;
+import org.portcullis.secrets.ExpiryWatch;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
@@ -58,6 +60,7 @@ public final class Application implements AutoCloseable {
     private final StoreRegistry stores;
     private final HttpServer http;
     private final AuditTrail audit;
+    private ExpiryWatch expiry;
 
     private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit) {
         this.config = config;
@@ -119,7 +122,11 @@ public final class Application implements AutoCloseable {
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
-            return new Application(config, db, stores, http, audit);
+            Application app = new Application(config, db, stores, http, audit);
+            if (config.expiryWarningDays() > 0) {
+                app.expiry = new ExpiryWatch(db, audit, clock, config.expiryWarningDays()).start(Duration.ofMinutes(1));
+            }
+            return app;
         } catch (Exception | Error e) {
             if (audit != null) {
                 audit.close();
@@ -179,8 +186,16 @@ public final class Application implements AutoCloseable {
         http.join();
     }
 
+    /** The expiry warning scan, or null when {@code expiry_warning_days} is not set. */
+    public ExpiryWatch expiry() {
+        return expiry;
+    }
+
     @Override
     public void close() throws Exception {
+        if (expiry != null) {
+            expiry.close();
+        }
         try {
             http.close();
         } finally {

@@ -212,6 +212,21 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         write(event, action != AuditAction.READ);
     }
 
+    /**
+     * Records a change made by this process itself (an operator command, a background job), not
+     * by an API request; {@code name} says what happened. The future completes when the event is
+     * durable, or fails when it cannot be written: the caller must then stop changing data.
+     */
+    public CompletableFuture<Void> recordSystem(AuditAction action, AuditTarget target, String id, String name,
+            Map<String, ?> details) {
+        if (sink == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submit(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
+                new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null), target.typeUri(), id,
+                name, null, null, null, details));
+    }
+
     @Override
     public void denied(Exchange ex, ApiException denial) {
         if (sink == null) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param protectConsumedSecrets refuse to delete a secret with consumers at every microversion,
  *     not only from 1.2 on
  * @param auth how {@code /v1} callers are authenticated: no-auth headers or Keystone tokens
+ * @param expiryWarningDays log and audit once when a secret comes this close to its expiration
+ *     (0: off)
  */
 public record PortcullisConfig(
         String source,
@@ -28,7 +30,8 @@ public record PortcullisConfig(
         PolicySettings policy,
         boolean protectConsumedSecrets,
         AuditSettings audit,
-        AuthSettings auth) {
+        AuthSettings auth,
+        int expiryWarningDays) {
 
     /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
     public enum AuthStrategy { NOAUTH, KEYSTONE }

@@ -33,16 +33,27 @@ public final class SecretRepository {
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Sets the payload of a secret that has none; false when it has one already (or is gone). */
-    public boolean setPayload(Handle h, String id, String contentType, StoredRef stored, long now) {
+    /**
+     * Sets the payload, sealed by store {@code storeId}, of a secret that has none; false when it
+     * has one already, is gone, or was moved to another store meanwhile.
+     */
+    public boolean setPayload(Handle h, String id, String storeId, String contentType, StoredRef stored, long now) {
         return h.createUpdate("UPDATE secrets SET payload = :p, content_type = :ct, updated_at = :t "
-                        + "WHERE id = :id AND payload IS NULL AND NOT deleted")
-                .bind("p", stored.bytes()).bind("ct", contentType).bind("t", now).bind("id", id)
+                        + "WHERE id = :id AND store_id = :s AND payload IS NULL AND NOT deleted")
+                .bind("p", stored.bytes()).bind("ct", contentType).bind("t", now).bind("id", id).bind("s", storeId)
                 .execute() == 1;
     }
 
     /** Soft delete, as Barbican; the ciphertext is erased with it. False if already gone. */
     public boolean delete(Handle h, String id, long now) {
+        return delete(h, id, null, now);
+    }
+
+    /**
+     * As {@link #delete(Handle, String, long)}, only while the secret is in store {@code storeId}
+     * (null: any): the caller destroys the payload of that store afterwards.
+     */
+    public boolean delete(Handle h, String id, String storeId, long now) {
         ContainerRepository.removeSecretEverywhere(h, id); // the secret leaves its containers, as in Barbican
         h.createUpdate("DELETE FROM secret_metadata WHERE secret_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM secret_consumers WHERE secret_id = :id").bind("id", id).execute();
@@ -50,8 +61,8 @@ public final class SecretRepository {
                 + "AND entity_id = :id)").bind("id", id).execute();
         h.createUpdate("DELETE FROM acls WHERE entity_type = 'secret' AND entity_id = :id").bind("id", id).execute();
         return h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
-                        + "WHERE id = :id AND NOT deleted")
-                .bind("d", true).bind("t", now).bind("id", id).execute() == 1;
+                        + "WHERE id = :id AND NOT deleted" + (storeId == null ? "" : " AND store_id = :s"))
+                .bind("d", true).bind("t", now).bind("id", id).bind("s", storeId).execute() == 1;
     }
 
     /**

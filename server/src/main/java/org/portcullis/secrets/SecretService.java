@@ -15,6 +15,7 @@ import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreRegistry;
 import org.portcullis.stores.StoredRef;
 import org.portcullis.stores.PreferredStores;
@@ -132,6 +133,21 @@ public final class SecretService {
         if (!secret.hasPayload()) {
             throw ApiException.notFound("Secret has no payload.");
         }
+        try {
+            return open(secret);
+        } catch (StoreException e) {
+            // `manage store migrate` may have moved the payload (and destroyed the copy this row
+            // named) between our read of the row and the store's answer: read the row once more.
+            Secret now = db.read(h -> repository.find(h, id)).orElse(null);
+            if (now == null || !now.hasPayload()
+                    || (now.storeId().equals(secret.storeId()) && now.stored().equals(secret.stored()))) {
+                throw e;
+            }
+            return open(now);
+        }
+    }
+
+    private Payload open(Secret secret) {
         SecretStore store = stores.holding(secret.storeId());
         byte[] bytes = store.retrieve(new SecretBinding(secret.id(), secret.projectId(), secret.storeId()), secret.stored());
         return new Payload(bytes, secret.contentType());
@@ -154,7 +170,7 @@ public final class SecretService {
         StoredRef stored = store.store(binding, payload);
         boolean set;
         try {
-            set = db.write(h -> repository.setPayload(h, id, contentType, stored, clock.millis()));
+            set = db.write(h -> repository.setPayload(h, id, secret.storeId(), contentType, stored, clock.millis()));
         } catch (RuntimeException e) {
             discard(store, binding, stored);
             throw e;
@@ -173,6 +189,7 @@ public final class SecretService {
     public void delete(Secret secret, boolean guardConsumers, boolean force) {
         String id = secret.id();
         long now = clock.millis();
+        Secret[] atDeletion = {secret}; // a migration may have moved the payload since `authorized` read it
         boolean deleted = db.write(h -> {
             if (guardConsumers && !force) {
                 List<SecretConsumer> consumers = repository.consumers(h, id);
@@ -182,14 +199,16 @@ public final class SecretService {
                             + describe(consumers) + ". Remove the consumers first, or delete with ?force=true.");
                 }
             }
-            return repository.delete(h, id, now);
+            atDeletion[0] = repository.find(h, id).orElse(secret);
+            return repository.delete(h, id, atDeletion[0].storeId(), now);
         });
         if (!deleted) {
             throw ApiException.notFound(NOT_FOUND);
         }
-        if (secret.hasPayload()) {
-            discard(stores.holding(secret.storeId()), new SecretBinding(id, secret.projectId(), secret.storeId()),
-                    secret.stored());
+        Secret gone = atDeletion[0];
+        if (gone.hasPayload()) {
+            discard(stores.holding(gone.storeId()), new SecretBinding(id, gone.projectId(), gone.storeId()),
+                    gone.stored());
         }
     }
 

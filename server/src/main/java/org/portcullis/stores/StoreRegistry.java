@@ -33,6 +33,9 @@ public final class StoreRegistry implements AutoCloseable {
     }
 
     public static StoreRegistry start(StoreSettings settings, Database db, Clock clock) {
+        // before any store is opened: a refusal leaves no connection or session behind
+        StrandedStores.refuseIfAny(db, settings.stores().stream().map(StoreSettings.Store::name)
+                .collect(java.util.stream.Collectors.toSet()));
         Map<String, SecretStore> stores = new LinkedHashMap<>();
         SecretStore globalDefault = null;
         for (StoreSettings.Store configured : settings.stores()) {

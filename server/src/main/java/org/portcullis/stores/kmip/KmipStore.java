@@ -17,6 +17,7 @@ import org.portcullis.kmip.KmipUnavailableException;
 import org.portcullis.kmip.ManagedObject;
 import org.portcullis.stores.KeyMaterial;
 import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.ExternalObjects;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreHealth;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stored reference format (version 1): {@code "kmip1:" + unique identifier}, UTF-8.
  */
-public final class KmipStore implements SecretStore, AutoCloseable {
+public final class KmipStore implements SecretStore, ExternalObjects, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipStore.class);
     private static final String REF_PREFIX = "kmip1:";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -110,6 +111,35 @@ public final class KmipStore implements SecretStore, AutoCloseable {
             // Nothing left to destroy: a retried delete, or an object removed on the server itself.
             LOG.warn("secret {}: KMIP object {} was already gone from {}", binding.secretId(), uid, settings.address());
         }
+    }
+
+    @Override
+    public List<StoredRef> find(SecretBinding binding) {
+        List<String> uids = kmip("locate the objects of secret " + binding.secretId(),
+                () -> client.locate(List.of(Attribute.name(bindingName(binding))), 64));
+        return uids.stream().map(KmipStore::ref).toList();
+    }
+
+    @Override
+    public List<Named> named(int max) {
+        String prefix = "portcullis:" + info.id() + ":";
+        List<Named> out = new java.util.ArrayList<>();
+        for (String uid : kmip("locate every object", () -> client.locate(List.of(), max))) {
+            List<Attribute> names;
+            try {
+                names = kmip("read the name of object " + uid, () -> client.getAttributes(uid, Attribute.NAME));
+            } catch (GoneException e) {
+                continue; // destroyed between Locate and now
+            }
+            for (Attribute a : names) {
+                if (a.name().equals(Attribute.NAME) && a.nameValue() != null && a.nameValue().startsWith(prefix)) {
+                    String name = a.nameValue();
+                    out.add(new Named(name.substring(name.lastIndexOf(':') + 1), ref(uid), "KMIP object " + uid + " ("
+                            + name + ")"));
+                }
+            }
+        }
+        return out;
     }
 
     @Override

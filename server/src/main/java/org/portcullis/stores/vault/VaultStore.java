@@ -9,8 +9,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.ExternalObjects;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreHealth;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * removes the metadata, which destroys every version. KV v1 has no check-and-set and no
  * versions: the path's fresh random UUID is what keeps writes apart, and delete removes the key.
  */
-public final class VaultStore implements SecretStore, AutoCloseable {
+public final class VaultStore implements SecretStore, ExternalObjects, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VaultStore.class);
     private static final String FORMAT = "1";
     private static final String SEGMENT = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
@@ -99,6 +101,54 @@ public final class VaultStore implements SecretStore, AutoCloseable {
             throw new StoreException("Vault at " + client.url() + " did not delete " + ref.mount() + "/" + ref.path()
                     + " (" + reply.status() + " " + reply.errors() + "); the payload is still there", null);
         }
+    }
+
+    @Override
+    public List<StoredRef> find(SecretBinding binding) {
+        requireOwnStore(binding);
+        String path = pathFor(binding);
+        boolean v2 = settings.kvVersion() == 2;
+        VaultClient.Reply reply = client.send("GET", settings.mount() + (v2 ? "/data/" : "/") + path, null);
+        if (reply.status() == 404) {
+            return List.of();
+        }
+        if (reply.status() != 200) {
+            throw refused("read", path, reply);
+        }
+        long version = v2 ? reply.body().path("data").path("metadata").path("version").asLong(0) : 0;
+        return List.of(new VaultRef(v2 ? 2 : 1, version, settings.mount(), path).encode());
+    }
+
+    @Override
+    public List<Named> named(int max) {
+        String base = settings.kvPath().isEmpty() ? "" : settings.kvPath() + "/";
+        List<Named> out = new java.util.ArrayList<>();
+        for (String project : list(base)) {
+            if (!project.endsWith("/")) {
+                continue;
+            }
+            for (String leaf : list(base + project)) {
+                if (!leaf.endsWith("/") && out.size() < max) {
+                    out.add(new Named(leaf, null, "Vault entry " + settings.mount() + "/" + base + project + leaf));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The keys under a folder ({@code ?list=true}, as Vault's LIST); none when it does not exist. */
+    private List<String> list(String folder) {
+        String api = settings.mount() + (settings.kvVersion() == 2 ? "/metadata/" : "/") + folder + "?list=true";
+        VaultClient.Reply reply = client.send("GET", api, null);
+        if (reply.status() == 404) {
+            return List.of();
+        }
+        if (reply.status() != 200) {
+            throw refused("list", folder, reply);
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        reply.body().path("data").path("keys").forEach(k -> keys.add(k.asText()));
+        return keys;
     }
 
     @Override

@@ -156,6 +156,48 @@ public final class FakeVaultServer implements AutoCloseable {
         this.sealed = sealed;
     }
 
+    private final AtomicInteger kv2Writes = new AtomicInteger();
+    private volatile int holdAfter = Integer.MAX_VALUE;
+    private volatile java.util.concurrent.CountDownLatch held;
+    private volatile java.util.concurrent.CountDownLatch release;
+
+    /**
+     * Makes the KV v2 write number {@code writes + 1} (and every later one) store its entry and then
+     * not answer until {@link #releaseWrites()}: a client killed meanwhile has written an entry it
+     * never learnt about. The returned latch opens when the first write is held.
+     */
+    public java.util.concurrent.CountDownLatch holdWritesAfter(int writes) {
+        held = new java.util.concurrent.CountDownLatch(1);
+        release = new java.util.concurrent.CountDownLatch(1);
+        kv2Writes.set(0);
+        holdAfter = writes;
+        return held;
+    }
+
+    public void releaseWrites() {
+        holdAfter = Integer.MAX_VALUE;
+        if (release != null) {
+            release.countDown();
+        }
+    }
+
+    private void holdIfAsked() {
+        if (kv2Writes.incrementAndGet() > holdAfter) {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** How many keys a mount holds (in the root namespace). */
+    public int entries(String mount) {
+        String prefix = "|" + mount + "|";
+        return (int) kv.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && !e.getValue().isEmpty()).count();
+    }
+
     public int logins() {
         return logins.get();
     }
@@ -280,6 +322,7 @@ public final class FakeVaultServer implements AutoCloseable {
                     if (!body.path("data").isObject()) {
                         return error(400, "no data provided");
                     }
+                    Answer answer;
                     synchronized (kv) {
                         List<Version> versions = kv.computeIfAbsent(key, k -> new ArrayList<>());
                         JsonNode cas = body.path("options").path("cas");
@@ -290,8 +333,10 @@ public final class FakeVaultServer implements AutoCloseable {
                         versions.add(new Version(((ObjectNode) body.get("data")).deepCopy(), created));
                         ObjectNode reply = envelope();
                         reply.set("data", metadata(versions.size(), created));
-                        return new Answer(200, reply);
+                        answer = new Answer(200, reply);
                     }
+                    holdIfAsked();
+                    return answer;
                 }
                 case "GET" -> {
                     List<Version> versions = kv.get(key);
@@ -312,6 +357,25 @@ public final class FakeVaultServer implements AutoCloseable {
                     return error(405, "unsupported operation");
                 }
             }
+        }
+        if (rest.startsWith("metadata/") && method.equals("GET") && "true".equals(query.get("list"))) {
+            // LIST (here as GET ?list=true): the keys directly under a folder, sub-folders ending in "/"
+            String prefix = ns + "|" + mount + "|" + rest.substring(9);
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            kv.forEach((k, versions) -> {
+                if (k.startsWith(prefix) && !versions.isEmpty() && k.length() > prefix.length()) {
+                    String tail = k.substring(prefix.length());
+                    int slash = tail.indexOf('/');
+                    keys.add(slash < 0 ? tail : tail.substring(0, slash + 1));
+                }
+            });
+            if (keys.isEmpty()) {
+                return error(404, null);
+            }
+            ObjectNode reply = envelope();
+            ArrayNode list = reply.putObject("data").putArray("keys");
+            keys.forEach(list::add);
+            return new Answer(200, reply);
         }
         if (rest.startsWith("metadata/") && rest.length() > 9 && method.equals("DELETE")) {
             kv.remove(ns + "|" + mount + "|" + rest.substring(9));
