@@ -21,6 +21,9 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.metrics.Metrics;
+import org.portcullis.metrics.MetricsResource;
+import org.portcullis.metrics.MetricsServer;
 import org.portcullis.orders.GeneratedContainers;
 import org.portcullis.orders.OrderRepository;
 import org.portcullis.orders.OrderResource;
@@ -31,6 +34,7 @@ import org.portcullis.quotas.QuotaResource;
 import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.transport.ServerTransportKeys;
+import org.portcullis.secrets.ExpiringSecrets;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
@@ -57,23 +61,32 @@ public final class Application implements AutoCloseable {
     private final StoreRegistry stores;
     private final HttpServer http;
     private final AuditTrail audit;
+    private final Metrics metrics;
+    private final MetricsServer metricsServer;
 
-    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit) {
+    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit,
+            Metrics metrics, MetricsServer metricsServer) {
         this.config = config;
         this.db = db;
         this.stores = stores;
         this.http = http;
         this.audit = audit;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
     }
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
+        Metrics metrics = Metrics.create(version());
         Database db = Database.open(config.database());
         AuditTrail audit = null;
+        MetricsServer metricsServer = null;
         try {
-            StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
-            audit = AuditTrail.start(config.audit(), stores, clock);
+            db.instrument(metrics.registry());
+            StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock, metrics.registry());
+            audit = AuditTrail.start(config.audit(), stores, clock, metrics.registry());
+            ExpiringSecrets.register(db, clock, config.monitoring().expiryWarningDays(), metrics.registry());
             Policy policy = Policy.create(config.policy().enforceNewDefaults(),
                     PolicyFiles.read(config.policy().policyFile()));
             PreferredStores preferred = new PreferredStores(db, stores, clock);
@@ -109,31 +122,48 @@ public final class Application implements AutoCloseable {
             new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock), audit)
                     .register(router);
             new ContainerResource(containers, audit).register(router);
+            new MetricsResource(metrics, policy).register(router);
 
-            Authenticator auth = authenticator(config.auth(), clock);
+            Authenticator auth = authenticator(config.auth(), clock, metrics);
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
+            http.metrics(metrics.registry());
+            if (config.monitoring().metricsBind() != null) {
+                metricsServer = MetricsServer.start(config.monitoring().metricsBind(), metrics);
+                LOG.info("metrics without authentication on http://{}:{}/metrics",
+                        config.monitoring().metricsBind().getHostString(), metricsServer.port());
+            }
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
-            return new Application(config, db, stores, http, audit);
+            return new Application(config, db, stores, http, audit, metrics, metricsServer);
         } catch (Exception | Error e) {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             if (audit != null) {
                 audit.close();
             }
             db.close();
+            metrics.close();
             throw e;
         }
     }
 
+    /** The jar's version (its manifest), or "development" when run from classes. */
+    private static String version() {
+        String v = Application.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     /** Barbican's paste pipeline choice: {@code authtoken context} or {@code unauthenticated-context}. */
-    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock) {
+    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock, Metrics metrics) {
         if (auth.strategy() == PortcullisConfig.AuthStrategy.KEYSTONE) {
             PortcullisConfig.KeystoneSettings k = auth.keystone();
             LOG.info("Keystone authentication: tokens validated at {} by service user {} (project {}); "
                     + "token cache {} s, at most {} tokens", k.identityUri(), k.username(), k.projectName(),
                     k.cacheTime().toSeconds(), k.cacheSize());
-            return new KeystoneAuthenticator(k, clock);
+            return new KeystoneAuthenticator(k, clock, metrics.registry());
         }
         if (auth.explicit()) {
             LOG.warn("Authentication is OFF ([portcullis] auth_strategy = noauth): every caller chooses its own "
@@ -154,6 +184,11 @@ public final class Application implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The port of {@code [portcullis] metrics_bind}, or -1 when it is not configured. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     public PortcullisConfig config() {
@@ -179,6 +214,9 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             http.close();
         } finally {
             try {
@@ -188,6 +226,7 @@ public final class Application implements AutoCloseable {
                     stores.close();
                 } finally {
                     db.close();
+                    metrics.close();
                 }
             }
         }

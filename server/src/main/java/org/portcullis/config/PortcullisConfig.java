@@ -28,7 +28,24 @@ public record PortcullisConfig(
         PolicySettings policy,
         boolean protectConsumedSecrets,
         AuditSettings audit,
-        AuthSettings auth) {
+        AuthSettings auth,
+        MonitoringSettings monitoring) {
+
+    /**
+     * How the node is watched.
+     *
+     * @param metricsBind where {@code GET /metrics} is also served without authentication; null: only on the API port
+     * @param logLevel the root log level ({@code PORTCULLIS_LOG_LEVEL} overrides it); null: INFO
+     * @param expiryWarningDays the window of {@code portcullis_secrets_expiring}
+     */
+    public record MonitoringSettings(java.net.InetSocketAddress metricsBind, LogFormat logFormat, String logLevel,
+            int expiryWarningDays) {
+        public enum LogFormat { TEXT, JSON }
+
+        public static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+        public static final MonitoringSettings DEFAULTS = new MonitoringSettings(null, LogFormat.TEXT, null, 30);
+    }
 
     /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
     public enum AuthStrategy { NOAUTH, KEYSTONE }

@@ -10,7 +10,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.auth.Authenticator;
+import org.portcullis.metrics.Metrics;
 import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ final class HttpApp extends Handler.Abstract {
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
+    private volatile RequestMetrics metrics = new RequestMetrics(Metrics.NONE);
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
@@ -40,9 +43,11 @@ final class HttpApp extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        long started = System.nanoTime();
         String requestId = "req-" + UUID.randomUUID();
         Exchange exchange = new Exchange(request, requestId, baseUrl(request), maxBodyBytes);
         boolean versioned = false;
+        String route = RequestMetrics.UNMATCHED;
         try {
             List<String> segments = segments(request.getHttpURI().getPath());
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
@@ -53,6 +58,7 @@ final class HttpApp extends Handler.Abstract {
                 }
                 throw ApiException.notFound("The resource could not be found.");
             }
+            route = resolution.route().template();
             exchange.pathParams(resolution.params());
             if (resolution.route().authenticated()) {
                 versioned = true;
@@ -78,6 +84,7 @@ final class HttpApp extends Handler.Abstract {
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
+        metrics.record(route, request.getMethod(), exchange.status(), System.nanoTime() - started);
         return true;
     }
 
@@ -103,6 +110,10 @@ final class HttpApp extends Handler.Abstract {
 
     void audit(AuditHook hook) {
         this.audit = hook;
+    }
+
+    void metrics(MeterRegistry registry) {
+        this.metrics = new RequestMetrics(registry);
     }
 
     /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */
