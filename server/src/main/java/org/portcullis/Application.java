@@ -21,6 +21,7 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.logging.LogSetup;
 import org.portcullis.metrics.Metrics;
 import org.portcullis.metrics.MetricsResource;
 import org.portcullis.metrics.MetricsServer;
@@ -77,6 +78,7 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
+        LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
         Metrics metrics = Metrics.create(version());
         Database db = Database.open(config.database());

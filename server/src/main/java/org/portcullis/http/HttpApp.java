@@ -48,6 +48,8 @@ final class HttpApp extends Handler.Abstract {
         Exchange exchange = new Exchange(request, requestId, baseUrl(request), maxBodyBytes);
         boolean versioned = false;
         String route = RequestMetrics.UNMATCHED;
+        String error = null;
+        AccessLog.begin(requestId);
         try {
             List<String> segments = segments(request.getHttpURI().getPath());
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
@@ -64,12 +66,13 @@ final class HttpApp extends Handler.Abstract {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
+                AccessLog.project(exchange.context().projectId());
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
-            logRejected(exchange, e);
+            error = e.description();
             e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
@@ -84,7 +87,9 @@ final class HttpApp extends Handler.Abstract {
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
-        metrics.record(route, request.getMethod(), exchange.status(), System.nanoTime() - started);
+        long elapsed = System.nanoTime() - started;
+        metrics.record(route, request.getMethod(), exchange.status(), elapsed);
+        AccessLog.end(exchange, route, elapsed, error);
         return true;
     }
 
@@ -125,13 +130,6 @@ final class HttpApp extends Handler.Abstract {
             audit.denied(exchange, e);
         } catch (ApiException failed) {
             exchange.json(failed.status(), ErrorBodies.of(failed.status(), failed.description()));
-        }
-    }
-
-    private static void logRejected(Exchange exchange, ApiException e) {
-        if (LOG.isInfoEnabled()) {
-            LOG.info("{} {} {} -> {} {}", exchange.requestId(), exchange.method(), exchange.path(), e.status(),
-                    e.description());
         }
     }
 
