@@ -23,6 +23,10 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.logging.LogSetup;
+import org.portcullis.metrics.Metrics;
+import org.portcullis.metrics.MetricsResource;
+import org.portcullis.metrics.MetricsServer;
 import org.portcullis.orders.GeneratedContainers;
 import org.portcullis.orders.OrderRepository;
 import org.portcullis.orders.OrderResource;
@@ -33,6 +37,7 @@ import org.portcullis.quotas.QuotaResource;
 import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.transport.ServerTransportKeys;
+import org.portcullis.secrets.ExpiringSecrets;
 import org.portcullis.secrets.ExpiryWatch;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
@@ -60,24 +65,36 @@ public final class Application implements AutoCloseable {
     private final StoreRegistry stores;
     private final HttpServer http;
     private final AuditTrail audit;
+    private final Metrics metrics;
+    private final MetricsServer metricsServer;
     private ExpiryWatch expiry;
 
-    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit) {
+    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit,
+            Metrics metrics, MetricsServer metricsServer) {
         this.config = config;
         this.db = db;
         this.stores = stores;
         this.http = http;
         this.audit = audit;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
     }
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
+        LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
+        Metrics metrics = Metrics.create(version());
         Database db = Database.open(config.database());
         AuditTrail audit = null;
+        MetricsServer metricsServer = null;
         try {
-            StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
-            audit = AuditTrail.start(config.audit(), stores, clock);
+            db.instrument(metrics.registry());
+            StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock, metrics.registry());
+            audit = AuditTrail.start(config.audit(), stores, clock, metrics.registry());
+            if (config.monitoring().expiryWarningDays() > 0) {
+                ExpiringSecrets.register(db, clock, config.monitoring().expiryWarningDays(), metrics.registry());
+            }
             Policy policy = Policy.create(PolicyProfile.named(config.policy().defaults()),
                     config.policy().enforceNewDefaults(), config.policy().enforceScope(),
                     PolicyFiles.read(config.policy().policyFile()));
@@ -114,36 +131,55 @@ public final class Application implements AutoCloseable {
             new TransportKeyResource(new TransportKeyService(db, new TransportKeyRepository(), policy, clock), audit)
                     .register(router);
             new ContainerResource(containers, audit).register(router);
+            new MetricsResource(metrics, policy).register(router);
 
             Authenticator auth = authenticator(config.auth(), clock,
-                    PolicyProfile.named(config.policy().defaults()).acceptsSystemScope());
+                    PolicyProfile.named(config.policy().defaults()).acceptsSystemScope(), metrics);
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
+            http.metrics(metrics.registry());
+            if (config.monitoring().metricsBind() != null) {
+                metricsServer = MetricsServer.start(config.monitoring().metricsBind(), metrics);
+                LOG.info("metrics without authentication on http://{}:{}/metrics",
+                        config.monitoring().metricsBind().getHostString(), metricsServer.port());
+            }
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
-            Application app = new Application(config, db, stores, http, audit);
-            if (config.expiryWarningDays() > 0) {
-                app.expiry = new ExpiryWatch(db, audit, clock, config.expiryWarningDays()).start(Duration.ofMinutes(1));
+            Application app = new Application(config, db, stores, http, audit, metrics, metricsServer);
+            if (config.monitoring().expiryWarningDays() > 0) {
+                app.expiry = new ExpiryWatch(db, audit, clock, config.monitoring().expiryWarningDays())
+                        .start(Duration.ofMinutes(1));
             }
             return app;
         } catch (Exception | Error e) {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             if (audit != null) {
                 audit.close();
             }
             db.close();
+            metrics.close();
             throw e;
         }
     }
 
+    /** The jar's version (its manifest), or "development" when run from classes. */
+    private static String version() {
+        String v = Application.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     /** Barbican's paste pipeline choice: {@code authtoken context} or {@code unauthenticated-context}. */
-    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock, boolean systemScope) {
+    private static Authenticator authenticator(PortcullisConfig.AuthSettings auth, Clock clock, boolean systemScope,
+            Metrics metrics) {
         if (auth.strategy() == PortcullisConfig.AuthStrategy.KEYSTONE) {
             PortcullisConfig.KeystoneSettings k = auth.keystone();
             LOG.info("Keystone authentication: tokens validated at {} by service user {} (project {}); "
                     + "token cache {} s, at most {} tokens", k.identityUri(), k.username(), k.projectName(),
                     k.cacheTime().toSeconds(), k.cacheSize());
-            return new KeystoneAuthenticator(k, clock, systemScope);
+            return new KeystoneAuthenticator(k, clock, systemScope, metrics.registry());
         }
         if (auth.explicit()) {
             LOG.warn("Authentication is OFF ([portcullis] auth_strategy = noauth): every caller chooses its own "
@@ -164,6 +200,11 @@ public final class Application implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The port of {@code [portcullis] metrics_bind}, or -1 when it is not configured. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     public PortcullisConfig config() {
@@ -197,6 +238,9 @@ public final class Application implements AutoCloseable {
             expiry.close();
         }
         try {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             http.close();
         } finally {
             try {
@@ -206,6 +250,7 @@ public final class Application implements AutoCloseable {
                     stores.close();
                 } finally {
                     db.close();
+                    metrics.close();
                 }
             }
         }

@@ -3,7 +3,6 @@ package org.portcullis.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.AuditSettings;
@@ -26,6 +26,7 @@ import org.portcullis.http.ApiException;
 import org.portcullis.http.AuditHook;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.Json;
+import org.portcullis.metrics.Metrics;
 import org.portcullis.stores.StoreRegistry;
 import org.portcullis.stores.software.SoftwareStore;
 import org.slf4j.Logger;
@@ -101,6 +102,11 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
      * that cannot be opened stops the node from starting.
      */
     public static AuditTrail start(AuditSettings settings, StoreRegistry stores, Clock clock) {
+        return start(settings, stores, clock, Metrics.NONE);
+    }
+
+    /** As {@link #start(AuditSettings, StoreRegistry, Clock)}, measured in {@code meters}. */
+    public static AuditTrail start(AuditSettings settings, StoreRegistry stores, Clock clock, MeterRegistry meters) {
         if (!settings.enabled()) {
             LOG.warn("audit trail DISABLED ([audit] enabled = False): nothing records who read or changed which "
                     + "secret. Only for development.");
@@ -112,14 +118,16 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         } else {
             // The global default's KEK if it has one, else the first software store's (config order):
             // an HSM, KMIP or Vault default keeps no key in this process to derive from.
-            SoftwareStore software = stores.globalDefault() instanceof SoftwareStore s ? s
-                    : stores.all().stream().filter(SoftwareStore.class::isInstance).map(SoftwareStore.class::cast)
-                            .findFirst().orElseThrow(() -> new ConfigException("[audit] hmac_key_file is required: no "
+            SoftwareStore software = stores.plugins().stream().filter(s -> s.info().globalDefault())
+                    .filter(SoftwareStore.class::isInstance).map(SoftwareStore.class::cast).findFirst()
+                    .or(() -> stores.plugins().stream().filter(SoftwareStore.class::isInstance)
+                            .map(SoftwareStore.class::cast).findFirst())
+                    .orElseThrow(() -> new ConfigException("[audit] hmac_key_file is required: no "
                                     + "configured secret store has a master KEK to derive the audit key from"));
             key = AuditKey.fromMasterKek(software.masterKek());
         }
         try {
-            return open(settings, key, clock);
+            return open(settings, key, clock, meters);
         } catch (IOException e) {
             throw new ConfigException("[audit]: the audit trail cannot be written (" + e
                     + "); the server does not run without it (set [audit] file, or enabled = False for development)", e);
@@ -128,13 +136,21 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
 
     /** Opens the configured sink, continues its chain and writes the {@code start} event. */
     public static AuditTrail open(AuditSettings settings, AuditKey key, Clock clock) throws IOException {
+        return open(settings, key, clock, Metrics.NONE);
+    }
+
+    private static AuditTrail open(AuditSettings settings, AuditKey key, Clock clock, MeterRegistry meters)
+            throws IOException {
         String host = hostname();
-        AuditSink sink = switch (settings.sink()) {
+        AuditSink plain = switch (settings.sink()) {
             case FILE -> new FileAuditSink(settings.file(), settings.fsync());
             case SYSLOG -> new SyslogAuditSink(settings.syslogAddress(), settings.syslogFacility(), host, clock);
         };
+        AuditSink sink = new MeteredAuditSink(plain, meters);
         try {
-            return over(sink, key, clock, "portcullis@" + host);
+            AuditTrail trail = over(sink, key, clock, "portcullis@" + host);
+            MeteredAuditSink.gauges(trail, meters);
+            return trail;
         } catch (IOException | RuntimeException e) {
             sink.close();
             throw e;
@@ -407,9 +423,13 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         }
     }
 
-    /** The path of the file sink, for tests and messages; null for other sinks. */
-    Path file() {
-        return sink instanceof FileAuditSink f ? Path.of(f.describe()) : null;
+    int queueDepth() {
+        return queue.size();
+    }
+
+    /** Whether API requests are refused until a probe event can be written. */
+    boolean refusing() {
+        return broken;
     }
 
     @Override

@@ -166,5 +166,8 @@ final class PolicyDefaults {
         rule("secretstore:get", "Secret store retrieval", "role:reader", "rule:all_users");
         rule("secretstore_preferred:post", "Setting preferred secret store", "role:admin", "rule:admin");
         rule("secretstore_preferred:delete", "Removing preferred secret store", "role:admin", "rule:admin");
+
+        // ---- Portcullis: the Prometheus endpoint (no Barbican equivalent) ----------------------------
+        rule("metrics:get", "Metrics retrieval", "role:admin", "rule:admin");
     }
 }

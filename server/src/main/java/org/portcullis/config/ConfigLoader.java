@@ -40,7 +40,8 @@ public final class ConfigLoader {
                     "tls_cert_file", "tls_key_file", "tls_client_ca_file", "http2", "allow_insecure_http",
                     "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
                     "rate_limit_per_project", "rate_limit_burst", "auth_strategy", "token_cache_size",
-                    "keystone_request_timeout", "policy_defaults", "expiry_warning_days"),
+                    "keystone_request_timeout", "policy_defaults", "metrics_bind", "log_format", "log_level",
+                    "expiry_warning_days"),
             "keystone_authtoken", Set.of("www_authenticate_uri", "auth_uri", "auth_url", "auth_type", "username",
                     "password", "user_domain_name", "user_domain_id", "project_name", "project_domain_name",
                     "project_domain_id", "service_token_roles", "service_token_roles_required", "token_cache_time",
@@ -162,7 +163,7 @@ public final class ConfigLoader {
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
                 stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, PolicySettingsReader.read(r, baseDir),
                 r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir), auth(r, baseDir),
-                r.integer("portcullis", "expiry_warning_days", 0, 0, 3650));
+                MonitoringSettingsReader.read(r));
     }
 
     /** RFC 5424 facility codes by the names syslog.conf uses. */

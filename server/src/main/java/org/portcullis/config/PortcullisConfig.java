@@ -15,8 +15,6 @@ import java.util.Set;
  * @param protectConsumedSecrets refuse to delete a secret with consumers at every microversion,
  *     not only from 1.2 on
  * @param auth how {@code /v1} callers are authenticated: no-auth headers or Keystone tokens
- * @param expiryWarningDays log and audit once when a secret comes this close to its expiration
- *     (0: off)
  */
 public record PortcullisConfig(
         String source,
@@ -31,7 +29,24 @@ public record PortcullisConfig(
         boolean protectConsumedSecrets,
         AuditSettings audit,
         AuthSettings auth,
-        int expiryWarningDays) {
+        MonitoringSettings monitoring) {
+
+    /**
+     * How the node is watched.
+     *
+     * @param metricsBind where {@code GET /metrics} is also served without authentication; null: only on the API port
+     * @param logLevel the root log level ({@code PORTCULLIS_LOG_LEVEL} overrides it); null: INFO
+     * @param expiryWarningDays how close to its expiration a secret is logged and audited once, and the
+     *     window of {@code portcullis_secrets_expiring}; 0: neither
+     */
+    public record MonitoringSettings(java.net.InetSocketAddress metricsBind, LogFormat logFormat, String logLevel,
+            int expiryWarningDays) {
+        public enum LogFormat { TEXT, JSON }
+
+        public static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+        public static final MonitoringSettings DEFAULTS = new MonitoringSettings(null, LogFormat.TEXT, null, 30);
+    }
 
     /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
     public enum AuthStrategy { NOAUTH, KEYSTONE }

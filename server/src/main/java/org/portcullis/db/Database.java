@@ -2,6 +2,10 @@ package org.portcullis.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
@@ -9,6 +13,7 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.portcullis.config.DatabaseSettings;
 import org.portcullis.config.DatabaseSettings.Kind;
+import org.portcullis.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readPool;
     private final Jdbi writer;
     private final Jdbi reader;
+    private volatile MeterRegistry meters = Metrics.NONE;
 
     private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
         this.kind = kind;
@@ -99,19 +105,46 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Measures the pools (Hikari's own meters: active, idle, pending connections, wait times) and
+     * every transaction's latency, by kind (write, read) and outcome (commit, rollback).
+     */
+    public void instrument(MeterRegistry registry) {
+        writePool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        if (readPool != writePool) {
+            readPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
+        meters = registry;
+    }
+
     public Kind kind() {
         return kind;
     }
 
     /** Runs {@code work} in one transaction on the writer; all or nothing. */
     public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
-        return writer.inTransaction(work::withHandle);
+        return timed(writer, "write", work);
     }
 
     /** Runs {@code work} on a reader connection, in one read transaction (one snapshot). */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
-        return reader.inTransaction(work::withHandle);
+        return timed(reader, "read", work);
     }
+
+    private <T, X extends Exception> T timed(Jdbi jdbi, String kind, HandleCallback<T, X> work) throws X {
+        long start = System.nanoTime();
+        String outcome = "rollback";
+        try {
+            T result = jdbi.inTransaction(work::withHandle);
+            outcome = "commit";
+            return result;
+        } finally {
+            Timer.builder("portcullis.db.transactions").description("Database transactions, from pool checkout to end")
+                    .tags("kind", kind, "outcome", outcome).serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+                    .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
 
     @Override
     public void close() {

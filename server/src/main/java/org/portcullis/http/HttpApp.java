@@ -10,7 +10,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.auth.Authenticator;
+import org.portcullis.metrics.Metrics;
 import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ final class HttpApp extends Handler.Abstract {
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
+    private volatile RequestMetrics metrics = new RequestMetrics(Metrics.NONE);
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, boolean proxyHeaders, long maxBodyBytes,
             RateLimiter rateLimiter) {
@@ -43,9 +46,13 @@ final class HttpApp extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        long started = System.nanoTime();
         String requestId = "req-" + UUID.randomUUID();
         Exchange exchange = new Exchange(request, requestId, baseUrl(request), maxBodyBytes);
         boolean versioned = false;
+        String route = RequestMetrics.UNMATCHED;
+        String error = null;
+        AccessLog.begin(requestId);
         try {
             List<String> segments = segments(request.getHttpURI().getPath());
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
@@ -56,17 +63,19 @@ final class HttpApp extends Handler.Abstract {
                 }
                 throw ApiException.notFound("The resource could not be found.");
             }
+            route = resolution.route().template();
             exchange.pathParams(resolution.params());
             if (resolution.route().authenticated()) {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
+                AccessLog.project(exchange.context().projectId());
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
             }
             resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
-            logRejected(exchange, e);
+            error = e.description();
             e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
@@ -81,6 +90,9 @@ final class HttpApp extends Handler.Abstract {
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
+        long elapsed = System.nanoTime() - started;
+        metrics.record(route, request.getMethod(), exchange.status(), elapsed);
+        AccessLog.end(exchange, route, elapsed, error);
         return true;
     }
 
@@ -108,6 +120,10 @@ final class HttpApp extends Handler.Abstract {
         this.audit = hook;
     }
 
+    void metrics(MeterRegistry registry) {
+        this.metrics = new RequestMetrics(registry);
+    }
+
     /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */
     private void auditDenial(Exchange exchange, ApiException e) {
         if (e.status() != 401 && e.status() != 403) {
@@ -117,13 +133,6 @@ final class HttpApp extends Handler.Abstract {
             audit.denied(exchange, e);
         } catch (ApiException failed) {
             exchange.json(failed.status(), ErrorBodies.of(failed.status(), failed.description()));
-        }
-    }
-
-    private static void logRejected(Exchange exchange, ApiException e) {
-        if (LOG.isInfoEnabled()) {
-            LOG.info("{} {} {} -> {} {}", exchange.requestId(), exchange.method(), exchange.path(), e.status(),
-                    e.description());
         }
     }
 

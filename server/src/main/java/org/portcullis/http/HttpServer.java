@@ -1,5 +1,6 @@
 package org.portcullis.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -44,6 +45,11 @@ public final class HttpServer implements AutoCloseable {
     /** Where denied requests are recorded and who says whether the audit trail can be written. */
     public void audit(AuditHook hook) {
         ((HttpApp) server.getHandler()).audit(hook);
+    }
+
+    /** Where every request's route, method, status and latency are measured. */
+    public void metrics(MeterRegistry registry) {
+        ((HttpApp) server.getHandler()).metrics(registry);
     }
 
     public void start() throws Exception {

@@ -15,6 +15,11 @@ record Route(String method, List<String> segments, Handler handler, boolean auth
         return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** The path template, e.g. {@code /v1/secrets/{id}}: what metrics and logs name a request by, never its path. */
+    String template() {
+        return "/" + String.join("/", segments);
+    }
+
     /** The template's parameters bound to the path's segments, or null when it does not match. */
     Map<String, String> match(List<String> path) {
         if (path.size() != segments.size()) {

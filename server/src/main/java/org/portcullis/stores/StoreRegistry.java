@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
 import org.portcullis.db.Database;
+import org.portcullis.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,22 +27,33 @@ public final class StoreRegistry implements AutoCloseable {
     private final boolean multipleStores;
     private final Map<String, SecretStore> byId;
     private final SecretStore globalDefault;
+    private final List<SecretStore> plugins;
 
-    private StoreRegistry(boolean multipleStores, Map<String, SecretStore> byId, SecretStore globalDefault) {
+    private StoreRegistry(boolean multipleStores, Map<String, SecretStore> byId, SecretStore globalDefault,
+            List<SecretStore> plugins) {
         this.multipleStores = multipleStores;
         this.byId = Collections.unmodifiableMap(byId);
         this.globalDefault = globalDefault;
+        this.plugins = List.copyOf(plugins);
     }
 
     public static StoreRegistry start(StoreSettings settings, Database db, Clock clock) {
+        return start(settings, db, clock, Metrics.NONE);
+    }
+
+    /** As {@link #start(StoreSettings, Database, Clock)}, every store's operations measured in {@code meters}. */
+    public static StoreRegistry start(StoreSettings settings, Database db, Clock clock, MeterRegistry meters) {
         // before any store is opened: a refusal leaves no connection or session behind
         StrandedStores.refuseIfAny(db, settings.stores().stream().map(StoreSettings.Store::name)
                 .collect(java.util.stream.Collectors.toSet()));
         Map<String, SecretStore> stores = new LinkedHashMap<>();
+        List<SecretStore> plugins = new ArrayList<>();
         SecretStore globalDefault = null;
         for (StoreSettings.Store configured : settings.stores()) {
             StoreInfo info = sync(db, configured, clock);
-            SecretStore store = StorePlugins.open(configured, info, db, clock);
+            SecretStore plugin = StorePlugins.open(configured, info, db, clock);
+            plugins.add(plugin);
+            SecretStore store = meters == Metrics.NONE ? plugin : new MeteredStore(plugin, meters);
             stores.put(info.id(), store);
             if (info.globalDefault()) {
                 globalDefault = store;
@@ -48,7 +61,7 @@ public final class StoreRegistry implements AutoCloseable {
             LOG.info("secret store '{}' ({} / {}){}: {}", info.name(), info.storePlugin(), info.cryptoPlugin(),
                     info.globalDefault() ? " global default" : "", info.id());
         }
-        return new StoreRegistry(settings.multipleStores(), stores, globalDefault);
+        return new StoreRegistry(settings.multipleStores(), stores, globalDefault, plugins);
     }
 
     private static StoreInfo sync(Database db, StoreSettings.Store configured, Clock clock) {
@@ -120,10 +133,18 @@ public final class StoreRegistry implements AutoCloseable {
         return new ArrayList<>(byId.values());
     }
 
+    /**
+     * The plugins themselves, unmeasured, in configuration order: for code that needs a backend's
+     * own type (the audit trail's key comes from a software store's KEK). Requests use the others.
+     */
+    public List<SecretStore> plugins() {
+        return plugins;
+    }
+
     /** Releases what stores hold (connections, sessions); a failure to close one does not stop the others. */
     @Override
     public void close() {
-        for (SecretStore store : byId.values()) {
+        for (SecretStore store : plugins) {
             if (store instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();

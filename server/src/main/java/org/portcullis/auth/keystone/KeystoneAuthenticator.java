@@ -1,5 +1,8 @@
 package org.portcullis.auth.keystone;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -8,6 +11,7 @@ import org.portcullis.auth.RequestContext;
 import org.portcullis.config.PortcullisConfig.KeystoneSettings;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
+import org.portcullis.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +41,27 @@ public final class KeystoneAuthenticator implements Authenticator {
 
     /** Whether the policy has rules for system scope ({@code policy_defaults = 2023.1}). */
     private final boolean systemScope;
+    private final MeterRegistry meters;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
 
     public KeystoneAuthenticator(KeystoneSettings settings, Clock clock) {
-        this(settings, clock, false);
+        this(settings, clock, false, Metrics.NONE);
     }
 
     /**
      * @param systemScope system-scoped tokens become a context without a project, for the policy's
      *     system-scoped rules to judge; false refuses them here, as every rule is project-scoped
+     * @param meters where validation latency ({@code portcullis_keystone_validations}) and token-cache
+     *     hits and misses are measured
      */
-    public KeystoneAuthenticator(KeystoneSettings settings, Clock clock, boolean systemScope) {
+    public KeystoneAuthenticator(KeystoneSettings settings, Clock clock, boolean systemScope, MeterRegistry meters) {
         this.systemScope = systemScope;
+        this.meters = meters;
+        this.cacheHits = Counter.builder("portcullis.keystone.token.cache").tag("result", "hit")
+                .description("Token lookups answered by the cache (hit) or sent to Keystone (miss)").register(meters);
+        this.cacheMisses = Counter.builder("portcullis.keystone.token.cache").tag("result", "miss")
+                .description("Token lookups answered by the cache (hit) or sent to Keystone (miss)").register(meters);
         this.settings = settings;
         this.keystone = new KeystoneClient(settings);
         this.cache = new TokenCache(settings.cacheTime(), settings.cacheSize(), clock);
@@ -111,11 +125,16 @@ public final class KeystoneAuthenticator implements Authenticator {
         String key = TokenCache.key(allowExpired ? "allow-expired" : "token", token);
         TokenCache.Entry cached = cache.get(key);
         if (cached != null) {
+            cacheHits.increment();
             return cached.info();
         }
+        cacheMisses.increment();
         KeystoneClient.Validation answer;
+        long start = System.nanoTime();
+        String outcome = "unavailable";
         try {
             answer = validate(token, allowExpired);
+            outcome = answer instanceof KeystoneClient.Validation.Valid ? "valid" : "invalid";
         } catch (KeystoneUnavailableException e) {
             if (e.credentials()) {
                 LOG.error("Keystone at {} refused Portcullis's service login: {}. Check [keystone_authtoken] username, "
@@ -125,6 +144,10 @@ public final class KeystoneAuthenticator implements Authenticator {
                 LOG.warn("Keystone at {} is unavailable: {}", settings.identityUri(), e.getMessage());
             }
             throw new ApiException(503, unavailable);
+        } finally {
+            Timer.builder("portcullis.keystone.validations").description("Token validations with Keystone")
+                    .tag("outcome", outcome).serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(meters)
+                    .record(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
         if (answer instanceof KeystoneClient.Validation.Valid valid) {
             TokenInfo info = valid.token();
