@@ -1,6 +1,7 @@
 package org.portcullis;
 
 import java.time.Clock;
+import java.time.Duration;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -113,6 +114,7 @@ public final class Application implements AutoCloseable {
             Authenticator auth = authenticator(config.auth(), clock);
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
+            http.readiness(db::problem);
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
@@ -170,6 +172,20 @@ public final class Application implements AutoCloseable {
 
     public AuditTrail audit() {
         return audit;
+    }
+
+    /**
+     * SIGTERM: report unhealthy, stop accepting, let in-flight requests finish within the drain
+     * timeout, then close as {@link #close} does (the audit trail's stop event last).
+     */
+    public void stopGracefully() throws Exception {
+        int drain = config.cluster().drainTimeoutSeconds();
+        try {
+            http.drain(Duration.ofSeconds(Math.min(5, drain)), Duration.ofSeconds(drain));
+        } finally {
+            close();
+        }
+        LOG.info("Portcullis stopped");
     }
 
     public void join() throws InterruptedException {

@@ -28,7 +28,16 @@ public record PortcullisConfig(
         PolicySettings policy,
         boolean protectConsumedSecrets,
         AuditSettings audit,
-        AuthSettings auth) {
+        AuthSettings auth,
+        ClusterSettings cluster) {
+
+    /**
+     * Running as one of several nodes ({@code [portcullis]}).
+     *
+     * @param drainTimeoutSeconds on SIGTERM, how long in-flight requests may take to finish
+     * @param idempotencyKeyHours how long an {@code Idempotency-Key} is remembered
+     */
+    public record ClusterSettings(int drainTimeoutSeconds, int idempotencyKeyHours) {}
 
     /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
     public enum AuthStrategy { NOAUTH, KEYSTONE }

@@ -3,7 +3,9 @@ package org.portcullis.http;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -11,6 +13,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
 import org.portcullis.auth.Authenticator;
+import org.portcullis.db.DatabaseUnavailable;
 import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,9 @@ final class HttpApp extends Handler.Abstract {
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
+    private volatile Readiness readiness = Readiness.READY;
+    private volatile boolean draining;
+    private final AtomicInteger unhealthyAnswers = new AtomicInteger();
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
@@ -45,6 +51,10 @@ final class HttpApp extends Handler.Abstract {
         boolean versioned = false;
         try {
             List<String> segments = segments(request.getHttpURI().getPath());
+            if (notReady(segments, exchange)) {
+                write(exchange, response, callback, false);
+                return true;
+            }
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
             if (resolution.route() == null) {
                 if (!resolution.allowed().isEmpty()) {
@@ -68,13 +78,23 @@ final class HttpApp extends Handler.Abstract {
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
         } catch (StoreException e) {
-            storeFailed(exchange, e);
+            if (DatabaseUnavailable.causedBy(e)) {
+                databaseUnavailable(exchange, e);
+            } else {
+                storeFailed(exchange, e);
+            }
         } catch (Exception | StackOverflowError e) {
-            LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
-            exchange.json(500, ErrorBodies.of(500,
-                    "The server could not complete the request; see its log for request " + requestId + "."));
+            if (DatabaseUnavailable.causedBy(e)) {
+                databaseUnavailable(exchange, e);
+            } else {
+                LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
+                exchange.json(500, ErrorBodies.of(500,
+                        "The server could not complete the request; see its log for request " + requestId + "."));
+            }
         }
-        if (!exchange.drainBody()) {
+        if (!exchange.drainBody() || draining) {
+            // Draining: each connection closes after its answer, so the balancer opens its next one
+            // to a node that stays.
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
@@ -99,6 +119,51 @@ final class HttpApp extends Handler.Abstract {
                         + exchange.requestId() + "."
                 : "The secret store could not complete the request; see the server log for request "
                         + exchange.requestId() + "."));
+    }
+
+    /** A database that cannot be reached is a 503 the client may retry, never a 500; one log line. */
+    private static void databaseUnavailable(Exchange exchange, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        LOG.warn("{} {} {} -> 503 database unreachable: {}", exchange.requestId(), exchange.method(), exchange.path(),
+                root.toString());
+        exchange.json(503, ErrorBodies.of(503, DatabaseUnavailable.MESSAGE));
+    }
+
+    /**
+     * {@code /healthcheck} while draining or not ready: 503 before any store is asked, so the
+     * balancer stops sending traffic here. Counts the unhealthy answers given while draining.
+     */
+    private boolean notReady(List<String> segments, Exchange exchange) {
+        boolean read = exchange.method().equals("GET") || exchange.method().equals("HEAD");
+        if (!read || segments.size() != 1 || !segments.get(0).equals("healthcheck")) {
+            return false;
+        }
+        String problem = draining ? "this node is shutting down" : readiness.problem();
+        if (problem == null) {
+            return false;
+        }
+        if (draining) {
+            unhealthyAnswers.incrementAndGet();
+        }
+        exchange.json(503, Map.of("status", "FAILING", "detail", problem));
+        return true;
+    }
+
+    void readiness(Readiness r) {
+        this.readiness = r;
+    }
+
+    /** From now on {@code /healthcheck} answers 503 and every response closes its connection. */
+    void startDraining() {
+        draining = true;
+    }
+
+    /** How many 503s {@code /healthcheck} has answered since draining began. */
+    int unhealthyAnswers() {
+        return unhealthyAnswers.get();
     }
 
     void audit(AuditHook hook) {

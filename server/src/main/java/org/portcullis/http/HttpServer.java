@@ -1,8 +1,10 @@
 package org.portcullis.http;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.config.PortcullisConfig.HttpSettings;
@@ -16,6 +18,7 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final HttpSettings settings;
+    private final HttpApp app;
 
     /** Plain HTTP with the default connection limits. */
     public HttpServer(String host, int port, Router router, Authenticator authenticator, String hostHref,
@@ -35,14 +38,40 @@ public final class HttpServer implements AutoCloseable {
         RateLimiter limiter = settings.rateLimitPerProject() > 0
                 ? new TokenBucketRateLimiter(settings.rateLimitPerProject(), settings.rateLimitBurst())
                 : RateLimiter.UNLIMITED;
-        server.setHandler(new HttpApp(router, authenticator, hostHref, maxBodyBytes, limiter));
+        app = new HttpApp(router, authenticator, hostHref, maxBodyBytes, limiter);
+        // Graceful: on stop, requests already running finish (within the stop timeout) before
+        // their connections close.
+        server.setHandler(new GracefulHandler(app));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }
 
     /** Where denied requests are recorded and who says whether the audit trail can be written. */
     public void audit(AuditHook hook) {
-        ((HttpApp) server.getHandler()).audit(hook);
+        app.audit(hook);
+    }
+
+    /** What {@code /healthcheck} consults first (the database, for one). */
+    public void readiness(Readiness readiness) {
+        app.readiness(readiness);
+    }
+
+    /**
+     * The graceful half of SIGTERM: report unhealthy, keep serving until a balancer has seen it
+     * (two unhealthy check answers, its usual {@code fall}) or {@code announce} has passed, then
+     * stop accepting and let in-flight requests finish within {@code drainTimeout}.
+     */
+    public void drain(Duration announce, Duration drainTimeout) throws Exception {
+        app.startDraining();
+        LOG.info("draining: /healthcheck answers 503; waiting for the balancer (at most {} s)", announce.toSeconds());
+        long deadline = System.nanoTime() + announce.toNanos();
+        while (app.unhealthyAnswers() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        server.setStopTimeout(Math.max(1, drainTimeout.toMillis()));
+        LOG.info("draining: no longer accepting connections; in-flight requests have {} s to finish",
+                drainTimeout.toSeconds());
+        server.stop();
     }
 
     public void start() throws Exception {
