@@ -2,6 +2,8 @@ package org.portcullis.http;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -68,9 +70,16 @@ public final class HttpServer implements AutoCloseable {
         while (app.unhealthyAnswers() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        server.setStopTimeout(Math.max(1, drainTimeout.toMillis()));
         LOG.info("draining: no longer accepting connections; in-flight requests have {} s to finish",
                 drainTimeout.toSeconds());
+        // The connector's shutdown closes the listening socket at once and completes when every
+        // open connection has answered what it was sent and closed (idle ones close after 1 s).
+        try {
+            connector.shutdown().get(Math.max(1, drainTimeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("draining: {} connection(s) still open after {} s; closing them",
+                    connector.getConnectedEndPoints().size(), drainTimeout.toSeconds());
+        }
         server.stop();
     }
 
