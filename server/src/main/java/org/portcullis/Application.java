@@ -22,6 +22,7 @@ import org.portcullis.db.Database;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
+import org.portcullis.idempotency.IdempotencyKeys;
 import org.portcullis.orders.GeneratedContainers;
 import org.portcullis.orders.OrderRepository;
 import org.portcullis.orders.OrderResource;
@@ -115,6 +116,7 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.readiness(db::problem);
+            http.idempotency(new IdempotencyKeys(db, Duration.ofHours(config.cluster().idempotencyKeyHours()), clock));
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());

@@ -33,6 +33,7 @@ final class HttpApp extends Handler.Abstract {
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
     private volatile Readiness readiness = Readiness.READY;
+    private volatile IdempotencyGuard idempotency = IdempotencyGuard.NONE;
     private volatile boolean draining;
     private final AtomicInteger unhealthyAnswers = new AtomicInteger();
 
@@ -71,7 +72,7 @@ final class HttpApp extends Handler.Abstract {
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
             }
-            resolution.route().handler().handle(exchange);
+            handle(resolution.route(), exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
             e.headers().forEach(exchange::responseHeader);
@@ -119,6 +120,43 @@ final class HttpApp extends Handler.Abstract {
                         + exchange.requestId() + "."
                 : "The secret store could not complete the request; see the server log for request "
                         + exchange.requestId() + "."));
+    }
+
+    /**
+     * Runs the handler; an authenticated POST goes past the idempotency guard first, which may
+     * answer it with the first answer to its {@code Idempotency-Key}.
+     */
+    private void handle(Route route, Exchange exchange) throws Exception {
+        if (!route.authenticated() || !exchange.method().equals("POST")) {
+            route.handler().handle(exchange);
+            return;
+        }
+        try {
+            IdempotencyGuard.Answer first = idempotency.begin(exchange);
+            if (first == null) {
+                try {
+                    route.handler().handle(exchange);
+                    return;
+                } catch (RuntimeException e) {
+                    first = idempotency.raced(exchange, e);
+                    if (first == null) {
+                        throw e;
+                    }
+                }
+            }
+            String ref = exchange.baseUrl() + first.refPath();
+            if (first.status() == 201) {
+                exchange.responseHeader("Location", ref);
+            }
+            exchange.responseHeader("Idempotent-Replayed", "true");
+            exchange.json(first.status(), Map.of(first.refName(), ref));
+        } finally {
+            idempotency.end();
+        }
+    }
+
+    void idempotency(IdempotencyGuard guard) {
+        this.idempotency = guard;
     }
 
     /** A database that cannot be reached is a 503 the client may retry, never a 500; one log line. */

@@ -53,6 +53,11 @@ public final class HttpServer implements AutoCloseable {
         app.audit(hook);
     }
 
+    /** Who answers a retried creating POST ({@code Idempotency-Key}). */
+    public void idempotency(IdempotencyGuard guard) {
+        app.idempotency(guard);
+    }
+
     /** What {@code /healthcheck} consults first (the database, for one). */
     public void readiness(Readiness readiness) {
         app.readiness(readiness);
