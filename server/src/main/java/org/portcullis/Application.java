@@ -19,6 +19,7 @@ import org.portcullis.containers.ContainerRepository;
 import org.portcullis.containers.ContainerResource;
 import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
+import org.portcullis.db.JobLease;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
@@ -59,8 +60,11 @@ public final class Application implements AutoCloseable {
     private final StoreRegistry stores;
     private final HttpServer http;
     private final AuditTrail audit;
+    private final JobLease jobs;
 
-    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit) {
+    private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit,
+            JobLease jobs) {
+        this.jobs = jobs;
         this.config = config;
         this.db = db;
         this.stores = stores;
@@ -73,6 +77,7 @@ public final class Application implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Database db = Database.open(config.database());
         AuditTrail audit = null;
+        JobLease jobs = null;
         try {
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock);
             audit = AuditTrail.start(config.audit(), stores, clock);
@@ -116,12 +121,19 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.readiness(db::problem);
-            http.idempotency(new IdempotencyKeys(db, Duration.ofHours(config.cluster().idempotencyKeyHours()), clock));
+            IdempotencyKeys idempotencyKeys = new IdempotencyKeys(db,
+                    Duration.ofHours(config.cluster().idempotencyKeyHours()), clock);
+            http.idempotency(idempotencyKeys);
+            jobs = new JobLease(db, JobLease.processHolder(), Duration.ofMinutes(2), clock);
+            jobs.every("idempotency-key-purge", Duration.ofHours(1), lease -> idempotencyKeys.purgeExpired());
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
-            return new Application(config, db, stores, http, audit);
+            return new Application(config, db, stores, http, audit, jobs);
         } catch (Exception | Error e) {
+            if (jobs != null) {
+                jobs.close();
+            }
             if (audit != null) {
                 audit.close();
             }
@@ -197,6 +209,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            jobs.close();
             http.close();
         } finally {
             try {
