@@ -195,7 +195,7 @@ public final class Application implements AutoCloseable {
     public void stopGracefully() throws Exception {
         int drain = config.cluster().drainTimeoutSeconds();
         try {
-            http.drain(Duration.ofSeconds(Math.min(5, drain)), Duration.ofSeconds(drain));
+            http.drain(Duration.ofSeconds(Math.min(10, drain)), Duration.ofSeconds(drain));
         } finally {
             close();
         }

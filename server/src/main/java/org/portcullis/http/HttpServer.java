@@ -19,6 +19,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private static final int UNHEALTHY_CHECKS_SEEN = 3;
     private final HttpSettings settings;
     private final HttpApp app;
 
@@ -65,14 +66,15 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * The graceful half of SIGTERM: report unhealthy, keep serving until a balancer has seen it
-     * (two unhealthy check answers, its usual {@code fall}) or {@code announce} has passed, then
-     * stop accepting and let in-flight requests finish within {@code drainTimeout}.
+     * or {@code announce} has passed, then stop accepting and let in-flight requests finish within
+     * {@code drainTimeout}. Three unhealthy check answers prove a balancer with {@code fall 2} has
+     * marked the node down: it sent the third check after acting on the second.
      */
     public void drain(Duration announce, Duration drainTimeout) throws Exception {
         app.startDraining();
         LOG.info("draining: /healthcheck answers 503; waiting for the balancer (at most {} s)", announce.toSeconds());
         long deadline = System.nanoTime() + announce.toNanos();
-        while (app.unhealthyAnswers() < 2 && System.nanoTime() < deadline) {
+        while (app.unhealthyAnswers() < UNHEALTHY_CHECKS_SEEN && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         LOG.info("draining: no longer accepting connections; in-flight requests have {} s to finish",

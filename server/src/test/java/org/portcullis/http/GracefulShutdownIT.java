@@ -83,9 +83,9 @@ class GracefulShutdownIT {
             }
             warm.await();
             node.terminate();
-            // What a balancer does: it sees /healthcheck turn 503 (twice, HAProxy's fall 2).
+            // What a balancer does: it sees /healthcheck turn 503 (and checks once more after acting).
             int unhealthy = 0;
-            while (unhealthy < 2) {
+            while (unhealthy < 3) {
                 int status = node.health();
                 if (status == 503) {
                     draining.set(true);
