@@ -230,7 +230,7 @@ start_node() { # N [wait]
   alive "$d/node.pid" && return
   [ -f "$d/portcullis.conf" ] || node_config "$n"
   pick_jdk >/dev/null 2>&1 || pick_jdk
-  setsid "$JAVA_HOME/bin/java" -Xmx384m -jar "$JAR" serve --config "$d/portcullis.conf" \
+  setsid "$JAVA_HOME/bin/java" -Xmx384m -XX:+UseSerialGC -jar "$JAR" serve --config "$d/portcullis.conf" \
     >>"$d/node.log" 2>&1 </dev/null &
   echo $! >"$d/node.pid"
   [ "${2:-wait}" = nowait ] || wait_for 180 "portcullis node $n healthy" node_healthy "$n"
@@ -311,8 +311,10 @@ stop_pid() { # PIDFILE SIGNAL
 down() {
   [ -d "$dir/ports" ] || { log "no cluster in $dir"; return; }
   local n
+  # The nodes drain side by side (each stops after its balancer has seen it unhealthy, or 10 s).
+  for n in "${NODES[@]}"; do stop_pid "$dir/node$n/node.pid" TERM & done
+  wait
   stop_pid "$dir/haproxy.pid" TERM
-  for n in "${NODES[@]}"; do stop_pid "$dir/node$n/node.pid" TERM; done
   for n in "${MEMBERS[@]}"; do stop_pid "$dir/$n/patroni.pid" TERM; done
   # A member killed by a test may have left its postmaster running on its own.
   for n in "${MEMBERS[@]}"; do
