@@ -20,6 +20,7 @@ import org.portcullis.containers.ContainerRepository;
 import org.portcullis.containers.ContainerResource;
 import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
+import org.portcullis.db.JobLease;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
@@ -27,6 +28,7 @@ import org.portcullis.logging.LogSetup;
 import org.portcullis.metrics.Metrics;
 import org.portcullis.metrics.MetricsResource;
 import org.portcullis.metrics.MetricsServer;
+import org.portcullis.idempotency.IdempotencyKeys;
 import org.portcullis.orders.GeneratedContainers;
 import org.portcullis.orders.OrderRepository;
 import org.portcullis.orders.OrderResource;
@@ -67,10 +69,12 @@ public final class Application implements AutoCloseable {
     private final AuditTrail audit;
     private final Metrics metrics;
     private final MetricsServer metricsServer;
+    private final JobLease jobs;
     private ExpiryWatch expiry;
 
     private Application(PortcullisConfig config, Database db, StoreRegistry stores, HttpServer http, AuditTrail audit,
-            Metrics metrics, MetricsServer metricsServer) {
+            Metrics metrics, MetricsServer metricsServer, JobLease jobs) {
+        this.jobs = jobs;
         this.config = config;
         this.db = db;
         this.stores = stores;
@@ -88,6 +92,7 @@ public final class Application implements AutoCloseable {
         Database db = Database.open(config.database());
         AuditTrail audit = null;
         MetricsServer metricsServer = null;
+        JobLease jobs = null;
         try {
             db.instrument(metrics.registry());
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock, metrics.registry());
@@ -138,6 +143,12 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.metrics(metrics.registry());
+            http.readiness(db::problem);
+            IdempotencyKeys idempotencyKeys = new IdempotencyKeys(db,
+                    Duration.ofHours(config.cluster().idempotencyKeyHours()), clock);
+            http.idempotency(idempotencyKeys);
+            jobs = new JobLease(db, JobLease.processHolder(), Duration.ofMinutes(2), clock);
+            jobs.every("idempotency-key-purge", Duration.ofHours(1), lease -> idempotencyKeys.purgeExpired());
             if (config.monitoring().metricsBind() != null) {
                 metricsServer = MetricsServer.start(config.monitoring().metricsBind(), metrics);
                 LOG.info("metrics without authentication on http://{}:{}/metrics",
@@ -146,13 +157,16 @@ public final class Application implements AutoCloseable {
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
-            Application app = new Application(config, db, stores, http, audit, metrics, metricsServer);
+            Application app = new Application(config, db, stores, http, audit, metrics, metricsServer, jobs);
             if (config.monitoring().expiryWarningDays() > 0) {
                 app.expiry = new ExpiryWatch(db, audit, clock, config.monitoring().expiryWarningDays())
                         .start(Duration.ofMinutes(1));
             }
             return app;
         } catch (Exception | Error e) {
+            if (jobs != null) {
+                jobs.close();
+            }
             if (metricsServer != null) {
                 metricsServer.close();
             }
@@ -223,6 +237,20 @@ public final class Application implements AutoCloseable {
         return audit;
     }
 
+    /**
+     * SIGTERM: report unhealthy, stop accepting, let in-flight requests finish within the drain
+     * timeout, then close as {@link #close} does (the audit trail's stop event last).
+     */
+    public void stopGracefully() throws Exception {
+        int drain = config.cluster().drainTimeoutSeconds();
+        try {
+            http.drain(Duration.ofSeconds(Math.min(10, drain)), Duration.ofSeconds(drain));
+        } finally {
+            close();
+        }
+        LOG.info("Portcullis stopped");
+    }
+
     public void join() throws InterruptedException {
         http.join();
     }
@@ -238,6 +266,7 @@ public final class Application implements AutoCloseable {
             expiry.close();
         }
         try {
+            jobs.close();
             if (metricsServer != null) {
                 metricsServer.close();
             }

@@ -76,9 +76,10 @@ public final class Portcullis implements Callable<Integer> {
             System.err.println("portcullis: " + e.getMessage());
             return 2;
         }
+        // SIGTERM (and Ctrl-C): drain, then the audit trail's stop event, then exit.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                app.close();
+                app.stopGracefully();
             } catch (Exception ignored) {
                 // exiting anyway
             }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum AuditAction {
     CREATE, READ, UPDATE, DELETE,
     /** The node began writing the trail (start, or a new file after rotation). */
-    START;
+    START,
+    /** The node stopped (SIGTERM after its drain): the last event of its trail. */
+    STOP;
 
     public String cadf() {
         return name().toLowerCase(Locale.ROOT);

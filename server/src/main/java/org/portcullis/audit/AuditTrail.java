@@ -391,7 +391,11 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     private AuditEvent systemEvent(String name, Map<String, ?> details) {
-        return new AuditEvent(UUID.randomUUID().toString(), clock.instant(), AuditAction.START, "success", null,
+        return systemEvent(AuditAction.START, name, details);
+    }
+
+    private AuditEvent systemEvent(AuditAction action, String name, Map<String, ?> details) {
+        return new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null),
                 AuditTarget.AUDIT_TRAIL.typeUri(), observer, name, null, null, null, details);
     }
@@ -436,6 +440,12 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     public void close() throws IOException {
         if (sink == null || closed) {
             return;
+        }
+        // The stop event ends this node's chain; best effort, as the node is going anyway.
+        try {
+            submit(systemEvent(AuditAction.STOP, "node stopped", Map.of())).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | InterruptedException | TimeoutException e) {
+            LOG.warn("audit trail {}: the stop event was not written: {}", sink.describe(), e.toString());
         }
         stopWriter();
         sink.close();

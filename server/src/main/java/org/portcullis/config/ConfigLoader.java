@@ -41,7 +41,7 @@ public final class ConfigLoader {
                     "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
                     "rate_limit_per_project", "rate_limit_burst", "auth_strategy", "token_cache_size",
                     "keystone_request_timeout", "policy_defaults", "metrics_bind", "log_format", "log_level",
-                    "expiry_warning_days"),
+                    "expiry_warning_days", "db_wait_seconds", "drain_timeout_seconds", "idempotency_key_hours"),
             "keystone_authtoken", Set.of("www_authenticate_uri", "auth_uri", "auth_url", "auth_type", "username",
                     "password", "user_domain_name", "user_domain_id", "project_name", "project_domain_name",
                     "project_domain_id", "service_token_roles", "service_token_roles_required", "token_cache_time",
@@ -146,6 +146,8 @@ public final class ConfigLoader {
                 throw r.invalid(section, key, e.getMessage());
             }
         }
+        database = database.withWaitSeconds(r.integer("portcullis", "db_wait_seconds",
+                DatabaseSettings.DEFAULT_WAIT_SECONDS, 1, 600));
 
         long maxSecret = r.integer("DEFAULT", "max_allowed_secret_in_bytes", 20_000, 1, 100_000_000);
         long maxRequest = r.integer("DEFAULT", "max_allowed_request_size_in_bytes", 25_000, 1, 200_000_000);
@@ -163,7 +165,10 @@ public final class ConfigLoader {
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
                 stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, PolicySettingsReader.read(r, baseDir),
                 r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir), auth(r, baseDir),
-                MonitoringSettingsReader.read(r));
+                MonitoringSettingsReader.read(r),
+                new PortcullisConfig.ClusterSettings(
+                        r.integer("portcullis", "drain_timeout_seconds", 20, 0, 3600),
+                        r.integer("portcullis", "idempotency_key_hours", 24, 1, 24 * 365)));
     }
 
     /** RFC 5424 facility codes by the names syslog.conf uses. */

@@ -10,8 +10,20 @@ import java.nio.file.Path;
  * ({@code sqlite:////abs/path}, {@code postgresql://user:pw@host:port/db}, {@code
  * postgresql+psycopg2://…}) or a plain JDBC URL.
  */
-public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
+public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
+        int waitSeconds) {
     public enum Kind { SQLITE, POSTGRESQL }
+
+    /** How long a request waits for a database connection before its 503 ({@code [portcullis] db_wait_seconds}). */
+    public static final int DEFAULT_WAIT_SECONDS = 5;
+
+    public DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
+        this(kind, jdbcUrl, user, password, poolSize, DEFAULT_WAIT_SECONDS);
+    }
+
+    public DatabaseSettings withWaitSeconds(int seconds) {
+        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, seconds);
+    }
 
     private static final String IN_MEMORY = "an in-memory SQLite database would lose every secret at restart; "
             + "give a file: sqlite:////absolute/path.sqlite";

@@ -29,7 +29,8 @@ public record PortcullisConfig(
         boolean protectConsumedSecrets,
         AuditSettings audit,
         AuthSettings auth,
-        MonitoringSettings monitoring) {
+        MonitoringSettings monitoring,
+        ClusterSettings cluster) {
 
     /**
      * How the node is watched.
@@ -47,6 +48,14 @@ public record PortcullisConfig(
 
         public static final MonitoringSettings DEFAULTS = new MonitoringSettings(null, LogFormat.TEXT, null, 30);
     }
+
+    /**
+     * Running as one of several nodes ({@code [portcullis]}).
+     *
+     * @param drainTimeoutSeconds on SIGTERM, how long in-flight requests may take to finish
+     * @param idempotencyKeyHours how long an {@code Idempotency-Key} is remembered
+     */
+    public record ClusterSettings(int drainTimeoutSeconds, int idempotencyKeyHours) {}
 
     /** Barbican's two paste pipelines: {@code unauthenticated-context} or {@code authtoken context}. */
     public enum AuthStrategy { NOAUTH, KEYSTONE }

@@ -15,6 +15,7 @@ import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Paging;
 import org.portcullis.http.ResourceIds;
+import org.portcullis.idempotency.IdempotentCreate;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 
@@ -69,6 +70,7 @@ public final class ContainerService {
             }
             repository.insert(h, id, ctx.projectId(), ctx.userId(), request.name(), request.type(), request.secrets(),
                     now);
+            IdempotentCreate.record(h, 201, "container_ref", "/v1/containers/" + id);
             return null;
         });
         return id;

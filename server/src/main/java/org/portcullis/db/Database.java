@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final long RETRY_PAUSE_MAX_SECONDS = 5;
 
     private final Kind kind;
     private final HikariDataSource writePool;
@@ -46,18 +47,29 @@ public final class Database implements AutoCloseable {
         this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
     }
 
-    /** Brings the schema up to date (Flyway; safe when several nodes start at once) and opens the pools. */
+    /**
+     * Brings the schema up to date (Flyway; safe when several nodes start at once) and opens the
+     * pools. A PostgreSQL that cannot be reached is waited for, with one log line per attempt: a
+     * node started before its database (or during a failover) starts serving when it appears.
+     */
     public static Database open(DatabaseSettings settings) {
         if (settings.kind() == Kind.SQLITE) {
             createParentDirectory(settings.jdbcUrl().substring("jdbc:sqlite:".length()));
         }
-        // Flyway needs two connections of its own (lock and work), so it does not share the
-        // single-connection SQLite writer pool.
-        Flyway.configure()
-                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrate(settings);
+                break;
+            } catch (RuntimeException e) {
+                if (settings.kind() == Kind.SQLITE || !DatabaseUnavailable.causedBy(e)) {
+                    throw e;
+                }
+                long pause = Math.min(attempt, RETRY_PAUSE_MAX_SECONDS);
+                LOG.warn("database {} is unreachable (attempt {}: {}); retrying in {} s", settings.redacted(), attempt,
+                        rootMessage(e), pause);
+                pause(pause);
+            }
+        }
         if (settings.kind() == Kind.SQLITE) {
             HikariDataSource write = pool(settings, "sqlite-writer", 1, false);
             HikariDataSource read = pool(settings, "sqlite-reader", Math.max(2, Math.min(settings.poolSize(), 8)), true);
@@ -65,6 +77,33 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = pool(settings, "postgresql", settings.poolSize(), false);
         return new Database(Kind.POSTGRESQL, pool, pool);
+    }
+
+    private static void migrate(DatabaseSettings settings) {
+        // Flyway needs two connections of its own (lock and work), so it does not share the
+        // single-connection SQLite writer pool.
+        Flyway.configure()
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private static void pause(long seconds) {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean readOnly) {
@@ -79,7 +118,10 @@ public final class Database implements AutoCloseable {
         }
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(size, 2));
-        hc.setConnectionTimeout(30_000);
+        // A request waits this long for a connection, then fails with a 503 instead of piling up
+        // behind a database that is gone; the pool replaces broken connections by itself.
+        hc.setConnectionTimeout(settings.waitSeconds() * 1000L);
+        hc.setInitializationFailTimeout(-1);
         if (settings.kind() == Kind.SQLITE) {
             hc.addDataSourceProperty("journal_mode", "WAL");
             hc.addDataSourceProperty("synchronous", "FULL");
@@ -90,6 +132,8 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("transaction_mode", readOnly ? "DEFERRED" : "IMMEDIATE");
         } else {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+            hc.addDataSourceProperty("connectTimeout", String.valueOf(settings.waitSeconds()));
+            hc.addDataSourceProperty("loginTimeout", String.valueOf(settings.waitSeconds()));
         }
         return new HikariDataSource(hc);
     }
@@ -145,6 +189,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+
+    /**
+     * Null when a connection can be had and answers, else why not: the health check's database
+     * verdict. Bounded by the pool's connection wait.
+     */
+    public String problem() {
+        try {
+            reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            return null;
+        } catch (RuntimeException e) {
+            return DatabaseUnavailable.causedBy(e) ? "the database is unreachable" : "the database failed: "
+                    + e.getClass().getSimpleName();
+        }
+    }
 
     @Override
     public void close() {

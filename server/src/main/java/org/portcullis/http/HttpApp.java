@@ -3,7 +3,9 @@ package org.portcullis.http;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,6 +15,7 @@ import org.eclipse.jetty.util.URIUtil;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.metrics.Metrics;
+import org.portcullis.db.DatabaseUnavailable;
 import org.portcullis.stores.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,10 @@ final class HttpApp extends Handler.Abstract {
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
     private volatile RequestMetrics metrics = new RequestMetrics(Metrics.NONE);
+    private volatile Readiness readiness = Readiness.READY;
+    private volatile IdempotencyGuard idempotency = IdempotencyGuard.NONE;
+    private volatile boolean draining;
+    private final AtomicInteger unhealthyAnswers = new AtomicInteger();
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, boolean proxyHeaders, long maxBodyBytes,
             RateLimiter rateLimiter) {
@@ -55,6 +62,10 @@ final class HttpApp extends Handler.Abstract {
         AccessLog.begin(requestId);
         try {
             List<String> segments = segments(request.getHttpURI().getPath());
+            if (notReady(segments, exchange)) {
+                write(exchange, response, callback, false);
+                return true;
+            }
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
             if (resolution.route() == null) {
                 if (!resolution.allowed().isEmpty()) {
@@ -73,20 +84,30 @@ final class HttpApp extends Handler.Abstract {
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
             }
-            resolution.route().handler().handle(exchange);
+            handle(resolution.route(), exchange);
         } catch (ApiException e) {
             error = e.description();
             e.headers().forEach(exchange::responseHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
         } catch (StoreException e) {
-            storeFailed(exchange, e);
+            if (DatabaseUnavailable.causedBy(e)) {
+                databaseUnavailable(exchange, e);
+            } else {
+                storeFailed(exchange, e);
+            }
         } catch (Exception | StackOverflowError e) {
-            LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
-            exchange.json(500, ErrorBodies.of(500,
-                    "The server could not complete the request; see its log for request " + requestId + "."));
+            if (DatabaseUnavailable.causedBy(e)) {
+                databaseUnavailable(exchange, e);
+            } else {
+                LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
+                exchange.json(500, ErrorBodies.of(500,
+                        "The server could not complete the request; see its log for request " + requestId + "."));
+            }
         }
-        if (!exchange.drainBody()) {
+        if (!exchange.drainBody() || draining) {
+            // Draining: each connection closes after its answer, so the balancer opens its next one
+            // to a node that stays.
             exchange.responseHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
@@ -114,6 +135,88 @@ final class HttpApp extends Handler.Abstract {
                         + exchange.requestId() + "."
                 : "The secret store could not complete the request; see the server log for request "
                         + exchange.requestId() + "."));
+    }
+
+    /**
+     * Runs the handler; an authenticated POST goes past the idempotency guard first, which may
+     * answer it with the first answer to its {@code Idempotency-Key}.
+     */
+    private void handle(Route route, Exchange exchange) throws Exception {
+        if (!route.authenticated() || !exchange.method().equals("POST")) {
+            route.handler().handle(exchange);
+            return;
+        }
+        try {
+            IdempotencyGuard.Answer first = idempotency.begin(exchange);
+            if (first == null) {
+                try {
+                    route.handler().handle(exchange);
+                    return;
+                } catch (RuntimeException e) {
+                    first = idempotency.raced(exchange, e);
+                    if (first == null) {
+                        throw e;
+                    }
+                }
+            }
+            String ref = exchange.baseUrl() + first.refPath();
+            if (first.status() == 201) {
+                exchange.responseHeader("Location", ref);
+            }
+            exchange.responseHeader("Idempotent-Replayed", "true");
+            exchange.json(first.status(), Map.of(first.refName(), ref));
+        } finally {
+            idempotency.end();
+        }
+    }
+
+    void idempotency(IdempotencyGuard guard) {
+        this.idempotency = guard;
+    }
+
+    /** A database that cannot be reached is a 503 the client may retry, never a 500; one log line. */
+    private static void databaseUnavailable(Exchange exchange, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        LOG.warn("{} {} {} -> 503 database unreachable: {}", exchange.requestId(), exchange.method(), exchange.path(),
+                root.toString());
+        exchange.json(503, ErrorBodies.of(503, DatabaseUnavailable.MESSAGE));
+    }
+
+    /**
+     * {@code /healthcheck} while draining or not ready: 503 before any store is asked, so the
+     * balancer stops sending traffic here. Counts the unhealthy answers given while draining.
+     */
+    private boolean notReady(List<String> segments, Exchange exchange) {
+        boolean read = exchange.method().equals("GET") || exchange.method().equals("HEAD");
+        if (!read || segments.size() != 1 || !segments.get(0).equals("healthcheck")) {
+            return false;
+        }
+        String problem = draining ? "this node is shutting down" : readiness.problem();
+        if (problem == null) {
+            return false;
+        }
+        if (draining) {
+            unhealthyAnswers.incrementAndGet();
+        }
+        exchange.json(503, Map.of("status", "FAILING", "detail", problem));
+        return true;
+    }
+
+    void readiness(Readiness r) {
+        this.readiness = r;
+    }
+
+    /** From now on {@code /healthcheck} answers 503 and every response closes its connection. */
+    void startDraining() {
+        draining = true;
+    }
+
+    /** How many 503s {@code /healthcheck} has answered since draining began. */
+    int unhealthyAnswers() {
+        return unhealthyAnswers.get();
     }
 
     void audit(AuditHook hook) {

@@ -1,9 +1,13 @@
 package org.portcullis.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.config.PortcullisConfig.HttpSettings;
@@ -16,7 +20,9 @@ public final class HttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private static final int UNHEALTHY_CHECKS_SEEN = 3;
     private final HttpSettings settings;
+    private final HttpApp app;
 
     /** Plain HTTP with the default connection limits. */
     public HttpServer(String host, int port, Router router, Authenticator authenticator, String hostHref,
@@ -36,15 +42,53 @@ public final class HttpServer implements AutoCloseable {
         RateLimiter limiter = settings.rateLimitPerProject() > 0
                 ? new TokenBucketRateLimiter(settings.rateLimitPerProject(), settings.rateLimitBurst())
                 : RateLimiter.UNLIMITED;
-        server.setHandler(new HttpApp(router, authenticator, hostHref, settings.proxyHeaders(), maxBodyBytes,
-                limiter));
+        app = new HttpApp(router, authenticator, hostHref, settings.proxyHeaders(), maxBodyBytes, limiter);
+        // Graceful: on stop, requests already running finish (within the stop timeout) before
+        // their connections close.
+        server.setHandler(new GracefulHandler(app));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }
 
     /** Where denied requests are recorded and who says whether the audit trail can be written. */
     public void audit(AuditHook hook) {
-        ((HttpApp) server.getHandler()).audit(hook);
+        app.audit(hook);
+    }
+
+    /** Who answers a retried creating POST ({@code Idempotency-Key}). */
+    public void idempotency(IdempotencyGuard guard) {
+        app.idempotency(guard);
+    }
+
+    /** What {@code /healthcheck} consults first (the database, for one). */
+    public void readiness(Readiness readiness) {
+        app.readiness(readiness);
+    }
+
+    /**
+     * The graceful half of SIGTERM: report unhealthy, keep serving until a balancer has seen it
+     * or {@code announce} has passed, then stop accepting and let in-flight requests finish within
+     * {@code drainTimeout}. Three unhealthy check answers prove a balancer with {@code fall 2} has
+     * marked the node down: it sent the third check after acting on the second.
+     */
+    public void drain(Duration announce, Duration drainTimeout) throws Exception {
+        app.startDraining();
+        LOG.info("draining: /healthcheck answers 503; waiting for the balancer (at most {} s)", announce.toSeconds());
+        long deadline = System.nanoTime() + announce.toNanos();
+        while (app.unhealthyAnswers() < UNHEALTHY_CHECKS_SEEN && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        LOG.info("draining: no longer accepting connections; in-flight requests have {} s to finish",
+                drainTimeout.toSeconds());
+        // The connector's shutdown closes the listening socket at once and completes when every
+        // open connection has answered what it was sent and closed (idle ones close after 1 s).
+        try {
+            connector.shutdown().get(Math.max(1, drainTimeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("draining: {} connection(s) still open after {} s; closing them",
+                    connector.getConnectedEndPoints().size(), drainTimeout.toSeconds());
+        }
+        server.stop();
     }
 
     /** Where every request's route, method, status and latency are measured. */

@@ -15,6 +15,7 @@ import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Timestamps;
+import org.portcullis.idempotency.IdempotentCreate;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 import org.portcullis.secrets.NewSecret;
@@ -75,6 +76,7 @@ public final class OrderService {
         db.write(h -> {
             quotas.check(h, ctx.projectId(), Resource.ORDERS);
             repository.insert(h, pending);
+            IdempotentCreate.record(h, 202, "order_ref", "/v1/orders/" + pending.id());
             return null;
         });
         try {

@@ -11,6 +11,7 @@ import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
+import org.portcullis.idempotency.IdempotentCreate;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 import org.portcullis.stores.SecretBinding;
@@ -79,6 +80,7 @@ public final class SecretService {
             db.write(h -> {
                 quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
                 repository.insert(h, secret);
+                IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
                 return null;
             });
         } catch (RuntimeException e) {

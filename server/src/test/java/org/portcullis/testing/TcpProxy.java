@@ -18,7 +18,17 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(0, targetHost, targetPort);
+    }
+
+    /**
+     * A proxy on a chosen local port: closing one and opening another on the same port cuts the
+     * service off and brings it back for clients that keep the address.
+     */
+    public TcpProxy(int localPort, String targetHost, int targetPort) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), localPort), 50);
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {

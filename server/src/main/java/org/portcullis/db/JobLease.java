@@ -1,0 +1,107 @@
+package org.portcullis.db;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a background job (expiry scan, purge, rotation, migration) on one node at a time through a
+ * lease row in the shared database: {@code holder} until {@code expires_at}. A job renews its
+ * lease as it goes ({@link Lease#renew}, once per batch); a node that dies stops renewing, its
+ * lease lapses after {@code ttl}, and the next node to try takes the job over. A lease row works
+ * the same on SQLite and PostgreSQL and survives a failover, where a session-bound advisory lock
+ * would not. Node clocks are compared, so keep them in NTP sync (skew well below {@code ttl}).
+ */
+public final class JobLease implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobLease.class);
+
+    private final Database db;
+    private final String holder;
+    private final Duration ttl;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r ->
+            Thread.ofPlatform().name("jobs").daemon(true).unstarted(r));
+
+    public JobLease(Database db, String holder, Duration ttl, Clock clock) {
+        this.db = db;
+        this.holder = holder;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** This process, as a lease holder: host, pid and a random tag (a pid is reused after a restart). */
+    public static String processHolder() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "node");
+        return host + ":" + ProcessHandle.current().pid() + ":" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A held lease, handed to the job. */
+    public interface Lease {
+        /** Extends the lease; false once another node has taken it (the job must stop). */
+        boolean renew();
+    }
+
+    /** A job run under a lease. */
+    @FunctionalInterface
+    public interface Job {
+        void run(Lease lease) throws Exception;
+    }
+
+    /**
+     * Runs {@code job} here if no other node holds {@code name}; returns whether it ran. The lease
+     * is released when the job ends, so the next run may be on any node.
+     */
+    public boolean runExclusively(String name, Job job) throws Exception {
+        if (!acquire(name)) {
+            return false;
+        }
+        try {
+            job.run(() -> extend(name));
+            return true;
+        } finally {
+            db.write(h -> h.createUpdate("DELETE FROM job_leases WHERE name = :name AND holder = :holder")
+                    .bind("name", name).bind("holder", holder).execute());
+        }
+    }
+
+    /** Tries {@code job} every {@code period} (first after one period); runs on whichever node gets the lease. */
+    public void every(String name, Duration period, Job job) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                runExclusively(name, job);
+            } catch (Exception e) {
+                LOG.warn("job {} failed on {}: {}", name, holder, e.toString());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean acquire(String name) {
+        long now = clock.millis();
+        return db.write(h -> h.createUpdate("""
+                INSERT INTO job_leases (name, holder, expires_at) VALUES (:name, :holder, :expires)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE job_leases.expires_at < :now OR job_leases.holder = excluded.holder""")
+                .bind("name", name).bind("holder", holder).bind("expires", now + ttl.toMillis()).bind("now", now)
+                .execute()) == 1;
+    }
+
+    private boolean extend(String name) {
+        long expires = clock.millis() + ttl.toMillis();
+        boolean held = db.write(h -> h.createUpdate(
+                "UPDATE job_leases SET expires_at = :expires WHERE name = :name AND holder = :holder")
+                .bind("expires", expires).bind("name", name).bind("holder", holder).execute()) == 1;
+        if (!held) {
+            LOG.warn("job {}: {} lost its lease to another node; stopping", name, holder);
+        }
+        return held;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
