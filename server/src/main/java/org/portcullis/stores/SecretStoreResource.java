@@ -85,7 +85,7 @@ public final class SecretStoreResource {
     private void unsetPreferred(Exchange ex) {
         requireMultipleStores();
         policy.enforce(ex.context(), "secretstore_preferred:delete");
-        store(ex);
+        store(ex); // 404 when the path names no store
         String removed = preferred.unset(ex.context().projectId())
                 .orElseThrow(() -> ApiException.notFound("Not Found. No preferred secret store defined for this project."));
         audit.record(ex, AuditAction.DELETE, AuditTarget.PREFERRED_STORE, removed,
