@@ -1,6 +1,7 @@
 package org.portcullis.ops;
 
 import java.util.concurrent.Callable;
+import org.portcullis.adoption.ImportBarbicanCommand;
 import org.portcullis.audit.AuditVerifyCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
  * {@link Audit}, listed in {@code subcommands} of {@link ManageCommand}).
  */
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
-        subcommands = {ManageCommand.Audit.class, HsmCommand.class})
+        subcommands = {ManageCommand.Audit.class, HsmCommand.class, ManageCommand.Import.class})
 public final class ManageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,6 +28,19 @@ public final class ManageCommand implements Callable<Integer> {
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail.",
             subcommands = {AuditVerifyCommand.class})
     public static final class Audit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(System.err);
+            return 2;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Take over another key manager's data.",
+            subcommands = {ImportBarbicanCommand.class})
+    public static final class Import implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 

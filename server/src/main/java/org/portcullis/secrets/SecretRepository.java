@@ -33,6 +33,21 @@ public final class SecretRepository {
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** Whether a row with this id exists at all, deleted or not (an import must not reuse its id). */
+    public boolean existsIncludingDeleted(Handle h, String id) {
+        return h.createQuery("SELECT count(*) FROM secrets WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
+    }
+
+    /** A consumer with the id and times it had elsewhere (import from Barbican). */
+    public void importConsumer(Handle h, String id, String secretId, String projectId, SecretConsumer c, long createdAt,
+            long updatedAt) {
+        h.createUpdate("INSERT INTO secret_consumers (id, secret_id, project_id, service, resource_type, resource_id, "
+                        + "created_at, updated_at) VALUES (:id, :s, :p, :sv, :rt, :ri, :c, :u)")
+                .bind("id", id).bind("s", secretId).bind("p", projectId).bind("sv", c.service())
+                .bind("rt", c.resourceType()).bind("ri", c.resourceId()).bind("c", createdAt).bind("u", updatedAt)
+                .execute();
+    }
+
     /** Sets the payload of a secret that has none; false when it has one already (or is gone). */
     public boolean setPayload(Handle h, String id, String contentType, StoredRef stored, long now) {
         return h.createUpdate("UPDATE secrets SET payload = :p, content_type = :ct, updated_at = :t "
