@@ -29,7 +29,9 @@ import picocli.CommandLine;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BarbicanImportIT {
-    private static final List<String> PROJECTS = List.of("adopt-a", "adopt-b", "adopt-c");
+    /** Fresh project ids per run, so a Barbican that served an earlier run does not get in the way. */
+    private static final String RUN = Long.toString(System.nanoTime(), 36);
+    private static final List<String> PROJECTS = List.of("adopt-a-" + RUN, "adopt-b-" + RUN, "adopt-c-" + RUN);
     private static String barbicanUrl;
     private static Path barbicanConf;
     private static Path barbicanDir;
@@ -41,7 +43,7 @@ class BarbicanImportIT {
         barbicanConf = Path.of(require("PORTCULLIS_TEST_BARBICAN_CONF"));
         barbicanDir = Path.of(require("PORTCULLIS_TEST_BARBICAN_DIR"));
         for (String p : PROJECTS) {
-            CREATED.add(BarbicanFixture.populate(barbicanUrl, p, p.equals("adopt-c")));
+            CREATED.add(BarbicanFixture.populate(barbicanUrl, p, p.startsWith("adopt-c")));
         }
     }
 
@@ -90,7 +92,7 @@ class BarbicanImportIT {
         assertThat(again.output()).doesNotContain("created").doesNotContain("deleted");
 
         // Changes in Barbican since: a new secret, a deleted one, changed metadata.
-        Api a = BarbicanFixture.api(barbicanUrl, "adopt-a");
+        Api a = BarbicanFixture.api(barbicanUrl, PROJECTS.get(0));
         String added = BarbicanFixture.secret(a, "{\"name\":\"late\",\"payload\":\"late\",\"payload_content_type\":"
                 + "\"text/plain\"}");
         String removed = CREATED.get(0).secrets().get(toDelete);
@@ -107,7 +109,7 @@ class BarbicanImportIT {
                 compareProject(p, portcullis.url());
             }
             // A pre-move href, host changed: same payload.
-            Api pa = BarbicanFixture.api(portcullis.url(), "adopt-a");
+            Api pa = BarbicanFixture.api(portcullis.url(), PROJECTS.get(0));
             assertThat(pa.get("/v1/secrets/" + added + "/payload", "Accept", "text/plain").body()).isEqualTo("late");
             assertThat(pa.get("/v1/secrets/" + removed).status()).isEqualTo(404);
         }
