@@ -26,6 +26,7 @@ public final class BarbicanImport {
     private final StoreRegistry stores;
     private final Options options;
     private final Progress progress;
+    private final PrintStream out;
     private final Clock clock;
 
     public BarbicanImport(BarbicanConfig barbican, Database db, StoreRegistry stores, Options options, PrintStream out,
@@ -35,11 +36,16 @@ public final class BarbicanImport {
         this.stores = stores;
         this.options = options;
         this.progress = new Progress(out, terminal);
+        this.out = out;
         this.clock = clock;
     }
 
     public ImportReport run() {
+        long start = System.nanoTime();
         BarbicanRows.Snapshot snapshot = readSource();
+        out.printf("read Barbican (schema %s): %d secrets, %d containers, %d orders in %.1f s%n", snapshot.revision(),
+                snapshot.secrets().size(), snapshot.containers().size(), snapshot.orders().size(),
+                (System.nanoTime() - start) / 1e9);
         Fernet master = null;
         if (barbican.kek() != null) {
             try {
@@ -66,9 +72,14 @@ public final class BarbicanImport {
         EntityImport entities = new EntityImport(db, report, options.dryRun());
         secrets.check(snapshot.secrets());
         entities.check(snapshot);
+        long checked = System.nanoTime();
+        out.printf("checked keys and ids in %.1f s%n", (checked - start) / 1e9);
         secrets.run(snapshot.secrets(), snapshot.secretConsumers());
+        long imported = System.nanoTime();
         entities.run(snapshot);
         preferredStores(snapshot, routing, report);
+        out.printf("containers, ACLs, orders, quotas, stores, transport keys in %.1f s; whole import %.1f s%n",
+                (System.nanoTime() - imported) / 1e9, (System.nanoTime() - start) / 1e9);
         return report;
     }
 

@@ -155,9 +155,15 @@ final class EntityImport {
         s.containers().forEach(x -> projectOf.put("container/" + x.id(), x.projectId()));
         Map<String, List<BarbicanRows.Acl>> byEntity = new java.util.LinkedHashMap<>();
         s.acls().forEach(a -> byEntity.computeIfAbsent(a.kind() + "/" + a.entityId(), k -> new ArrayList<>()).add(a));
-        Set<String> entities = new LinkedHashSet<>(projectOf.keySet());
+        // Only entities with an ACL on either side can need a change.
+        Set<String> entities = new LinkedHashSet<>(byEntity.keySet());
+        acls.entitiesWithAcls(h, AclEntity.Kind.SECRET).forEach(id -> entities.add("secret/" + id));
+        acls.entitiesWithAcls(h, AclEntity.Kind.CONTAINER).forEach(id -> entities.add("container/" + id));
         for (String key : entities) {
             String project = projectOf.get(key);
+            if (project == null) {
+                continue; // not in this import (another project, or not in Barbican at all)
+            }
             AclEntity.Kind kind = key.startsWith("secret/") ? AclEntity.Kind.SECRET : AclEntity.Kind.CONTAINER;
             String id = key.substring(key.indexOf('/') + 1);
             boolean live = kind == AclEntity.Kind.SECRET ? secrets.find(h, id).isPresent() : containers.find(h, id).isPresent();

@@ -68,15 +68,16 @@ final class SecretImport {
             }
         }
         List<String> conflicts = new ArrayList<>();
-        db.read(h -> {
-            for (BarbicanRows.Secret s : secrets) {
-                Optional<Secret> existing = repo.find(h, s.id());
-                if (existing.isPresent() && !sameFields(s, existing.get())) {
+        for (int i = 0; i < secrets.size(); i += BATCH) {
+            List<BarbicanRows.Secret> batch = secrets.subList(i, Math.min(secrets.size(), i + BATCH));
+            Map<String, Secret> existing = db.read(h -> repo.findLive(h, batch.stream().map(BarbicanRows.Secret::id).toList()));
+            for (BarbicanRows.Secret s : batch) {
+                Secret p = existing.get(s.id());
+                if (p != null && !sameFields(s, p)) {
                     conflicts.add(s.id());
                 }
             }
-            return null;
-        });
+        }
         if (!conflicts.isEmpty()) {
             throw new ImportRefused(conflicts.size() + " secret id(s) exist in Portcullis with other content, first "
                     + conflicts.get(0) + "; nothing was written or overwritten");
@@ -97,17 +98,9 @@ final class SecretImport {
     private void batch(List<BarbicanRows.Secret> batch) {
         List<Prepared> writes = new ArrayList<>();
         List<BarbicanRows.Secret> deletes = new ArrayList<>();
-        Map<String, Secret> existing = new java.util.HashMap<>();
-        Set<String> anyRow = new HashSet<>();
-        db.read(h -> {
-            for (BarbicanRows.Secret s : batch) {
-                repo.find(h, s.id()).ifPresent(p -> existing.put(s.id(), p));
-                if (repo.existsIncludingDeleted(h, s.id())) {
-                    anyRow.add(s.id());
-                }
-            }
-            return null;
-        });
+        List<String> ids = batch.stream().map(BarbicanRows.Secret::id).toList();
+        Map<String, Secret> existing = db.read(h -> repo.findLive(h, ids));
+        Set<String> anyRow = db.read(h -> repo.existingIds(h, ids));
         for (BarbicanRows.Secret s : batch) {
             Secret current = existing.get(s.id());
             if (s.deleted()) {
@@ -144,7 +137,8 @@ final class SecretImport {
                 } else {
                     action = "unchanged";
                 }
-                if (!repo.metadata(h, s.id()).equals(new java.util.TreeMap<>(s.userMetadata()))) {
+                boolean metadataKnown = !p.exists() && s.userMetadata().isEmpty();
+                if (!metadataKnown && !repo.metadata(h, s.id()).equals(new java.util.TreeMap<>(s.userMetadata()))) {
                     repo.replaceMetadata(h, s.id(), s.userMetadata(), s.updatedAt());
                     action = action.equals("unchanged") ? "updated" : action;
                 }
@@ -250,8 +244,10 @@ final class SecretImport {
         }
         long now = System.currentTimeMillis();
         db.write(h -> {
+            Set<String> relevant = repo.withConsumers(h);
+            relevant.addAll(bySecret.keySet());
             for (BarbicanRows.Secret s : secrets) {
-                if (s.deleted() || repo.find(h, s.id()).isEmpty()) {
+                if (s.deleted() || !relevant.contains(s.id()) || repo.find(h, s.id()).isEmpty()) {
                     continue;
                 }
                 List<SecretConsumer> have = repo.consumers(h, s.id());
