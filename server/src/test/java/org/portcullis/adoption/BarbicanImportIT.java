@@ -34,14 +34,12 @@ class BarbicanImportIT {
     private static final List<String> PROJECTS = List.of("adopt-a-" + RUN, "adopt-b-" + RUN, "adopt-c-" + RUN);
     private static String barbicanUrl;
     private static Path barbicanConf;
-    private static Path barbicanDir;
     private static final List<BarbicanFixture.Created> CREATED = new ArrayList<>();
 
     @BeforeAll
     static void populate() {
         barbicanUrl = require("PORTCULLIS_TEST_BARBICAN_URL");
         barbicanConf = Path.of(require("PORTCULLIS_TEST_BARBICAN_CONF"));
-        barbicanDir = Path.of(require("PORTCULLIS_TEST_BARBICAN_DIR"));
         for (String p : PROJECTS) {
             CREATED.add(BarbicanFixture.populate(barbicanUrl, p, p.startsWith("adopt-c")));
         }
@@ -237,7 +235,7 @@ class BarbicanImportIT {
     /** A node with a software store (global default) and a KMIP store on Barbican's own PyKMIP. */
     static Path writeConfig(Path dir, String sql) throws Exception {
         Path kek = TestServer.kek(dir.resolve("kek"));
-        Path kmip = barbicanDir.resolve("kmip");
+        Path kmip = Path.of(require("PORTCULLIS_TEST_BARBICAN_DIR")).resolve("kmip");
         String text = """
                 [DEFAULT]
                 sql_connection = %s
