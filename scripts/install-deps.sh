@@ -17,6 +17,7 @@ pkgs=(
   softhsm2 opensc                                # PKCS#11 store tests (softhsm.sh); pkcs11-tool checks key attributes
   python3-pykmip openssl                         # scripts/kmip.sh: a real KMIP server (pykmip-server) + its test CA
   prometheus                                     # scripts/prometheus.sh scrapes a node; promtool checks deploy/monitoring
+  barbican-api python3-barbican uwsgi-core       # scripts/barbican.sh: the real Barbican 15 the import is tested against
   "$@"
 )
 

@@ -36,6 +36,12 @@ public final class AclRepository {
         return out;
     }
 
+    /** The ids of the entities of one kind that have an ACL row. */
+    public java.util.Set<String> entitiesWithAcls(Handle h, AclEntity.Kind kind) {
+        return new java.util.HashSet<>(h.createQuery("SELECT DISTINCT entity_id FROM acls WHERE entity_type = :t")
+                .bind("t", kind.policyName()).mapTo(String.class).list());
+    }
+
     /** The read ACL of an entity as one caller sees it: (caller listed?, project access?). */
     public Optional<ReadAcl> readAcl(Handle h, AclEntity.Kind kind, String entityId, String userId) {
         return h.createQuery("SELECT a.project_access, "

@@ -1,4 +1,4 @@
 package org.portcullis.containers;
 
 /** A consumer as clients name it, to register or to remove: {@code {"name": …, "URL": …}}. */
-record ConsumerRef(String name, String url) {}
+public record ConsumerRef(String name, String url) {}

@@ -53,6 +53,17 @@ public final class ContainerRepository {
         batch.execute();
     }
 
+    /** Gives an inserted container the status and times it had elsewhere (import from Barbican). */
+    public void setImported(Handle h, String id, String status, long createdAt, long updatedAt) {
+        h.createUpdate("UPDATE containers SET status = :s, created_at = :c, updated_at = :u WHERE id = :id")
+                .bind("s", status).bind("c", createdAt).bind("u", updatedAt).bind("id", id).execute();
+    }
+
+    /** Whether a row with this id exists at all, deleted or not. */
+    public boolean existsIncludingDeleted(Handle h, String id) {
+        return h.createQuery("SELECT count(*) FROM containers WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
+    }
+
     public Optional<Container> find(Handle h, String id) {
         Optional<Row> row = h.createQuery("SELECT " + COLUMNS + " FROM containers WHERE id = :id AND NOT deleted")
                 .bind("id", id).map((rs, ctx) -> row(rs)).findOne();

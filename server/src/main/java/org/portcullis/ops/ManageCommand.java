@@ -1,6 +1,7 @@
 package org.portcullis.ops;
 
 import java.util.concurrent.Callable;
+import org.portcullis.adoption.ImportBarbicanCommand;
 import org.portcullis.audit.AuditVerifyCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
         subcommands = {ManageCommand.Audit.class, HsmCommand.class, StoreCommand.class, ExpiryCommand.class,
-                PurgeCommand.class, BackupCommand.class, RestoreCommand.class, OrphansCommand.class})
+                PurgeCommand.class, BackupCommand.class, RestoreCommand.class, OrphansCommand.class,
+                ManageCommand.Import.class})
 public final class ManageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,6 +30,19 @@ public final class ManageCommand implements Callable<Integer> {
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail.",
             subcommands = {AuditVerifyCommand.class})
     public static final class Audit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(System.err);
+            return 2;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Take over another key manager's data.",
+            subcommands = {ImportBarbicanCommand.class})
+    public static final class Import implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 

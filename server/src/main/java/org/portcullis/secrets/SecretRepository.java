@@ -33,6 +33,41 @@ public final class SecretRepository {
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The live rows among {@code ids} (an import looks at a batch at once). */
+    public Map<String, Secret> findLive(Handle h, java.util.Collection<String> ids) {
+        Map<String, Secret> out = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            h.createQuery("SELECT " + COLUMNS + " FROM secrets WHERE id IN (<ids>) AND NOT deleted")
+                    .bindList("ids", new ArrayList<>(ids)).map((rs, ctx) -> map(rs)).forEach(s -> out.put(s.id(), s));
+        }
+        return out;
+    }
+
+    /** Which of {@code ids} have a row, deleted or not (an import must not reuse a deleted id). */
+    public java.util.Set<String> existingIds(Handle h, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(h.createQuery("SELECT id FROM secrets WHERE id IN (<ids>)")
+                .bindList("ids", new ArrayList<>(ids)).mapTo(String.class).list());
+    }
+
+    /** The secrets that have at least one consumer. */
+    public java.util.Set<String> withConsumers(Handle h) {
+        return new java.util.HashSet<>(h.createQuery("SELECT DISTINCT secret_id FROM secret_consumers")
+                .mapTo(String.class).list());
+    }
+
+    /** A consumer with the id and times it had elsewhere (import from Barbican). */
+    public void importConsumer(Handle h, String id, String secretId, String projectId, SecretConsumer c, long createdAt,
+            long updatedAt) {
+        h.createUpdate("INSERT INTO secret_consumers (id, secret_id, project_id, service, resource_type, resource_id, "
+                        + "created_at, updated_at) VALUES (:id, :s, :p, :sv, :rt, :ri, :c, :u)")
+                .bind("id", id).bind("s", secretId).bind("p", projectId).bind("sv", c.service())
+                .bind("rt", c.resourceType()).bind("ri", c.resourceId()).bind("c", createdAt).bind("u", updatedAt)
+                .execute();
+    }
+
     /**
      * Sets the payload, sealed by store {@code storeId}, of a secret that has none; false when it
      * has one already, is gone, or was moved to another store meanwhile.

@@ -45,10 +45,19 @@ import org.slf4j.LoggerFactory;
  * row only says which object to ask for.
  *
  * <p>Stored reference format (version 1): {@code "kmip1:" + unique identifier}, UTF-8.
+ *
+ * <p>Objects adopted from Barbican ({@code manage import barbican}) were created by Barbican's
+ * kmip_plugin and carry no Portcullis Name; the import may not alter them (Barbican stays the
+ * rollback). Their reference, {@code "kmip-adopted1:" + secret id + ":" + unique identifier}, is
+ * written by the import only after it read the object back, and is checked differently: it must
+ * name the secret it is read for (so a reference copied into another secret's row does not yield
+ * a payload). It cannot prove more than the database row says; that is the price of not touching
+ * Barbican's objects, and a later store migration re-registers them with a Name.
  */
 public final class KmipStore implements SecretStore, ExternalObjects, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipStore.class);
     private static final String REF_PREFIX = "kmip1:";
+    private static final String ADOPTED_PREFIX = "kmip-adopted1:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StoreInfo info;
@@ -85,11 +94,40 @@ public final class KmipStore implements SecretStore, ExternalObjects, AutoClosea
 
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
+        String adopted = adoptedUid(binding, ref);
+        if (adopted != null) {
+            return data(kmip("read adopted object " + adopted + " of secret " + binding.secretId(),
+                    () -> client.get(adopted)));
+        }
         String uid = uid(ref);
         KmipClient.Fetched fetched = kmip("read object " + uid + " of secret " + binding.secretId(),
                 () -> client.getWithAttributes(uid, Attribute.NAME));
         requireBound(binding, uid, fetched.attributes());
-        return switch (fetched.object()) {
+        return data(fetched.object());
+    }
+
+    /** The reference an import writes for an object Barbican created (see the class comment). */
+    public static StoredRef adoptedRef(String secretId, String uid) {
+        return new StoredRef((ADOPTED_PREFIX + secretId + ":" + uid).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The uid of an adopted reference, checked against the binding; null for other references. */
+    private static String adoptedUid(SecretBinding binding, StoredRef ref) {
+        String text = new String(ref.bytes(), StandardCharsets.UTF_8);
+        if (!text.startsWith(ADOPTED_PREFIX)) {
+            return null;
+        }
+        String rest = text.substring(ADOPTED_PREFIX.length());
+        String owner = binding.secretId() + ":";
+        if (!rest.startsWith(owner) || rest.length() == owner.length()) {
+            throw new StoreException("the secret's adopted KMIP reference belongs to another secret; the row was "
+                    + "altered or copied", null, true);
+        }
+        return rest.substring(owner.length());
+    }
+
+    private static byte[] data(ManagedObject object) {
+        return switch (object) {
             case ManagedObject.SecretData s -> s.data();
             case ManagedObject.SymmetricKey k -> k.material();
             case ManagedObject.OpaqueObject o -> o.data();
@@ -98,6 +136,15 @@ public final class KmipStore implements SecretStore, ExternalObjects, AutoClosea
 
     @Override
     public void delete(SecretBinding binding, StoredRef ref) {
+        String adopted = adoptedUid(binding, ref);
+        if (adopted != null) {
+            // Deleted through Portcullis after the move: destroyed, as Barbican's own delete would.
+            kmip("destroy adopted object " + adopted + " of secret " + binding.secretId(), () -> {
+                client.destroy(adopted);
+                return null;
+            });
+            return;
+        }
         String uid = uid(ref);
         try {
             List<Attribute> names = kmip("check object " + uid + " before destroying it",

@@ -1,0 +1,283 @@
+package org.portcullis.adoption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.portcullis.testing.Api;
+import org.portcullis.testing.TestDatabases;
+import org.portcullis.testing.TestServer;
+import picocli.CommandLine;
+
+/**
+ * Against the real Barbican 15 that scripts/barbican.sh starts (PORTCULLIS_TEST_BARBICAN_*): fill
+ * it through its API in three projects, import, and compare both servers' answers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BarbicanImportIT {
+    /** Fresh project ids per run, so a Barbican that served an earlier run does not get in the way. */
+    private static final String RUN = Long.toString(System.nanoTime(), 36);
+    private static final List<String> PROJECTS = List.of("adopt-a-" + RUN, "adopt-b-" + RUN, "adopt-c-" + RUN);
+    private static String barbicanUrl;
+    private static Path barbicanConf;
+    private static final List<BarbicanFixture.Created> CREATED = new ArrayList<>();
+
+    @BeforeAll
+    static void populate() {
+        barbicanUrl = require("PORTCULLIS_TEST_BARBICAN_URL");
+        barbicanConf = Path.of(require("PORTCULLIS_TEST_BARBICAN_CONF"));
+        for (String p : PROJECTS) {
+            CREATED.add(BarbicanFixture.populate(barbicanUrl, p, p.startsWith("adopt-c")));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongKekWritesNothing() throws Exception {
+        Path dir = Files.createTempDirectory("adopt-wrong-kek");
+        String sql = TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir);
+        Path conf = writeConfig(dir, sql);
+        Path wrong = dir.resolve("barbican.conf");
+        Files.writeString(wrong, Files.readString(barbicanConf).replaceAll("(?m)^kek = .*$",
+                "kek = " + java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        Run r = importRun(conf, wrong);
+        assertThat(r.exit()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("does not decrypt secret");
+        try (Connection c = DriverManager.getConnection("jdbc:" + sql.replace("sqlite:///", "sqlite:"))) {
+            var rs = c.createStatement().executeQuery("SELECT count(*) FROM secrets");
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void importsIntoSqliteAndConvergesAfterChanges() throws Exception {
+        importAndCompare(TestDatabases.Kind.SQLITE, 6);
+    }
+
+    @Test
+    @Order(3)
+    void importsIntoPostgresql() throws Exception {
+        importAndCompare(TestDatabases.Kind.POSTGRESQL, 7);
+    }
+
+    /** {@code toDelete}: index of the project-a secret deleted in Barbican between the runs. */
+    private void importAndCompare(TestDatabases.Kind kind, int toDelete) throws Exception {
+        Path dir = Files.createTempDirectory("adopt-" + kind.name().toLowerCase());
+        String sql = TestDatabases.fresh(kind, dir);
+        Path conf = writeConfig(dir, sql);
+        Run dry = importRun(conf, barbicanConf, "--dry-run");
+        assertThat(dry.exit()).as(dry.output()).isZero();
+        Run first = importRun(conf, barbicanConf);
+        assertThat(first.exit()).as(first.output()).isZero();
+        Run again = importRun(conf, barbicanConf);
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("created").doesNotContain("deleted");
+
+        // Changes in Barbican since: a new secret, a deleted one, changed metadata.
+        Api a = BarbicanFixture.api(barbicanUrl, PROJECTS.get(0));
+        String added = BarbicanFixture.secret(a, "{\"name\":\"late\",\"payload\":\"late\",\"payload_content_type\":"
+                + "\"text/plain\"}");
+        String removed = CREATED.get(0).secrets().get(toDelete);
+        assertThat(a.delete("/v1/secrets/" + removed).status()).isEqualTo(204);
+        assertThat(a.putJson("/v1/secrets/" + CREATED.get(0).secrets().get(0) + "/metadata",
+                "{\"metadata\":{\"owner\":\"changed\"}}").status()).isEqualTo(201);
+        Run delta = importRun(conf, barbicanConf);
+        assertThat(delta.exit()).as(delta.output()).isZero();
+        assertThat(delta.output()).contains("created=1").contains("deleted=1");
+
+        String text = Files.readString(conf);
+        try (TestServer portcullis = TestServer.startWithConfig(dir, text)) {
+            for (String p : PROJECTS) {
+                compareProject(p, portcullis.url());
+            }
+            // A pre-move href, host changed: same payload.
+            Api pa = BarbicanFixture.api(portcullis.url(), PROJECTS.get(0));
+            assertThat(pa.get("/v1/secrets/" + added + "/payload", "Accept", "text/plain").body()).isEqualTo("late");
+            assertThat(pa.get("/v1/secrets/" + removed).status()).isEqualTo(404);
+        }
+    }
+
+    private void compareProject(String project, String portcullisUrl) {
+        Api b = BarbicanFixture.api(barbicanUrl, project);
+        Api p = BarbicanFixture.api(portcullisUrl, project);
+        List<String> ids = ids(b.get("/v1/secrets?limit=100").json().get("secrets"), "secret_ref");
+        assertThat(ids(p.get("/v1/secrets?limit=100").json().get("secrets"), "secret_ref"))
+                .as("secrets of " + project).containsExactlyInAnyOrderElementsOf(ids);
+        for (String id : ids) {
+            JsonNode bs = b.get("/v1/secrets/" + id).json();
+            JsonNode ps = p.get("/v1/secrets/" + id).json();
+            for (String f : List.of("name", "secret_type", "algorithm", "bit_length", "mode", "expiration", "status",
+                    "content_types", "creator_id")) {
+                assertThat(String.valueOf(ps.get(f))).as(project + " secret " + id + " " + f)
+                        .isEqualTo(String.valueOf(bs.get(f)));
+            }
+            if (bs.has("content_types") && bs.get("content_types").has("default")) {
+                String ct = bs.get("content_types").get("default").asText();
+                for (String accept : ct.startsWith("text/plain") ? List.of("text/plain") : List.of(ct,
+                        "application/octet-stream")) {
+                    Api.Response bp = b.get("/v1/secrets/" + id + "/payload", "Accept", accept);
+                    Api.Response pp = p.get("/v1/secrets/" + id + "/payload", "Accept", accept);
+                    assertThat(pp.status()).as(project + " payload " + id + " " + accept).isEqualTo(bp.status());
+                    assertThat(pp.bytes()).as(project + " payload " + id + " " + accept).isEqualTo(bp.bytes());
+                }
+            }
+            assertThat(new TreeMap<>(toMap(p.get("/v1/secrets/" + id + "/metadata").json().get("metadata"))))
+                    .isEqualTo(new TreeMap<>(toMap(b.get("/v1/secrets/" + id + "/metadata").json().get("metadata"))));
+            assertThat(acl(p.get("/v1/secrets/" + id + "/acl").json())).as("acl of " + id)
+                    .isEqualTo(acl(b.get("/v1/secrets/" + id + "/acl").json()));
+            assertThat(consumers(p, id)).as("consumers of " + id).isEqualTo(consumers(b, id));
+        }
+        List<String> containers = ids(b.get("/v1/containers?limit=100").json().get("containers"), "container_ref");
+        assertThat(ids(p.get("/v1/containers?limit=100").json().get("containers"), "container_ref"))
+                .containsExactlyInAnyOrderElementsOf(containers);
+        for (String id : containers) {
+            JsonNode bc = b.get("/v1/containers/" + id).json();
+            JsonNode pc = p.get("/v1/containers/" + id).json();
+            assertThat(pc.get("name")).isEqualTo(bc.get("name"));
+            assertThat(pc.get("type")).isEqualTo(bc.get("type"));
+            assertThat(refs(pc)).as("refs of container " + id).isEqualTo(refs(bc));
+            assertThat(String.valueOf(pc.get("consumers")).replace(portcullisUrl, barbicanUrl))
+                    .isEqualTo(String.valueOf(bc.get("consumers")));
+        }
+        List<String> orders = ids(b.get("/v1/orders?limit=100").json().get("orders"), "order_ref");
+        assertThat(ids(p.get("/v1/orders?limit=100").json().get("orders"), "order_ref"))
+                .containsExactlyInAnyOrderElementsOf(orders);
+        for (String id : orders) {
+            JsonNode bo = b.get("/v1/orders/" + id).json();
+            JsonNode po = p.get("/v1/orders/" + id).json();
+            for (String f : List.of("type", "status", "secret_ref", "container_ref")) {
+                assertThat(String.valueOf(po.get(f)).replace(portcullisUrl, barbicanUrl)).as("order " + id + " " + f)
+                        .isEqualTo(String.valueOf(bo.get(f)));
+            }
+        }
+        assertThat(p.get("/v1/project-quotas/" + project).json()).isEqualTo(b.get("/v1/project-quotas/" + project).json());
+    }
+
+    private static String consumers(Api api, String id) {
+        JsonNode c = api.get("/v1/secrets/" + id + "/consumers", BarbicanFixture.MICROVERSION, "key-manager 1.1").json();
+        List<String> out = new ArrayList<>();
+        c.get("consumers").forEach(x -> out.add(x.get("service") + "/" + x.get("resource_type") + "/" + x.get("resource_id")));
+        return out.toString();
+    }
+
+    private static String acl(JsonNode acl) {
+        JsonNode read = acl.get("read");
+        if (read == null) {
+            return "none";
+        }
+        List<String> users = new ArrayList<>();
+        if (read.has("users")) {
+            read.get("users").forEach(u -> users.add(u.asText()));
+        }
+        java.util.Collections.sort(users);
+        return read.get("project-access") + " " + users;
+    }
+
+    private static String refs(JsonNode container) {
+        List<String> out = new ArrayList<>();
+        container.get("secret_refs").forEach(r -> out.add(r.get("name").asText() + "="
+                + r.get("secret_ref").asText().substring(r.get("secret_ref").asText().lastIndexOf('/') + 1)));
+        java.util.Collections.sort(out);
+        return out.toString();
+    }
+
+    private static java.util.Map<String, String> toMap(JsonNode node) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    private static List<String> ids(JsonNode list, String field) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.get(field).asText().substring(n.get(field).asText().lastIndexOf('/') + 1)));
+        return out;
+    }
+
+    record Run(int exit, String output) {}
+
+    static Run importRun(Path conf, Path barbican, String... extra) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        PrintStream capture = new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of("--config", conf.toString(), "--barbican-config", barbican.toString()));
+        args.addAll(List.of(extra));
+        int exit;
+        try {
+            System.setOut(capture);
+            System.setErr(capture);
+            exit = new CommandLine(new ImportBarbicanCommand()).execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String output = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        oldOut.println(output);
+        return new Run(exit, output);
+    }
+
+    /** A node with a software store (global default) and a KMIP store on Barbican's own PyKMIP. */
+    static Path writeConfig(Path dir, String sql) throws Exception {
+        Path kek = TestServer.kek(dir.resolve("kek"));
+        Path kmip = Path.of(require("PORTCULLIS_TEST_BARBICAN_DIR")).resolve("kmip");
+        String text = """
+                [DEFAULT]
+                sql_connection = %s
+
+                [portcullis]
+                bind_host = 127.0.0.1
+                bind_port = 0
+                data_dir = %s
+                auth_strategy = noauth
+
+                [secretstore]
+                enable_multiple_secret_stores = True
+                stores_lookup_suffix = software, kmip
+
+                [secretstore:software]
+                secret_store_plugin = store_crypto
+                crypto_plugin = simple_crypto
+                global_default = True
+                kek_file = %s
+
+                [secretstore:kmip]
+                secret_store_plugin = kmip_plugin
+
+                [kmip_plugin]
+                host = 127.0.0.1
+                port = 5696
+                certfile = %s
+                keyfile = %s
+                ca_certs = %s
+                """.formatted(sql, dir, kek, kmip.resolve("client.crt"), kmip.resolve("client.key"),
+                kmip.resolve("ca.crt"));
+        Path conf = dir.resolve("portcullis.conf");
+        Files.writeString(conf, text);
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        return conf;
+    }
+
+    private static String require(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException(name + " is not set: start scripts/barbican.sh (./portcullis test does)");
+        }
+        return v;
+    }
+}
