@@ -67,7 +67,7 @@ public final class ConfigLoader {
 
     static final List<PluginSection> PLUGIN_SECTIONS = List.of(
             new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
-                    Set.of("kek", "kek_file", "plugin_name")),
+                    Set.of("kek", "kek_file", "previous_kek_files", "plugin_name")),
             // Barbican's [vault_plugin] keys plus Castellan's [vault] ones (stores/vault/VaultSettings).
             new PluginSection("vault_plugin", "vault_plugin", null, Set.of("vault_url", "root_token_id",
                     "approle_role_id", "approle_secret_id", "kv_mountpoint", "kv_path", "kv_version", "use_ssl",

@@ -1,7 +1,5 @@
 package org.portcullis.stores.pkcs11;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,30 +13,28 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.db.Database;
 import org.portcullis.stores.StoreException;
-import org.portcullis.stores.software.AssociatedData;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.AssociatedData;
+import org.portcullis.crypto.Hmac;
+import org.portcullis.crypto.TokenWrappedKey;
+import org.portcullis.crypto.UnknownFormatException;
 
 /**
  * The project KEKs of one PKCS#11 store, in {@code project_keks} like the software store's:
  * 32 random bytes (from the token's generator unless {@code aes_gcm_generate_iv = False}),
  * encrypted by the master KEK and authenticated by the HMAC key, both inside the token.
  *
- * <p>Wrapped form, version 1 (101 bytes):
- * {@code 0x01 | master id (8) | nonce (12) | AES-GCM_mkek(kek) + tag (48) | HMAC-SHA256 (32)}.
- * The GCM associated data is the 9-byte header plus (store id, project id, KEK id); the HMAC
- * covers every byte before it plus the same associated data, so a row altered, or moved to
- * another project or store, fails the HMAC check in the token before anything is decrypted.
- * The master id ({@link #masterId}) names the (MKEK label, HMAC key) pair that wrapped the row.
+ * <p>Wrapped form: {@link TokenWrappedKey}; its master id ({@link #masterId}) names the
+ * (MKEK label, HMAC key) pair that wrapped the row.
  *
  * <p>Unwrapped keys are cached per node for {@code pkek_cache_ttl} seconds, at most
  * {@code pkek_cache_limit} of them (least recently used first out), as Barbican's p11 plugin does.
  */
 final class HsmProjectKeys {
-    static final byte WRAP_VERSION = 1;
-    static final int MASTER_ID_BYTES = 8;
-    private static final int HEADER = 1 + MASTER_ID_BYTES;
+    static final int MASTER_ID_BYTES = TokenWrappedKey.MASTER_ID_BYTES;
 
     /** An unwrapped project KEK. */
-    record ProjectKey(String id, String projectId, SecretKey key) {}
+    record ProjectKey(String id, String projectId, Aead aead) {}
 
     private record Cached(ProjectKey key, long expiresAt) {}
 
@@ -76,8 +72,9 @@ final class HsmProjectKeys {
     static byte[] masterId(Pkcs11Token token) {
         try {
             String label = token.settings().mkekLabel();
-            byte[] full = token.call("computing the master key id", s -> InTokenCrypto.mac(s.provider(),
-                    require(s.hmac(), "hmac_label", token), AssociatedData.of("portcullis p11 master id v1", label)));
+            byte[] full = token.call("computing the master key id", s -> Hmac.inToken(
+                    require(s.hmac(), "hmac_label", token), s.provider()).mac(
+                            AssociatedData.of("portcullis p11 master id v1", label)));
             return Arrays.copyOf(full, MASTER_ID_BYTES);
         } catch (AEADBadTagException e) {
             throw new IllegalStateException(e); // HMAC does not authenticate anything
@@ -140,18 +137,14 @@ final class HsmProjectKeys {
     private ProjectKey create(String projectId) {
         String id = UUID.randomUUID().toString();
         byte[] aad = aad(projectId, id);
-        byte[] header = ByteBuffer.allocate(HEADER).put(WRAP_VERSION).put(masterId).array();
         byte[][] out = new byte[2][];
         try {
             token.call("wrapping a new project KEK", s -> {
                 byte[] raw = new byte[32];
                 s.random().nextBytes(raw);
-                byte[] sealed = InTokenCrypto.seal(s.provider(), require(s.mkek(), "mkek_label", token), s.random(),
-                        raw, concat(header, aad));
-                byte[] body = concat(header, sealed);
-                byte[] mac = InTokenCrypto.mac(s.provider(), require(s.hmac(), "hmac_label", token), body, aad);
                 out[0] = raw;
-                out[1] = concat(body, mac);
+                out[1] = TokenWrappedKey.wrap(Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(),
+                        s.random()), Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), masterId, raw, aad);
                 return null;
             });
         } catch (AEADBadTagException e) {
@@ -165,7 +158,7 @@ final class HsmProjectKeys {
                     .bind("id", id).bind("p", projectId).bind("s", storeId).bind("m", masterIdHex())
                     .bind("w", wrapped).bind("a", true).bind("t", now)
                     .execute());
-            return new ProjectKey(id, projectId, new SecretKeySpec(out[0], "AES"));
+            return new ProjectKey(id, projectId, Aead.of(new SecretKeySpec(out[0], "AES")));
         } catch (RuntimeException e) {
             // Another request or node created it first: use theirs.
             return db.read(h -> findActive(h, projectId)).orElseThrow(() -> e);
@@ -176,31 +169,26 @@ final class HsmProjectKeys {
 
     private ProjectKey unwrap(Row row) {
         byte[] w = row.wrapped();
-        int macAt = w.length - InTokenCrypto.MAC_BYTES;
-        if (w.length < HEADER + InTokenCrypto.NONCE_BYTES + 16 + InTokenCrypto.MAC_BYTES || w[0] != WRAP_VERSION) {
-            throw new StoreException("project KEK " + row.id() + " has an unknown wrap format; its row was altered or "
-                    + "written by another plugin", null, true);
+        String rowMaster;
+        try {
+            rowMaster = TokenWrappedKey.header(w).masterId();
+        } catch (UnknownFormatException e) {
+            throw new StoreException("project KEK " + row.id() + ": " + e.getMessage() + "; its row was altered or "
+                    + "written by another plugin", e, true);
         }
-        byte[] rowMaster = Arrays.copyOfRange(w, 1, HEADER);
-        if (!Arrays.equals(rowMaster, masterId)) {
-            throw new StoreException("project KEK " + row.id() + " is wrapped by master key " + HexFormat.of()
-                    .formatHex(rowMaster) + " but this store's mkek_label/hmac_label give " + masterIdHex()
+        if (!rowMaster.equals(masterIdHex())) {
+            throw new StoreException("project KEK " + row.id() + " is wrapped by master key " + rowMaster
+                    + " but this store's mkek_label/hmac_label give " + masterIdHex()
                     + "; this node cannot read the project's secrets (they are intact: configure the labels that "
                     + "wrapped them)", null, false);
         }
         byte[] aad = aad(row.projectId(), row.id());
-        byte[] body = Arrays.copyOf(w, macAt);
         try {
-            byte[] raw = token.call("unwrapping a project KEK", s -> {
-                byte[] expected = InTokenCrypto.mac(s.provider(), require(s.hmac(), "hmac_label", token), body, aad);
-                if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(w, macAt, w.length))) {
-                    throw new AEADBadTagException("HMAC mismatch");
-                }
-                return InTokenCrypto.open(s.provider(), require(s.mkek(), "mkek_label", token), w, HEADER,
-                        macAt - HEADER, concat(Arrays.copyOf(w, HEADER), aad));
-            });
+            byte[] raw = token.call("unwrapping a project KEK", s -> TokenWrappedKey.unwrap(
+                    Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(), s.random()),
+                    Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), w, aad));
             try {
-                return new ProjectKey(row.id(), row.projectId(), new SecretKeySpec(raw, "AES"));
+                return new ProjectKey(row.id(), row.projectId(), Aead.of(new SecretKeySpec(raw, "AES")));
             } finally {
                 Arrays.fill(raw, (byte) 0);
             }
@@ -236,11 +224,5 @@ final class HsmProjectKeys {
         if (active) {
             activeByProject.put(key.projectId(), c);
         }
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -5,17 +5,20 @@ import java.time.Clock;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import org.portcullis.config.ConfigException;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.AssociatedData;
+import org.portcullis.crypto.Hmac;
+import org.portcullis.crypto.SealedPayload;
 import org.portcullis.config.StoreOptions;
 import org.portcullis.db.Database;
 import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreHealth;
 import org.portcullis.stores.StoreInfo;
 import org.portcullis.stores.StoreUnavailableException;
 import org.portcullis.stores.StoredRef;
-import org.portcullis.stores.software.AssociatedData;
-import org.portcullis.stores.software.SealedPayload;
 
 /**
  * Barbican's {@code store_crypto} + {@code p11_crypto} through the JDK's SunPKCS11 provider: an
@@ -27,7 +30,7 @@ import org.portcullis.stores.software.SealedPayload;
  *
  * <p>Key wrapping is "encrypt-as-wrap": AES-GCM encryption of the project key's bytes under the
  * master KEK in the token, not C_WrapKey, because SunPKCS11's key-wrap ciphers are absent on
- * JDK 17 and fail with SoftHSM2 on JDK 25 ({@link InTokenCrypto} has the details). It needs no
+ * JDK 17 and fail with SoftHSM2 on JDK 25 ({@link org.portcullis.crypto.TokenWrappedKey} has the details). It needs no
  * dependency beyond the JDK and works on every PKCS#11 token that offers CKM_AES_GCM and
  * CKM_SHA256_HMAC. Unwrapped project KEKs are held in the JVM (cached, {@code pkek_cache_ttl}).
  *
@@ -100,14 +103,14 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
     public StoredRef store(SecretBinding binding, byte[] payload) {
         requireOwnStore(binding);
         HsmProjectKeys.ProjectKey kek = projectKeys.active(binding.projectId());
-        return SealedPayload.seal(kek.key(), kek.id(), binding, payload);
+        return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);
-        HsmProjectKeys.ProjectKey kek = projectKeys.byId(SealedPayload.projectKekId(binding, ref), binding.projectId());
-        return SealedPayload.open(kek.key(), binding, ref);
+        HsmProjectKeys.ProjectKey kek = projectKeys.byId(RowCiphertext.projectKekId(binding, ref), binding.projectId());
+        return RowCiphertext.open(kek.aead(), binding, ref);
     }
 
     @Override
@@ -124,10 +127,9 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
         byte[] aad = AssociatedData.of("portcullis p11 health v1", info.id());
         try {
             boolean same = token.call("the health check", s -> {
-                var mkek = HsmProjectKeys.require(s.mkek(), "mkek_label", token);
-                byte[] sealed = InTokenCrypto.seal(s.provider(), mkek, s.random(), probe, aad);
-                byte[] opened = InTokenCrypto.open(s.provider(), mkek, sealed, 0, sealed.length, aad);
-                InTokenCrypto.mac(s.provider(), HsmProjectKeys.require(s.hmac(), "hmac_label", token), probe);
+                Aead mkek = Aead.inToken(HsmProjectKeys.require(s.mkek(), "mkek_label", token), s.provider(), s.random());
+                byte[] opened = mkek.open(mkek.seal(new byte[0], probe, aad), 0, aad);
+                Hmac.inToken(HsmProjectKeys.require(s.hmac(), "hmac_label", token), s.provider()).mac(probe);
                 return Arrays.equals(probe, opened);
             });
             long micros = (System.nanoTime() - start) / 1000;
