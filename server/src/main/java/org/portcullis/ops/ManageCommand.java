@@ -2,6 +2,7 @@ package org.portcullis.ops;
 
 import java.util.concurrent.Callable;
 import org.portcullis.audit.AuditVerifyCommand;
+import org.portcullis.stores.KekCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
  * {@link Audit}, listed in {@code subcommands} of {@link ManageCommand}).
  */
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
-        subcommands = {ManageCommand.Audit.class, HsmCommand.class})
+        subcommands = {ManageCommand.Audit.class, HsmCommand.class, KekCommand.class})
 public final class ManageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

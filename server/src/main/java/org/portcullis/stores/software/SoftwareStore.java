@@ -1,11 +1,16 @@
 package org.portcullis.stores.software;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
 import org.portcullis.crypto.Aead;
 import org.portcullis.crypto.SealedPayload;
+import org.portcullis.crypto.WrappedKey;
 import org.portcullis.db.Database;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.ProjectKekRotation;
 import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
@@ -25,12 +30,18 @@ public final class SoftwareStore implements SecretStore {
 
     private final StoreInfo info;
     private final MasterKek master;
+    private final MasterKeyring ring;
     private final ProjectKeks projectKeks;
+    private final Database db;
+    private final Clock clock;
 
     public SoftwareStore(StoreInfo info, MasterKeyring ring, Database db, Clock clock) {
         this.info = info;
         this.master = ring.current();
+        this.ring = ring;
         this.projectKeks = new ProjectKeks(db, info.id(), ring, clock);
+        this.db = db;
+        this.clock = clock;
     }
 
     /** A store with one master KEK and no previous one. */
@@ -45,6 +56,48 @@ public final class SoftwareStore implements SecretStore {
 
     public MasterKek masterKek() {
         return master;
+    }
+
+    @Override
+    public Optional<KeyRotation> keyRotation() {
+        return Optional.of(new ProjectKekRotation(db, info.id(), new ProjectKekRotation.Wrapping() {
+            @Override
+            public String currentKeyId() {
+                return master.keyId();
+            }
+
+            @Override
+            public String keyIdOf(byte[] wrapped) {
+                return WrappedKey.header(wrapped).masterKeyId();
+            }
+
+            @Override
+            public byte[] unwrap(String kekId, String projectId, byte[] wrapped) {
+                return projectKeks.unwrapRaw(kekId, projectId, wrapped);
+            }
+
+            @Override
+            public byte[] wrap(String kekId, String projectId, byte[] raw) {
+                return WrappedKey.wrap(master.aead(), master.keyIdBytes(), raw, ProjectKeks.aad(info.id(), projectId, kekId));
+            }
+
+            @Override
+            public byte[] newKey() {
+                return Aead.randomKeyBytes();
+            }
+
+            @Override
+            public List<String> retireUnused() {
+                return MasterKeyCheck.states(db, info).entrySet().stream()
+                        .filter(e -> "previous".equals(e.getValue()) && MasterKeyCheck.retire(db, info, e.getKey()))
+                        .map(java.util.Map.Entry::getKey).toList();
+            }
+        }, clock));
+    }
+
+    /** The node's master keys: current and previous. */
+    public MasterKeyring keyring() {
+        return ring;
     }
 
     @Override
