@@ -80,7 +80,8 @@ public final class ConfigLoader {
                             "pkek_cache_limit", "encryption_mechanism", "algorithm", "hmac_key_type",
                             "hmac_keygen_mechanism", "hmac_mechanism", "hmac_keywrap_mechanism", "key_wrap_mechanism",
                             "key_wrap_generate_iv", "seed_file", "seed_length", "plugin_name", "aes_gcm_generate_iv",
-                            "generate_iv", "always_set_cka_sensitive", "os_locking_ok", "session_pool_size")),
+                            "generate_iv", "always_set_cka_sensitive", "os_locking_ok", "session_pool_size",
+                            "previous_mkek_labels", "previous_hmac_labels")),
             new PluginSection("kmip_plugin", "kmip_plugin", null, Set.of("host", "port", "username", "password",
                     "keyfile", "certfile", "ca_certs", "ssl_version", "pkcs1_only", "plugin_name",
                     // Portcullis' own: connection pool bound, server certificate name check

@@ -41,17 +41,19 @@ final class HsmProjectKeys {
     private final Database db;
     private final String storeId;
     private final Pkcs11Token token;
+    private final HsmKeyring ring;
     private final byte[] masterId;
     private final Clock clock;
     private final long ttlMillis;
     private final Map<String, Cached> byId;
     private final Map<String, Cached> activeByProject;
 
-    HsmProjectKeys(Database db, String storeId, Pkcs11Token token, byte[] masterId, Clock clock) {
+    HsmProjectKeys(Database db, String storeId, Pkcs11Token token, HsmKeyring ring, Clock clock) {
         this.db = db;
         this.storeId = storeId;
         this.token = token;
-        this.masterId = masterId.clone();
+        this.ring = ring;
+        this.masterId = HexFormat.of().parseHex(ring.current().masterId());
         this.clock = clock;
         this.ttlMillis = token.settings().pkekCacheTtlSeconds() * 1000L;
         int limit = token.settings().pkekCacheLimit();
@@ -66,19 +68,6 @@ final class HsmProjectKeys {
                 return size() > limit;
             }
         };
-    }
-
-    /** The master id: HMAC, in the token, of a constant and the MKEK label; safe to store and log. */
-    static byte[] masterId(Pkcs11Token token) {
-        try {
-            String label = token.settings().mkekLabel();
-            byte[] full = token.call("computing the master key id", s -> Hmac.inToken(
-                    require(s.hmac(), "hmac_label", token), s.provider()).mac(
-                            AssociatedData.of("portcullis p11 master id v1", label)));
-            return Arrays.copyOf(full, MASTER_ID_BYTES);
-        } catch (AEADBadTagException e) {
-            throw new IllegalStateException(e); // HMAC does not authenticate anything
-        }
     }
 
     static SecretKey require(SecretKey key, String option, Pkcs11Token token) {
@@ -136,20 +125,9 @@ final class HsmProjectKeys {
 
     private ProjectKey create(String projectId) {
         String id = UUID.randomUUID().toString();
-        byte[] aad = aad(projectId, id);
         byte[][] out = new byte[2][];
-        try {
-            token.call("wrapping a new project KEK", s -> {
-                byte[] raw = new byte[32];
-                s.random().nextBytes(raw);
-                out[0] = raw;
-                out[1] = TokenWrappedKey.wrap(Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(),
-                        s.random()), Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), masterId, raw, aad);
-                return null;
-            });
-        } catch (AEADBadTagException e) {
-            throw new IllegalStateException(e); // encryption does not authenticate anything
-        }
+        out[0] = newKey();
+        out[1] = wrapRaw(id, projectId, out[0]);
         byte[] wrapped = out[1];
         long now = clock.millis();
         try {
@@ -168,32 +146,64 @@ final class HsmProjectKeys {
     }
 
     private ProjectKey unwrap(Row row) {
-        byte[] w = row.wrapped();
+        byte[] raw = unwrapRaw(row.id(), row.projectId(), row.wrapped());
+        try {
+            return new ProjectKey(row.id(), row.projectId(), Aead.of(new SecretKeySpec(raw, "AES")));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** 32 random bytes from the token's generator (or the JCE's, as configured) for a new project KEK. */
+    byte[] newKey() {
+        try {
+            return token.call("generating a project KEK", s -> {
+                byte[] raw = new byte[32];
+                s.random().nextBytes(raw);
+                return raw;
+            });
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Wraps a project KEK under the current MKEK and HMAC key, in the token. */
+    byte[] wrapRaw(String id, String projectId, byte[] raw) {
+        byte[] aad = aad(projectId, id);
+        try {
+            return token.call("wrapping a project KEK", s -> TokenWrappedKey.wrap(
+                    Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(), s.random()),
+                    Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), masterId, raw, aad));
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException(e); // encryption does not authenticate anything
+        }
+    }
+
+    /** The raw project KEK of a row, opened with whichever (current or previous) key pair wrapped it. */
+    byte[] unwrapRaw(String id, String projectId, byte[] w) {
         String rowMaster;
         try {
             rowMaster = TokenWrappedKey.header(w).masterId();
         } catch (UnknownFormatException e) {
-            throw new StoreException("project KEK " + row.id() + ": " + e.getMessage() + "; its row was altered or "
+            throw new StoreException("project KEK " + id + ": " + e.getMessage() + "; its row was altered or "
                     + "written by another plugin", e, true);
         }
-        if (!rowMaster.equals(masterIdHex())) {
-            throw new StoreException("project KEK " + row.id() + " is wrapped by master key " + rowMaster
-                    + " but this store's mkek_label/hmac_label give " + masterIdHex()
-                    + "; this node cannot read the project's secrets (they are intact: configure the labels that "
-                    + "wrapped them)", null, false);
-        }
-        byte[] aad = aad(row.projectId(), row.id());
+        HsmKeyring.Pair pair = ring.byId(rowMaster).orElseThrow(() -> new StoreException("project KEK " + id
+                + " is wrapped by master key " + rowMaster + " but this store's mkek_label/hmac_label (and "
+                + HsmKeyring.PREVIOUS_MKEKS + ") give " + String.join(", ", ring.ids()) + "; this node cannot read the "
+                + "project's secrets (they are intact: configure the labels that wrapped them)", null, false));
+        boolean current = pair.equals(ring.current());
+        byte[] aad = aad(projectId, id);
         try {
-            byte[] raw = token.call("unwrapping a project KEK", s -> TokenWrappedKey.unwrap(
-                    Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(), s.random()),
-                    Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), w, aad));
-            try {
-                return new ProjectKey(row.id(), row.projectId(), Aead.of(new SecretKeySpec(raw, "AES")));
-            } finally {
-                Arrays.fill(raw, (byte) 0);
-            }
+            return token.call("unwrapping a project KEK", s -> TokenWrappedKey.unwrap(
+                    Aead.inToken(current ? require(s.mkek(), "mkek_label", token)
+                            : HsmKeyring.require(HsmKeyring.key(s, pair.mkekLabel()), pair.mkekLabel()), s.provider(),
+                            s.random()),
+                    Hmac.inToken(current ? require(s.hmac(), "hmac_label", token)
+                            : HsmKeyring.require(HsmKeyring.key(s, pair.hmacLabel()), pair.hmacLabel()), s.provider()),
+                    w, aad));
         } catch (AEADBadTagException e) {
-            throw new StoreException("project KEK " + row.id() + " failed its HMAC check in the HSM: its row in "
+            throw new StoreException("project KEK " + id + " failed its HMAC check in the HSM: its row in "
                     + "project_keks was altered (tampering) or moved; the project's secrets in this store cannot be "
                     + "read until the row is restored", e, true);
         }

@@ -3,15 +3,20 @@ package org.portcullis.stores.pkcs11;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import org.portcullis.config.ConfigException;
 import org.portcullis.crypto.Aead;
 import org.portcullis.crypto.AssociatedData;
 import org.portcullis.crypto.Hmac;
 import org.portcullis.crypto.SealedPayload;
+import org.portcullis.crypto.TokenWrappedKey;
 import org.portcullis.config.StoreOptions;
 import org.portcullis.db.Database;
 import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.ProjectKekRotation;
 import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
@@ -46,8 +51,12 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
     private final StoreInfo info;
     private final Pkcs11Token token;
     private final HsmProjectKeys projectKeys;
+    private final Database db;
+    private final Clock clock;
 
-    private Pkcs11Store(StoreInfo info, Pkcs11Token token, HsmProjectKeys projectKeys) {
+    private Pkcs11Store(StoreInfo info, Pkcs11Token token, HsmProjectKeys projectKeys, Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
         this.info = info;
         this.token = token;
         this.projectKeys = projectKeys;
@@ -68,14 +77,14 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
         if (s.hmac() == null) {
             throw missingKey(options, info.name(), "hmac_label", settings.hmacLabel(), "gen-hmac", settings);
         }
-        byte[] masterId;
+        HsmKeyring ring;
         try {
-            masterId = HsmProjectKeys.masterId(token);
+            ring = HsmKeyring.open(token, options);
         } catch (StoreException e) {
             throw options.invalid("hmac_label", "'" + settings.hmacLabel() + "' cannot be used for HMAC-SHA256: "
                     + e.getMessage());
         }
-        return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, masterId, clock));
+        return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, ring, clock), db, clock);
     }
 
     /** Opens the token for a store or for {@code manage hsm}; errors name the option at fault. */
@@ -97,6 +106,47 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
     @Override
     public StoreInfo info() {
         return info;
+    }
+
+    /**
+     * Rotation to a new MKEK/HMAC pair: project KEKs unwrap with the pair their row names and are
+     * wrapped again under the current pair. Nodes cache which project KEK is active for
+     * {@code pkek_cache_ttl}, so with {@code --reseal} a payload written in that window after the
+     * switch stays under the old (re-wrapped, still readable) project KEK until a later run.
+     */
+    @Override
+    public Optional<KeyRotation> keyRotation() {
+        return Optional.of(new ProjectKekRotation(db, info.id(), new ProjectKekRotation.Wrapping() {
+            @Override
+            public String currentKeyId() {
+                return projectKeys.masterIdHex();
+            }
+
+            @Override
+            public String keyIdOf(byte[] wrapped) {
+                return TokenWrappedKey.header(wrapped).masterId();
+            }
+
+            @Override
+            public byte[] unwrap(String kekId, String projectId, byte[] wrapped) {
+                return projectKeys.unwrapRaw(kekId, projectId, wrapped);
+            }
+
+            @Override
+            public byte[] wrap(String kekId, String projectId, byte[] raw) {
+                return projectKeys.wrapRaw(kekId, projectId, raw);
+            }
+
+            @Override
+            public byte[] newKey() {
+                return projectKeys.newKey();
+            }
+
+            @Override
+            public List<String> retireUnused() {
+                return List.of(); // no master_keys record for HSM labels: status shows what is left
+            }
+        }, clock));
     }
 
     @Override
