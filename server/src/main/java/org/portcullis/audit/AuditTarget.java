@@ -21,6 +21,8 @@ public enum AuditTarget {
     PROJECT_QUOTAS("project-quotas"),
     PREFERRED_STORE("secret-stores/preferred"),
     TRANSPORT_KEY("transport_keys"),
+    /** A project KEK of a store (re-wrapped or replaced by {@code manage kek rotate}). */
+    PROJECT_KEK("secret-stores/project-keks"),
     /** The audit trail itself (start and rotation events). */
     AUDIT_TRAIL("audit");
 

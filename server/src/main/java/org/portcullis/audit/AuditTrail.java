@@ -285,6 +285,17 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         }
     }
 
+    /** Writes events in order, all submitted before waiting (one group commit); for offline commands. */
+    void writeAll(List<AuditEvent> events) throws IOException {
+        List<CompletableFuture<Void>> pending = new ArrayList<>(events.size());
+        for (AuditEvent e : events) {
+            pending.add(submit(e));
+        }
+        for (CompletableFuture<Void> done : pending) {
+            await(done);
+        }
+    }
+
     private CompletableFuture<Void> submit(AuditEvent event) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {

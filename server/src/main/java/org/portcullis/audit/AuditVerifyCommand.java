@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code portcullis manage audit verify [--config FILE] [--key-file F] [--kek-file F] AUDIT_FILE...}:
  * exit 0 with "N events, chain intact", 1 with the first broken link, 2 when no usable key was
- * given. Keys: every software store's master KEK in the configuration (so events from before a
+ * given. Keys: every software store's master KEK (current and previous_kek_files) in the
+ * configuration (so events from before a
  * change of global default still verify) and its {@code [audit] hmac_key_file}, plus any given
  * directly. The database is not opened. A file that cannot be read is one line and exit 2 (a
  * script must not mistake a typo in a path for a broken chain); an empty trail verifies, with a
@@ -63,6 +64,11 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                 for (PortcullisConfig.StoreSettings.Store s : c.stores().stores()) {
                     if (s.kek() != null) {
                         add(keys, AuditKey.fromMasterKek(MasterKek.load(s.kek())));
+                        // Events sealed before a master-key rotation were keyed from the previous key.
+                        for (Path previous : s.options().paths("previous_kek_files")) {
+                            add(keys, AuditKey.fromMasterKek(MasterKek.load(
+                                    new KekSource(s.options().origin("previous_kek_files"), previous, null))));
+                        }
                     }
                 }
                 if (c.audit().hmacKeyFile() != null) {

@@ -69,7 +69,7 @@ public final class ConfigLoader {
 
     static final List<PluginSection> PLUGIN_SECTIONS = List.of(
             new PluginSection("simple_crypto_plugin", "store_crypto", "simple_crypto",
-                    Set.of("kek", "kek_file", "plugin_name")),
+                    Set.of("kek", "kek_file", "previous_kek_files", "plugin_name")),
             // Barbican's [vault_plugin] keys plus Castellan's [vault] ones (stores/vault/VaultSettings).
             new PluginSection("vault_plugin", "vault_plugin", null, Set.of("vault_url", "root_token_id",
                     "approle_role_id", "approle_secret_id", "kv_mountpoint", "kv_path", "kv_version", "use_ssl",
@@ -82,7 +82,8 @@ public final class ConfigLoader {
                             "pkek_cache_limit", "encryption_mechanism", "algorithm", "hmac_key_type",
                             "hmac_keygen_mechanism", "hmac_mechanism", "hmac_keywrap_mechanism", "key_wrap_mechanism",
                             "key_wrap_generate_iv", "seed_file", "seed_length", "plugin_name", "aes_gcm_generate_iv",
-                            "generate_iv", "always_set_cka_sensitive", "os_locking_ok", "session_pool_size")),
+                            "generate_iv", "always_set_cka_sensitive", "os_locking_ok", "session_pool_size",
+                            "previous_mkek_labels", "previous_hmac_labels")),
             new PluginSection("kmip_plugin", "kmip_plugin", null, Set.of("host", "port", "username", "password",
                     "keyfile", "certfile", "ca_certs", "ssl_version", "pkcs1_only", "plugin_name",
                     // Portcullis' own: connection pool bound, server certificate name check

@@ -88,6 +88,12 @@ public final class StoreOptions {
         });
     }
 
+    /** A comma-separated list of paths (e.g. {@code previous_kek_files = a, b}), resolved as {@link #path}. */
+    public java.util.List<Path> paths(String key) {
+        return java.util.Arrays.stream(string(key, "").split(",")).map(String::strip).filter(v -> !v.isEmpty())
+                .map(v -> Path.of(v).isAbsolute() ? Path.of(v) : baseDir.resolve(v).normalize()).toList();
+    }
+
     /** Where a key was written, for messages: {@code [section] key} (or the plugin section if unset). */
     public String origin(String key) {
         Value v = values.get(key);

@@ -3,6 +3,7 @@ package org.portcullis.ops;
 import java.util.concurrent.Callable;
 import org.portcullis.adoption.ImportBarbicanCommand;
 import org.portcullis.audit.AuditVerifyCommand;
+import org.portcullis.stores.KekCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
         subcommands = {ManageCommand.Audit.class, HsmCommand.class, StoreCommand.class, ExpiryCommand.class,
                 PurgeCommand.class, BackupCommand.class, RestoreCommand.class, OrphansCommand.class,
-                ManageCommand.Import.class})
+                ManageCommand.Import.class, KekCommand.class})
 public final class ManageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

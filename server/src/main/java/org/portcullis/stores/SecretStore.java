@@ -22,6 +22,11 @@ public interface SecretStore {
     /** Destroys the payload where it lives; a no-op for stores whose ciphertext is the row. */
     void delete(SecretBinding binding, StoredRef ref);
 
+    /** The master-key rotation of a store that wraps project KEKs (software, PKCS#11); empty for others. */
+    default java.util.Optional<KeyRotation> keyRotation() {
+        return java.util.Optional.empty();
+    }
+
     /** A full round trip through the store, as the health endpoint and {@code doctor} run it. */
     StoreHealth health();
 

@@ -7,7 +7,7 @@ import org.portcullis.db.Database;
 import org.portcullis.stores.kmip.KmipSettings;
 import org.portcullis.stores.kmip.KmipStore;
 import org.portcullis.stores.pkcs11.Pkcs11Store;
-import org.portcullis.stores.software.MasterKek;
+import org.portcullis.stores.software.MasterKeyring;
 import org.portcullis.stores.software.MasterKeyCheck;
 import org.portcullis.stores.software.SoftwareStore;
 import org.portcullis.stores.vault.VaultSettings;
@@ -27,9 +27,9 @@ final class StorePlugins {
                 + (configured.cryptoPlugin() == null ? "" : "/" + configured.cryptoPlugin());
         return switch (plugin) {
             case "store_crypto/simple_crypto" -> {
-                MasterKek kek = MasterKek.load(configured.kek());
-                MasterKeyCheck.verify(db, info, kek, clock);
-                yield new SoftwareStore(info, kek, db, clock);
+                MasterKeyring ring = MasterKeyring.load(configured);
+                MasterKeyCheck.verify(db, info, ring, clock);
+                yield new SoftwareStore(info, ring, db, clock);
             }
             case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);
             case "store_crypto/p11_crypto" -> Pkcs11Store.open(info, configured.options(), db, clock);

@@ -3,13 +3,12 @@ package org.portcullis.transport;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.spec.MGF1ParameterSpec;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
+import org.portcullis.crypto.Aead;
 import org.portcullis.http.ApiException;
 
 /**
@@ -24,7 +23,6 @@ import org.portcullis.http.ApiException;
  */
 public final class TransportEnvelope {
     static final byte VERSION = 1;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final OAEPParameterSpec OAEP = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
             PSource.PSpecified.DEFAULT);
 
@@ -46,7 +44,7 @@ public final class TransportEnvelope {
             byte[] sessionKey = unwrapSessionKey(transportKey, wrapped);
             byte[] sealed = new byte[in.remaining()];
             in.get(sealed);
-            return gcm(Cipher.DECRYPT_MODE, sessionKey, sealed);
+            return openSealed(sessionKey, sealed);
         } catch (GeneralSecurityException e) {
             throw bad("it does not decrypt with this transport key (" + e.getClass().getSimpleName() + ")");
         }
@@ -63,25 +61,14 @@ public final class TransportEnvelope {
         return key;
     }
 
-    /** {@code nonce | GCM(payload)}, the download format, under a client's session key. */
+    /** {@code nonce | GCM(payload)}, the download format, under a client's session key (no header, no AAD). */
     public static byte[] sealForClient(byte[] sessionKey, byte[] payload) {
-        try {
-            byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"), new GCMParameterSpec(128, nonce));
-            byte[] sealed = cipher.doFinal(payload);
-            return ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable", e);
-        }
+        return Aead.of(new SecretKeySpec(sessionKey, "AES")).seal(new byte[0], payload, new byte[0]);
     }
 
-    /** Opens {@code nonce | GCM(data)} (mode DECRYPT) — the same layout both directions use. */
-    static byte[] gcm(int mode, byte[] key, byte[] nonceAndSealed) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonceAndSealed, 0, 12));
-        return cipher.doFinal(nonceAndSealed, 12, nonceAndSealed.length - 12);
+    /** Opens {@code nonce | GCM(data)} — the same layout both directions use. */
+    private static byte[] openSealed(byte[] key, byte[] nonceAndSealed) throws GeneralSecurityException {
+        return Aead.of(new SecretKeySpec(key, "AES")).open(nonceAndSealed, 0, new byte[0]);
     }
 
     private static ApiException bad(String why) {

@@ -1,7 +1,5 @@
 package org.portcullis.stores.pkcs11;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,47 +13,47 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.db.Database;
 import org.portcullis.stores.StoreException;
-import org.portcullis.stores.software.AssociatedData;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.AssociatedData;
+import org.portcullis.crypto.Hmac;
+import org.portcullis.crypto.TokenWrappedKey;
+import org.portcullis.crypto.UnknownFormatException;
 
 /**
  * The project KEKs of one PKCS#11 store, in {@code project_keks} like the software store's:
  * 32 random bytes (from the token's generator unless {@code aes_gcm_generate_iv = False}),
  * encrypted by the master KEK and authenticated by the HMAC key, both inside the token.
  *
- * <p>Wrapped form, version 1 (101 bytes):
- * {@code 0x01 | master id (8) | nonce (12) | AES-GCM_mkek(kek) + tag (48) | HMAC-SHA256 (32)}.
- * The GCM associated data is the 9-byte header plus (store id, project id, KEK id); the HMAC
- * covers every byte before it plus the same associated data, so a row altered, or moved to
- * another project or store, fails the HMAC check in the token before anything is decrypted.
- * The master id ({@link #masterId}) names the (MKEK label, HMAC key) pair that wrapped the row.
+ * <p>Wrapped form: {@link TokenWrappedKey}; its master id ({@link #masterId}) names the
+ * (MKEK label, HMAC key) pair that wrapped the row.
  *
  * <p>Unwrapped keys are cached per node for {@code pkek_cache_ttl} seconds, at most
  * {@code pkek_cache_limit} of them (least recently used first out), as Barbican's p11 plugin does.
  */
 final class HsmProjectKeys {
-    static final byte WRAP_VERSION = 1;
-    static final int MASTER_ID_BYTES = 8;
-    private static final int HEADER = 1 + MASTER_ID_BYTES;
+    static final int MASTER_ID_BYTES = TokenWrappedKey.MASTER_ID_BYTES;
 
     /** An unwrapped project KEK. */
-    record ProjectKey(String id, String projectId, SecretKey key) {}
+    record ProjectKey(String id, String projectId, Aead aead) {}
 
     private record Cached(ProjectKey key, long expiresAt) {}
 
     private final Database db;
     private final String storeId;
     private final Pkcs11Token token;
+    private final HsmKeyring ring;
     private final byte[] masterId;
     private final Clock clock;
     private final long ttlMillis;
     private final Map<String, Cached> byId;
     private final Map<String, Cached> activeByProject;
 
-    HsmProjectKeys(Database db, String storeId, Pkcs11Token token, byte[] masterId, Clock clock) {
+    HsmProjectKeys(Database db, String storeId, Pkcs11Token token, HsmKeyring ring, Clock clock) {
         this.db = db;
         this.storeId = storeId;
         this.token = token;
-        this.masterId = masterId.clone();
+        this.ring = ring;
+        this.masterId = HexFormat.of().parseHex(ring.current().masterId());
         this.clock = clock;
         this.ttlMillis = token.settings().pkekCacheTtlSeconds() * 1000L;
         int limit = token.settings().pkekCacheLimit();
@@ -70,18 +68,6 @@ final class HsmProjectKeys {
                 return size() > limit;
             }
         };
-    }
-
-    /** The master id: HMAC, in the token, of a constant and the MKEK label; safe to store and log. */
-    static byte[] masterId(Pkcs11Token token) {
-        try {
-            String label = token.settings().mkekLabel();
-            byte[] full = token.call("computing the master key id", s -> InTokenCrypto.mac(s.provider(),
-                    require(s.hmac(), "hmac_label", token), AssociatedData.of("portcullis p11 master id v1", label)));
-            return Arrays.copyOf(full, MASTER_ID_BYTES);
-        } catch (AEADBadTagException e) {
-            throw new IllegalStateException(e); // HMAC does not authenticate anything
-        }
     }
 
     static SecretKey require(SecretKey key, String option, Pkcs11Token token) {
@@ -139,24 +125,9 @@ final class HsmProjectKeys {
 
     private ProjectKey create(String projectId) {
         String id = UUID.randomUUID().toString();
-        byte[] aad = aad(projectId, id);
-        byte[] header = ByteBuffer.allocate(HEADER).put(WRAP_VERSION).put(masterId).array();
         byte[][] out = new byte[2][];
-        try {
-            token.call("wrapping a new project KEK", s -> {
-                byte[] raw = new byte[32];
-                s.random().nextBytes(raw);
-                byte[] sealed = InTokenCrypto.seal(s.provider(), require(s.mkek(), "mkek_label", token), s.random(),
-                        raw, concat(header, aad));
-                byte[] body = concat(header, sealed);
-                byte[] mac = InTokenCrypto.mac(s.provider(), require(s.hmac(), "hmac_label", token), body, aad);
-                out[0] = raw;
-                out[1] = concat(body, mac);
-                return null;
-            });
-        } catch (AEADBadTagException e) {
-            throw new IllegalStateException(e); // encryption does not authenticate anything
-        }
+        out[0] = newKey();
+        out[1] = wrapRaw(id, projectId, out[0]);
         byte[] wrapped = out[1];
         long now = clock.millis();
         try {
@@ -165,7 +136,7 @@ final class HsmProjectKeys {
                     .bind("id", id).bind("p", projectId).bind("s", storeId).bind("m", masterIdHex())
                     .bind("w", wrapped).bind("a", true).bind("t", now)
                     .execute());
-            return new ProjectKey(id, projectId, new SecretKeySpec(out[0], "AES"));
+            return new ProjectKey(id, projectId, Aead.of(new SecretKeySpec(out[0], "AES")));
         } catch (RuntimeException e) {
             // Another request or node created it first: use theirs.
             return db.read(h -> findActive(h, projectId)).orElseThrow(() -> e);
@@ -175,37 +146,64 @@ final class HsmProjectKeys {
     }
 
     private ProjectKey unwrap(Row row) {
-        byte[] w = row.wrapped();
-        int macAt = w.length - InTokenCrypto.MAC_BYTES;
-        if (w.length < HEADER + InTokenCrypto.NONCE_BYTES + 16 + InTokenCrypto.MAC_BYTES || w[0] != WRAP_VERSION) {
-            throw new StoreException("project KEK " + row.id() + " has an unknown wrap format; its row was altered or "
-                    + "written by another plugin", null, true);
-        }
-        byte[] rowMaster = Arrays.copyOfRange(w, 1, HEADER);
-        if (!Arrays.equals(rowMaster, masterId)) {
-            throw new StoreException("project KEK " + row.id() + " is wrapped by master key " + HexFormat.of()
-                    .formatHex(rowMaster) + " but this store's mkek_label/hmac_label give " + masterIdHex()
-                    + "; this node cannot read the project's secrets (they are intact: configure the labels that "
-                    + "wrapped them)", null, false);
-        }
-        byte[] aad = aad(row.projectId(), row.id());
-        byte[] body = Arrays.copyOf(w, macAt);
+        byte[] raw = unwrapRaw(row.id(), row.projectId(), row.wrapped());
         try {
-            byte[] raw = token.call("unwrapping a project KEK", s -> {
-                byte[] expected = InTokenCrypto.mac(s.provider(), require(s.hmac(), "hmac_label", token), body, aad);
-                if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(w, macAt, w.length))) {
-                    throw new AEADBadTagException("HMAC mismatch");
-                }
-                return InTokenCrypto.open(s.provider(), require(s.mkek(), "mkek_label", token), w, HEADER,
-                        macAt - HEADER, concat(Arrays.copyOf(w, HEADER), aad));
+            return new ProjectKey(row.id(), row.projectId(), Aead.of(new SecretKeySpec(raw, "AES")));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** 32 random bytes from the token's generator (or the JCE's, as configured) for a new project KEK. */
+    byte[] newKey() {
+        try {
+            return token.call("generating a project KEK", s -> {
+                byte[] raw = new byte[32];
+                s.random().nextBytes(raw);
+                return raw;
             });
-            try {
-                return new ProjectKey(row.id(), row.projectId(), new SecretKeySpec(raw, "AES"));
-            } finally {
-                Arrays.fill(raw, (byte) 0);
-            }
         } catch (AEADBadTagException e) {
-            throw new StoreException("project KEK " + row.id() + " failed its HMAC check in the HSM: its row in "
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Wraps a project KEK under the current MKEK and HMAC key, in the token. */
+    byte[] wrapRaw(String id, String projectId, byte[] raw) {
+        byte[] aad = aad(projectId, id);
+        try {
+            return token.call("wrapping a project KEK", s -> TokenWrappedKey.wrap(
+                    Aead.inToken(require(s.mkek(), "mkek_label", token), s.provider(), s.random()),
+                    Hmac.inToken(require(s.hmac(), "hmac_label", token), s.provider()), masterId, raw, aad));
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException(e); // encryption does not authenticate anything
+        }
+    }
+
+    /** The raw project KEK of a row, opened with whichever (current or previous) key pair wrapped it. */
+    byte[] unwrapRaw(String id, String projectId, byte[] w) {
+        String rowMaster;
+        try {
+            rowMaster = TokenWrappedKey.header(w).masterId();
+        } catch (UnknownFormatException e) {
+            throw new StoreException("project KEK " + id + ": " + e.getMessage() + "; its row was altered or "
+                    + "written by another plugin", e, true);
+        }
+        HsmKeyring.Pair pair = ring.byId(rowMaster).orElseThrow(() -> new StoreException("project KEK " + id
+                + " is wrapped by master key " + rowMaster + " but this store's mkek_label/hmac_label (and "
+                + HsmKeyring.PREVIOUS_MKEKS + ") give " + String.join(", ", ring.ids()) + "; this node cannot read the "
+                + "project's secrets (they are intact: configure the labels that wrapped them)", null, false));
+        boolean current = pair.equals(ring.current());
+        byte[] aad = aad(projectId, id);
+        try {
+            return token.call("unwrapping a project KEK", s -> TokenWrappedKey.unwrap(
+                    Aead.inToken(current ? require(s.mkek(), "mkek_label", token)
+                            : HsmKeyring.require(HsmKeyring.key(s, pair.mkekLabel()), pair.mkekLabel()), s.provider(),
+                            s.random()),
+                    Hmac.inToken(current ? require(s.hmac(), "hmac_label", token)
+                            : HsmKeyring.require(HsmKeyring.key(s, pair.hmacLabel()), pair.hmacLabel()), s.provider()),
+                    w, aad));
+        } catch (AEADBadTagException e) {
+            throw new StoreException("project KEK " + id + " failed its HMAC check in the HSM: its row in "
                     + "project_keks was altered (tampering) or moved; the project's secrets in this store cannot be "
                     + "read until the row is restored", e, true);
         }
@@ -236,11 +234,5 @@ final class HsmProjectKeys {
         if (active) {
             activeByProject.put(key.projectId(), c);
         }
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

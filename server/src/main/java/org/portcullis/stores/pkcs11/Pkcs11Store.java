@@ -3,19 +3,27 @@ package org.portcullis.stores.pkcs11;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import org.portcullis.config.ConfigException;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.AssociatedData;
+import org.portcullis.crypto.Hmac;
+import org.portcullis.crypto.SealedPayload;
+import org.portcullis.crypto.TokenWrappedKey;
 import org.portcullis.config.StoreOptions;
 import org.portcullis.db.Database;
 import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.ProjectKekRotation;
+import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreHealth;
 import org.portcullis.stores.StoreInfo;
 import org.portcullis.stores.StoreUnavailableException;
 import org.portcullis.stores.StoredRef;
-import org.portcullis.stores.software.AssociatedData;
-import org.portcullis.stores.software.SealedPayload;
 
 /**
  * Barbican's {@code store_crypto} + {@code p11_crypto} through the JDK's SunPKCS11 provider: an
@@ -27,7 +35,7 @@ import org.portcullis.stores.software.SealedPayload;
  *
  * <p>Key wrapping is "encrypt-as-wrap": AES-GCM encryption of the project key's bytes under the
  * master KEK in the token, not C_WrapKey, because SunPKCS11's key-wrap ciphers are absent on
- * JDK 17 and fail with SoftHSM2 on JDK 25 ({@link InTokenCrypto} has the details). It needs no
+ * JDK 17 and fail with SoftHSM2 on JDK 25 ({@link org.portcullis.crypto.TokenWrappedKey} has the details). It needs no
  * dependency beyond the JDK and works on every PKCS#11 token that offers CKM_AES_GCM and
  * CKM_SHA256_HMAC. Unwrapped project KEKs are held in the JVM (cached, {@code pkek_cache_ttl}).
  *
@@ -43,8 +51,12 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
     private final StoreInfo info;
     private final Pkcs11Token token;
     private final HsmProjectKeys projectKeys;
+    private final Database db;
+    private final Clock clock;
 
-    private Pkcs11Store(StoreInfo info, Pkcs11Token token, HsmProjectKeys projectKeys) {
+    private Pkcs11Store(StoreInfo info, Pkcs11Token token, HsmProjectKeys projectKeys, Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
         this.info = info;
         this.token = token;
         this.projectKeys = projectKeys;
@@ -65,14 +77,14 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
         if (s.hmac() == null) {
             throw missingKey(options, info.name(), "hmac_label", settings.hmacLabel(), "gen-hmac", settings);
         }
-        byte[] masterId;
+        HsmKeyring ring;
         try {
-            masterId = HsmProjectKeys.masterId(token);
+            ring = HsmKeyring.open(token, options);
         } catch (StoreException e) {
             throw options.invalid("hmac_label", "'" + settings.hmacLabel() + "' cannot be used for HMAC-SHA256: "
                     + e.getMessage());
         }
-        return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, masterId, clock));
+        return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, ring, clock), db, clock);
     }
 
     /** Opens the token for a store or for {@code manage hsm}; errors name the option at fault. */
@@ -96,18 +108,59 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
         return info;
     }
 
+    /**
+     * Rotation to a new MKEK/HMAC pair: project KEKs unwrap with the pair their row names and are
+     * wrapped again under the current pair. Nodes cache which project KEK is active for
+     * {@code pkek_cache_ttl}, so with {@code --reseal} a payload written in that window after the
+     * switch stays under the old (re-wrapped, still readable) project KEK until a later run.
+     */
+    @Override
+    public Optional<KeyRotation> keyRotation() {
+        return Optional.of(new ProjectKekRotation(db, info.id(), new ProjectKekRotation.Wrapping() {
+            @Override
+            public String currentKeyId() {
+                return projectKeys.masterIdHex();
+            }
+
+            @Override
+            public String keyIdOf(byte[] wrapped) {
+                return TokenWrappedKey.header(wrapped).masterId();
+            }
+
+            @Override
+            public byte[] unwrap(String kekId, String projectId, byte[] wrapped) {
+                return projectKeys.unwrapRaw(kekId, projectId, wrapped);
+            }
+
+            @Override
+            public byte[] wrap(String kekId, String projectId, byte[] raw) {
+                return projectKeys.wrapRaw(kekId, projectId, raw);
+            }
+
+            @Override
+            public byte[] newKey() {
+                return projectKeys.newKey();
+            }
+
+            @Override
+            public List<String> retireUnused() {
+                return List.of(); // no master_keys record for HSM labels: status shows what is left
+            }
+        }, clock));
+    }
+
     @Override
     public StoredRef store(SecretBinding binding, byte[] payload) {
         requireOwnStore(binding);
         HsmProjectKeys.ProjectKey kek = projectKeys.active(binding.projectId());
-        return SealedPayload.seal(kek.key(), kek.id(), binding, payload);
+        return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);
-        HsmProjectKeys.ProjectKey kek = projectKeys.byId(SealedPayload.projectKekId(binding, ref), binding.projectId());
-        return SealedPayload.open(kek.key(), binding, ref);
+        HsmProjectKeys.ProjectKey kek = projectKeys.byId(RowCiphertext.projectKekId(binding, ref), binding.projectId());
+        return RowCiphertext.open(kek.aead(), binding, ref);
     }
 
     @Override
@@ -124,10 +177,9 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
         byte[] aad = AssociatedData.of("portcullis p11 health v1", info.id());
         try {
             boolean same = token.call("the health check", s -> {
-                var mkek = HsmProjectKeys.require(s.mkek(), "mkek_label", token);
-                byte[] sealed = InTokenCrypto.seal(s.provider(), mkek, s.random(), probe, aad);
-                byte[] opened = InTokenCrypto.open(s.provider(), mkek, sealed, 0, sealed.length, aad);
-                InTokenCrypto.mac(s.provider(), HsmProjectKeys.require(s.hmac(), "hmac_label", token), probe);
+                Aead mkek = Aead.inToken(HsmProjectKeys.require(s.mkek(), "mkek_label", token), s.provider(), s.random());
+                byte[] opened = mkek.open(mkek.seal(new byte[0], probe, aad), 0, aad);
+                Hmac.inToken(HsmProjectKeys.require(s.hmac(), "hmac_label", token), s.provider()).mac(probe);
                 return Arrays.equals(probe, opened);
             });
             long micros = (System.nanoTime() - start) / 1000;

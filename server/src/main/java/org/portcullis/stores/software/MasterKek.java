@@ -12,6 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.FilePermissions;
 import org.portcullis.config.PortcullisConfig.KekSource;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.Hkdf;
+import org.portcullis.crypto.WrappedKey;
 
 /**
  * A software store's master key-encryption key: 32 bytes, base64 in {@code kek_file} (mode 0400
@@ -20,7 +23,7 @@ import org.portcullis.config.PortcullisConfig.KekSource;
  * store and log: it identifies the key without revealing it.
  */
 public final class MasterKek {
-    static final int KEY_ID_BYTES = 8;
+    static final int KEY_ID_BYTES = WrappedKey.MASTER_ID_BYTES;
     private static final byte[] FINGERPRINT_LABEL = "portcullis master KEK fingerprint v1".getBytes(StandardCharsets.UTF_8);
 
     private final SecretKey key;
@@ -94,6 +97,11 @@ public final class MasterKek {
 
     SecretKey key() {
         return key;
+    }
+
+    /** The key-bound AEAD that wraps project KEKs; only this store's classes use it. */
+    Aead aead() {
+        return Aead.of(key);
     }
 
     byte[] keyIdBytes() {

@@ -1,6 +1,6 @@
 package org.portcullis.stores.software;
 
-import javax.crypto.SecretKey;
+import org.portcullis.crypto.Aead;
 
 /** An unwrapped project KEK: the key that seals one project's payloads in one store. */
-record ProjectKek(String id, String projectId, SecretKey key) {}
+record ProjectKek(String id, String projectId, Aead aead) {}

@@ -1,6 +1,5 @@
 package org.portcullis.stores.software;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -8,46 +7,45 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.spec.SecretKeySpec;
-import org.jdbi.v3.core.Handle;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.AssociatedData;
+import org.portcullis.crypto.UnknownFormatException;
+import org.portcullis.crypto.WrappedKey;
 import org.portcullis.db.Database;
 import org.portcullis.stores.StoreException;
 
 /**
  * The project KEKs of one software store: created on a project's first secret, kept wrapped by
- * the master KEK in {@code project_keks}, unwrapped once per node and cached.
+ * the current master KEK in {@code project_keks} ({@link WrappedKey}), unwrapped once per node
+ * and cached by id. A row wrapped by a previous master KEK (a rotation in progress) opens with
+ * that key when this node holds it.
  *
- * <p>Wrapped form, version 1: {@code 0x01 | master key id (8) | nonce (12) | AES-GCM(kek) + tag},
- * associated data = store id, project id and project KEK id. The master key id tells a rotation
- * which master key a row still needs.
+ * <p>Which KEK a write uses is read from the database on every write (one indexed lookup):
+ * {@code manage kek rotate --reseal} makes a fresh project KEK active while nodes serve, and a
+ * node that kept sealing under the old one would leave payloads behind the reseal.
  */
 final class ProjectKeks {
-    static final byte WRAP_VERSION = 1;
-    private static final int WRAP_HEADER = 1 + MasterKek.KEY_ID_BYTES;
     private static final int CACHE_LIMIT = 50_000;
 
     private final Database db;
     private final String storeId;
-    private final MasterKek master;
+    private final MasterKeyring ring;
     private final Clock clock;
-    private final Map<String, ProjectKek> activeByProject = new ConcurrentHashMap<>();
     private final Map<String, ProjectKek> byId = new ConcurrentHashMap<>();
 
-    ProjectKeks(Database db, String storeId, MasterKek master, Clock clock) {
+    ProjectKeks(Database db, String storeId, MasterKeyring ring, Clock clock) {
         this.db = db;
         this.storeId = storeId;
-        this.master = master;
+        this.ring = ring;
         this.clock = clock;
     }
 
     /** The project's active KEK, created (and committed on its own) if it has none yet. */
     ProjectKek active(String projectId) {
-        ProjectKek cached = activeByProject.get(projectId);
-        if (cached != null) {
-            return cached;
-        }
-        ProjectKek kek = db.read(h -> findActive(h, projectId)).orElseGet(() -> create(projectId));
-        remember(kek, true);
-        return kek;
+        Optional<String> id = db.read(h -> h.createQuery(
+                        "SELECT id FROM project_keks WHERE project_id = :p AND store_id = :s AND active")
+                .bind("p", projectId).bind("s", storeId).mapTo(String.class).findOne());
+        return id.map(kekId -> byId(kekId, projectId)).orElseGet(() -> create(projectId));
     }
 
     /** The KEK a payload names, which must belong to {@code projectId}. */
@@ -60,7 +58,7 @@ final class ProjectKeks {
                             .findOne())
                     .orElseThrow(() -> new StoreException("the project KEK " + kekId + " that sealed this secret is "
                             + "missing from the database; the secret cannot be decrypted", null, true));
-            remember(cached, false);
+            remember(cached);
         }
         if (!cached.projectId().equals(projectId)) {
             throw new StoreException("payload sealed under another project's KEK", null, true);
@@ -68,64 +66,67 @@ final class ProjectKeks {
         return cached;
     }
 
-    private Optional<ProjectKek> findActive(Handle h, String projectId) {
-        return h.createQuery("SELECT id, wrapped FROM project_keks WHERE project_id = :p AND store_id = :s AND active")
-                .bind("p", projectId).bind("s", storeId)
-                .map((rs, ctx) -> unwrap(rs.getString("id"), projectId, rs.getBytes("wrapped")))
-                .findOne();
+    /** A new project KEK, wrapped by the current master KEK: its row's {@code wrapped} bytes and the key. */
+    record NewKek(String id, byte[] wrapped, ProjectKek kek) {}
+
+    NewKek newKek(String projectId) {
+        String id = UUID.randomUUID().toString();
+        byte[] raw = Aead.randomKeyBytes();
+        MasterKek master = ring.current();
+        byte[] wrapped = WrappedKey.wrap(master.aead(), master.keyIdBytes(), raw, aad(storeId, projectId, id));
+        return new NewKek(id, wrapped, new ProjectKek(id, projectId, Aead.of(new SecretKeySpec(raw, "AES"))));
     }
 
     private ProjectKek create(String projectId) {
-        String id = UUID.randomUUID().toString();
-        byte[] raw = AesGcm.randomKeyBytes();
-        byte[] header = ByteBuffer.allocate(WRAP_HEADER).put(WRAP_VERSION).put(master.keyIdBytes()).array();
-        byte[] wrapped = AesGcm.seal(master.key(), header, raw, aad(projectId, id));
+        NewKek k = newKek(projectId);
         long now = clock.millis();
         try {
             db.write(h -> h.createUpdate("INSERT INTO project_keks (id, project_id, store_id, master_key_id, wrapped, "
                             + "active, created_at, updated_at) VALUES (:id, :p, :s, :m, :w, :a, :t, :t)")
-                    .bind("id", id).bind("p", projectId).bind("s", storeId).bind("m", master.keyId())
-                    .bind("w", wrapped).bind("a", true).bind("t", now)
+                    .bind("id", k.id()).bind("p", projectId).bind("s", storeId).bind("m", ring.current().keyId())
+                    .bind("w", k.wrapped()).bind("a", true).bind("t", now)
                     .execute());
-            return new ProjectKek(id, projectId, new SecretKeySpec(raw, "AES"));
+            remember(k.kek());
+            return k.kek();
         } catch (RuntimeException e) {
             // Another request or node created it first: use theirs.
-            return db.read(h -> findActive(h, projectId)).orElseThrow(() -> e);
+            return db.read(h -> h.createQuery("SELECT id FROM project_keks WHERE project_id = :p AND store_id = :s AND active")
+                            .bind("p", projectId).bind("s", storeId).mapTo(String.class).findOne())
+                    .map(id -> byId(id, projectId)).orElseThrow(() -> e);
         }
     }
 
-    private ProjectKek unwrap(String id, String projectId, byte[] wrapped) {
-        if (wrapped.length < WRAP_HEADER || wrapped[0] != WRAP_VERSION) {
-            throw new StoreException("project KEK " + id + " has an unknown wrap format", null, true);
-        }
-        byte[] masterId = new byte[MasterKek.KEY_ID_BYTES];
-        System.arraycopy(wrapped, 1, masterId, 0, masterId.length);
-        if (!java.util.Arrays.equals(masterId, master.keyIdBytes())) {
-            throw new StoreException("project KEK " + id + " is wrapped by master KEK "
-                    + java.util.HexFormat.of().formatHex(masterId) + " but this node holds " + master.keyId()
-                    + "; this node cannot read the project's secrets (they are intact; run the node with the "
-                    + "right KEK)", null, false);
-        }
+    /** The raw key of a wrapped row, opened with whichever of this node's master KEKs wrapped it. */
+    byte[] unwrapRaw(String id, String projectId, byte[] wrapped) {
+        String masterId;
         try {
-            byte[] raw = AesGcm.open(master.key(), wrapped, WRAP_HEADER, aad(projectId, id));
-            return new ProjectKek(id, projectId, new SecretKeySpec(raw, "AES"));
+            masterId = WrappedKey.header(wrapped).masterKeyId();
+        } catch (UnknownFormatException e) {
+            throw new StoreException("project KEK " + id + ": " + e.getMessage(), e, true);
+        }
+        MasterKek master = ring.byId(masterId).orElseThrow(() -> new StoreException("project KEK " + id
+                + " is wrapped by master KEK " + masterId + " but this node holds " + String.join(", ", ring.keyIds())
+                + "; this node cannot read the project's secrets (they are intact: add that key's file to "
+                + MasterKeyring.PREVIOUS_OPTION + ", or run the node with the right KEK)", null, false));
+        try {
+            return WrappedKey.unwrap(master.aead(), wrapped, aad(storeId, projectId, id));
         } catch (AEADBadTagException e) {
             throw new StoreException("project KEK " + id + " failed authentication: its row was altered", e, true);
         }
     }
 
-    private byte[] aad(String projectId, String kekId) {
+    private ProjectKek unwrap(String id, String projectId, byte[] wrapped) {
+        return new ProjectKek(id, projectId, Aead.of(new SecretKeySpec(unwrapRaw(id, projectId, wrapped), "AES")));
+    }
+
+    static byte[] aad(String storeId, String projectId, String kekId) {
         return AssociatedData.of("portcullis project KEK v1", storeId, projectId, kekId);
     }
 
-    private void remember(ProjectKek kek, boolean active) {
+    private void remember(ProjectKek kek) {
         if (byId.size() > CACHE_LIMIT) {
             byId.clear();
-            activeByProject.clear();
         }
         byId.put(kek.id(), kek);
-        if (active) {
-            activeByProject.put(kek.projectId(), kek);
-        }
     }
 }

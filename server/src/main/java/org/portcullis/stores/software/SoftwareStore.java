@@ -1,9 +1,17 @@
 package org.portcullis.stores.software;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
+import org.portcullis.crypto.Aead;
+import org.portcullis.crypto.SealedPayload;
+import org.portcullis.crypto.WrappedKey;
 import org.portcullis.db.Database;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.ProjectKekRotation;
+import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
@@ -15,18 +23,30 @@ import org.portcullis.stores.StoredRef;
  * Barbican's {@code store_crypto} + {@code simple_crypto}, done with AES-256-GCM: master KEK ->
  * project KEK -> payload. The ciphertext lives in the secret's row.
  *
- * <p>Payload ciphertext: {@link SealedPayload}.
+ * <p>Payload ciphertext: {@link SealedPayload}; project KEKs: {@link ProjectKeks}; master KEKs
+ * (current and previous, during a rotation): {@link MasterKeyring}.
  */
 public final class SoftwareStore implements SecretStore {
 
     private final StoreInfo info;
     private final MasterKek master;
+    private final MasterKeyring ring;
     private final ProjectKeks projectKeks;
+    private final Database db;
+    private final Clock clock;
 
-    public SoftwareStore(StoreInfo info, MasterKek master, Database db, Clock clock) {
+    public SoftwareStore(StoreInfo info, MasterKeyring ring, Database db, Clock clock) {
         this.info = info;
-        this.master = master;
-        this.projectKeks = new ProjectKeks(db, info.id(), master, clock);
+        this.master = ring.current();
+        this.ring = ring;
+        this.projectKeks = new ProjectKeks(db, info.id(), ring, clock);
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** A store with one master KEK and no previous one. */
+    public SoftwareStore(StoreInfo info, MasterKek master, Database db, Clock clock) {
+        this(info, new MasterKeyring(master, java.util.List.of()), db, clock);
     }
 
     @Override
@@ -39,17 +59,59 @@ public final class SoftwareStore implements SecretStore {
     }
 
     @Override
+    public Optional<KeyRotation> keyRotation() {
+        return Optional.of(new ProjectKekRotation(db, info.id(), new ProjectKekRotation.Wrapping() {
+            @Override
+            public String currentKeyId() {
+                return master.keyId();
+            }
+
+            @Override
+            public String keyIdOf(byte[] wrapped) {
+                return WrappedKey.header(wrapped).masterKeyId();
+            }
+
+            @Override
+            public byte[] unwrap(String kekId, String projectId, byte[] wrapped) {
+                return projectKeks.unwrapRaw(kekId, projectId, wrapped);
+            }
+
+            @Override
+            public byte[] wrap(String kekId, String projectId, byte[] raw) {
+                return WrappedKey.wrap(master.aead(), master.keyIdBytes(), raw, ProjectKeks.aad(info.id(), projectId, kekId));
+            }
+
+            @Override
+            public byte[] newKey() {
+                return Aead.randomKeyBytes();
+            }
+
+            @Override
+            public List<String> retireUnused() {
+                return MasterKeyCheck.states(db, info).entrySet().stream()
+                        .filter(e -> "previous".equals(e.getValue()) && MasterKeyCheck.retire(db, info, e.getKey()))
+                        .map(java.util.Map.Entry::getKey).toList();
+            }
+        }, clock));
+    }
+
+    /** The node's master keys: current and previous. */
+    public MasterKeyring keyring() {
+        return ring;
+    }
+
+    @Override
     public StoredRef store(SecretBinding binding, byte[] payload) {
         requireOwnStore(binding);
         ProjectKek kek = projectKeks.active(binding.projectId());
-        return SealedPayload.seal(kek.key(), kek.id(), binding, payload);
+        return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);
-        ProjectKek kek = projectKeks.byId(SealedPayload.projectKekId(binding, ref), binding.projectId());
-        return SealedPayload.open(kek.key(), binding, ref);
+        ProjectKek kek = projectKeks.byId(RowCiphertext.projectKekId(binding, ref), binding.projectId());
+        return RowCiphertext.open(kek.aead(), binding, ref);
     }
 
     @Override
@@ -61,11 +123,12 @@ public final class SoftwareStore implements SecretStore {
     public StoreHealth health() {
         long start = System.nanoTime();
         SecretBinding canary = new SecretBinding("health-" + UUID.randomUUID(), "portcullis-health", info.id());
-        byte[] probe = AesGcm.randomKeyBytes();
-        byte[] header = {SealedPayload.VERSION};
+        byte[] probe = Aead.randomKeyBytes();
+        byte[] header = {SealedPayload.V1};
+        byte[] aad = RowCiphertext.aad(canary);
         try {
-            byte[] sealed = AesGcm.seal(master.key(), header, probe, SealedPayload.aad(canary));
-            byte[] opened = AesGcm.open(master.key(), sealed, header.length, SealedPayload.aad(canary));
+            Aead aead = master.aead();
+            byte[] opened = aead.open(aead.seal(header, probe, aad), header.length, aad);
             boolean ok = java.util.Arrays.equals(probe, opened);
             long micros = (System.nanoTime() - start) / 1000;
             return ok ? StoreHealth.healthy("AES-256-GCM round trip under master KEK " + master.keyId(), micros)

@@ -14,12 +14,13 @@ import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.portcullis.crypto.Aead;
 
 /**
  * The in-token operations of the PKCS#11 store on a second PKCS#11 implementation, NSS softoken
  * (installed with the JDK's dependencies; SunPKCS11's NSS mode, no database, so session keys
  * only): GCM "encrypt-as-wrap" of a project key under a sensitive, non-extractable AES-256 key
- * and its tamper detection — the same {@link InTokenCrypto} calls as on SoftHSM2.
+ * and its tamper detection — the same {@link org.portcullis.crypto.Aead} calls as on SoftHSM2.
  *
  * <p>HMAC-SHA256 is not covered: with JDK 25 and NSS 3.87, SunPKCS11's HmacSHA256 fails on NSS
  * softoken for every key (generated HmacSHA256 or AES keys, imported keys) with
@@ -46,15 +47,16 @@ class NssSoftokenTest {
         new SecureRandom().nextBytes(projectKey);
         byte[] aad = "store|project|kek".getBytes();
 
-        byte[] wrapped = InTokenCrypto.seal(nss, mkek, new SecureRandom(), projectKey, aad);
+        Aead aead = Aead.inToken(mkek, nss, new SecureRandom());
+        byte[] wrapped = aead.seal(new byte[0], projectKey, aad);
 
         assertThat(wrapped).hasSize(12 + 32 + 16);
-        assertThat(InTokenCrypto.open(nss, mkek, wrapped, 0, wrapped.length, aad)).isEqualTo(projectKey);
+        assertThat(aead.open(wrapped, 0, aad)).isEqualTo(projectKey);
         byte[] flipped = wrapped.clone();
         flipped[20] ^= 1;
-        assertThatThrownBy(() -> InTokenCrypto.open(nss, mkek, flipped, 0, flipped.length, aad))
+        assertThatThrownBy(() -> aead.open(flipped, 0, aad))
                 .isInstanceOf(AEADBadTagException.class);
-        assertThatThrownBy(() -> InTokenCrypto.open(nss, mkek, wrapped, 0, wrapped.length, "other".getBytes()))
+        assertThatThrownBy(() -> aead.open(wrapped, 0, "other".getBytes()))
                 .isInstanceOf(AEADBadTagException.class);
     }
 

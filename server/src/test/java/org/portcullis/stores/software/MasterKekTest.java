@@ -155,4 +155,13 @@ class MasterKekTest {
         id[0] ^= 1;
         assertThat(kek.keyIdBytes()).isNotEqualTo(id);
     }
+
+    @Test
+    void masterKekDerivesDistinctKeysPerPurposeWithoutRevealingItself() {
+        byte[] raw = java.util.stream.IntStream.range(1, 33).collect(java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (x, y) -> {}).toByteArray();
+        MasterKek kek = MasterKek.of(raw, "test");
+        byte[] audit = kek.derive("portcullis audit v1");
+        assertThat(audit).hasSize(32).isNotEqualTo(raw).isNotEqualTo(kek.derive("something else"));
+        assertThat(audit).isEqualTo(org.portcullis.crypto.Hkdf.derive(null, raw, "portcullis audit v1".getBytes(), 32));
+    }
 }

@@ -1,4 +1,4 @@
-package org.portcullis.stores.software;
+package org.portcullis.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

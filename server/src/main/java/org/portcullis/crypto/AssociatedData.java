@@ -1,4 +1,4 @@
-package org.portcullis.stores.software;
+package org.portcullis.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

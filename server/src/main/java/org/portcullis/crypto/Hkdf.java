@@ -1,4 +1,4 @@
-package org.portcullis.stores.software;
+package org.portcullis.crypto;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
