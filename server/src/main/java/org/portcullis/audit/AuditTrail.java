@@ -3,6 +3,7 @@ package org.portcullis.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -445,6 +446,11 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     /** Whether API requests are refused until a probe event can be written. */
     boolean refusing() {
         return broken;
+    }
+
+    /** The path of the file sink, for tests and messages; null for other sinks. */
+    Path file() {
+        return sink instanceof FileAuditSink f ? Path.of(f.describe()) : null;
     }
 
     @Override
