@@ -152,10 +152,17 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_consumers", -1, -1, Integer.MAX_VALUE),
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
+        PortcullisConfig.PolicySettings policy = PolicySettingsReader.read(r, baseDir);
+        PortcullisConfig.AuthSettings auth = AuthSettingsReader.read(r, baseDir);
+        if (policy.defaults().equals(PortcullisConfig.PolicySettings.RELEASE_2023_1)
+                && auth.strategy() != PortcullisConfig.AuthStrategy.KEYSTONE) {
+            LOG.warn("{}: [portcullis] policy_defaults = 2023.1 without Keystone: no caller is system-scoped, so project "
+                    + "quotas and transport-key management are closed to everyone", ini.source());
+        }
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
-                StoreSettingsReader.read(r, baseDir), new Limits(maxSecret, maxRequest), quotas, PolicySettingsReader.read(r, baseDir),
+                StoreSettingsReader.read(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy,
                 r.bool("portcullis", "protect_consumed_secrets", false), AuditSettingsReader.read(r, baseDir, dataDir),
-                AuthSettingsReader.read(r, baseDir));
+                auth);
     }
 
 
