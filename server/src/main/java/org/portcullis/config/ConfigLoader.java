@@ -1,21 +1,14 @@
 package org.portcullis.config;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.portcullis.config.PortcullisConfig.AuthSettings;
-import org.portcullis.config.PortcullisConfig.AuthStrategy;
 import org.portcullis.config.PortcullisConfig.HttpSettings;
-import org.portcullis.config.PortcullisConfig.KekSource;
-import org.portcullis.config.PortcullisConfig.KeystoneSettings;
 import org.portcullis.config.PortcullisConfig.Limits;
 import org.portcullis.config.PortcullisConfig.QuotaDefaults;
-import org.portcullis.config.PortcullisConfig.StoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,206 +156,22 @@ public final class ConfigLoader {
                 r.integer("quotas", "quota_consumers", -1, -1, Integer.MAX_VALUE),
                 r.integer("quotas", "quota_cas", -1, -1, Integer.MAX_VALUE));
 
+        PortcullisConfig.PolicySettings policy = PolicySettingsReader.read(r, baseDir);
+        PortcullisConfig.AuthSettings auth = AuthSettingsReader.read(r, baseDir);
+        if (policy.defaults().equals(PortcullisConfig.PolicySettings.RELEASE_2023_1)
+                && auth.strategy() != PortcullisConfig.AuthStrategy.KEYSTONE) {
+            LOG.warn("{}: [portcullis] policy_defaults = 2023.1 without Keystone: no caller is system-scoped, so project "
+                    + "quotas and transport-key management are closed to everyone", ini.source());
+        }
         return new PortcullisConfig(ini.source(), hostHref, dataDir, http, database,
-                stores(r, baseDir), new Limits(maxSecret, maxRequest), quotas, PolicySettingsReader.read(r, baseDir),
-                r.bool("portcullis", "protect_consumed_secrets", false), audit(r, baseDir, dataDir), auth(r, baseDir),
-                MonitoringSettingsReader.read(r),
+                StoreSettingsReader.read(r, baseDir), new Limits(maxSecret, maxRequest), quotas, policy,
+                r.bool("portcullis", "protect_consumed_secrets", false), AuditSettingsReader.read(r, baseDir, dataDir),
+                auth, MonitoringSettingsReader.read(r),
                 new PortcullisConfig.ClusterSettings(
                         r.integer("portcullis", "drain_timeout_seconds", 20, 0, 3600),
                         r.integer("portcullis", "idempotency_key_hours", 24, 1, 24 * 365)));
     }
 
-    /** RFC 5424 facility codes by the names syslog.conf uses. */
-    private static final Map<String, Integer> SYSLOG_FACILITIES = Map.ofEntries(Map.entry("kern", 0),
-            Map.entry("user", 1), Map.entry("daemon", 3), Map.entry("auth", 4), Map.entry("authpriv", 10),
-            Map.entry("local0", 16), Map.entry("local1", 17), Map.entry("local2", 18), Map.entry("local3", 19),
-            Map.entry("local4", 20), Map.entry("local5", 21), Map.entry("local6", 22), Map.entry("local7", 23));
-
-    private static PortcullisConfig.AuditSettings audit(Reader r, Path baseDir, Path dataDir) {
-        boolean enabled = r.bool("audit", "enabled", true);
-        PortcullisConfig.AuditSettings.Sink sink = switch (r.string("audit", "sink", "file").toLowerCase(Locale.ROOT)) {
-            case "file" -> PortcullisConfig.AuditSettings.Sink.FILE;
-            case "syslog" -> PortcullisConfig.AuditSettings.Sink.SYSLOG;
-            default -> throw r.invalid("audit", "sink", "must be file or syslog");
-        };
-        PortcullisConfig.AuditSettings.Fsync fsync = switch (r.string("audit", "fsync", "always").toLowerCase(Locale.ROOT)) {
-            case "always" -> PortcullisConfig.AuditSettings.Fsync.ALWAYS;
-            case "interval" -> PortcullisConfig.AuditSettings.Fsync.INTERVAL;
-            case "never" -> PortcullisConfig.AuditSettings.Fsync.NEVER;
-            default -> throw r.invalid("audit", "fsync", "must be always, interval or never");
-        };
-        java.net.URI syslog = null;
-        String address = r.string("audit", "syslog_address", sink == PortcullisConfig.AuditSettings.Sink.SYSLOG
-                ? "udp://127.0.0.1:514" : null);
-        if (address != null) {
-            try {
-                syslog = new java.net.URI(address.contains("://") ? address : "udp://" + address);
-            } catch (java.net.URISyntaxException e) {
-                syslog = null;
-            }
-            if (syslog == null || !Set.of("udp", "tcp").contains(String.valueOf(syslog.getScheme()))
-                    || syslog.getHost() == null || syslog.getPort() < 1) {
-                throw r.invalid("audit", "syslog_address", "expected udp://HOST:PORT or tcp://HOST:PORT (Java cannot "
-                        + "write datagrams to /dev/log; point it at rsyslog's imudp or imtcp), got '" + address + "'");
-            }
-        }
-        String facility = r.string("audit", "syslog_facility", "authpriv").toLowerCase(Locale.ROOT);
-        Integer code = SYSLOG_FACILITIES.get(facility);
-        if (code == null) {
-            throw r.invalid("audit", "syslog_facility", "must be one of " + new java.util.TreeSet<>(SYSLOG_FACILITIES.keySet()));
-        }
-        Path file = r.path("audit", "file", baseDir, dataDir.resolve("audit.log"));
-        Path keyFile = r.path("audit", "hmac_key_file", baseDir, null);
-        if (keyFile != null && !java.nio.file.Files.isRegularFile(keyFile)) {
-            throw r.invalid("audit", "hmac_key_file", "names " + keyFile + ", which does not exist");
-        }
-        return new PortcullisConfig.AuditSettings(enabled, sink, file, fsync, syslog, code, keyFile);
-    }
-
-    /**
-     * {@code [portcullis] auth_strategy = keystone | noauth}; without it, Keystone when there is a
-     * {@code [keystone_authtoken]} section (an incomplete one is an error, never a silent fall back
-     * to no-auth), else no-auth (said loudly at start).
-     */
-    private static AuthSettings auth(Reader r, Path baseDir) {
-        String section = "keystone_authtoken";
-        boolean keystoneConfigured = !r.ini.section(section).isEmpty();
-        String strategy = r.string("portcullis", "auth_strategy", null);
-        if (strategy == null) {
-            return keystoneConfigured ? new AuthSettings(AuthStrategy.KEYSTONE, false, keystone(r, baseDir))
-                    : AuthSettings.noAuth(false);
-        }
-        switch (strategy.toLowerCase(Locale.ROOT)) {
-            case "noauth", "no-auth", "unauthenticated" -> {
-                if (!r.ini.section(section).isEmpty()) {
-                    LOG.warn("{}: [{}] is ignored because [portcullis] auth_strategy = {}", r.ini.source(), section,
-                            strategy);
-                }
-                return AuthSettings.noAuth(true);
-            }
-            case "keystone" -> {
-                return new AuthSettings(AuthStrategy.KEYSTONE, true, keystone(r, baseDir));
-            }
-            default -> throw r.invalid("portcullis", "auth_strategy", "must be keystone or noauth, got '" + strategy + "'");
-        }
-    }
-
-    private static KeystoneSettings keystone(Reader r, Path baseDir) {
-        String s = "keystone_authtoken";
-        String authUrl = required(r, s, "auth_url");
-        if (!authUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
-            throw r.invalid(s, "auth_url", "expected an http:// or https:// URL of Keystone, got '" + authUrl + "'");
-        }
-        String base = authUrl.replaceAll("/+$", "");
-        if (base.endsWith("/v2.0")) {
-            throw r.invalid(s, "auth_url", "names Keystone's v2.0 API, which no longer exists; use the v3 URL");
-        }
-        URI identity = URI.create(base.endsWith("/v3") ? base : base + "/v3");
-        String authType = r.string(s, "auth_type", "password");
-        if (!authType.equals("password") && !authType.equals("v3password")) {
-            throw r.invalid(s, "auth_type", "'" + authType + "' is not supported; Portcullis logs in with "
-                    + "auth_type = password (username, password, project_name)");
-        }
-        if (r.bool(s, "insecure", false)) {
-            throw r.invalid(s, "insecure", "is refused: an unverified Keystone connection lets anyone in the path "
-                    + "forge identities; trust its CA with cafile instead");
-        }
-        for (String key : List.of("certfile", "keyfile")) {
-            if (r.has(s, key)) {
-                throw r.invalid(s, key, "client certificates towards Keystone are not supported");
-            }
-        }
-        Path caFile = r.path(s, "cafile", baseDir, null);
-        if (caFile != null && !java.nio.file.Files.isRegularFile(caFile)) {
-            throw r.invalid(s, "cafile", "names " + caFile + ", which does not exist");
-        }
-        String www = r.string(s, "www_authenticate_uri", r.string(s, "auth_uri", base));
-        int cacheTime = r.integer(s, "token_cache_time", 300, -1, 86_400);
-        int connect = r.integer(s, "http_connect_timeout", 5, 1, 600);
-        return new KeystoneSettings(identity, www, required(r, s, "username"), required(r, s, "password"),
-                domain(r, s, "user_domain"), required(r, s, "project_name"), domain(r, s, "project_domain"),
-                new java.util.LinkedHashSet<>(r.list(s, "service_token_roles", List.of("service"))),
-                r.bool(s, "service_token_roles_required", false),
-                Duration.ofSeconds(Math.max(0, cacheTime)),
-                r.integer("portcullis", "token_cache_size", 10_000, 1, 10_000_000),
-                Duration.ofSeconds(connect),
-                Duration.ofSeconds(r.integer("portcullis", "keystone_request_timeout", 10, 1, 600)), caFile);
-    }
-
-    private static KeystoneSettings.Domain domain(Reader r, String section, String prefix) {
-        String id = r.string(section, prefix + "_id", null);
-        String name = r.string(section, prefix + "_name", null);
-        if (id != null && name != null) {
-            throw r.invalid(section, prefix + "_id", "set either " + prefix + "_id or " + prefix + "_name, not both");
-        }
-        return id != null ? new KeystoneSettings.Domain(id, null)
-                : new KeystoneSettings.Domain(null, name == null ? "Default" : name);
-    }
-
-    private static String required(Reader r, String section, String key) {
-        String v = r.string(section, key, null);
-        if (v == null) {
-            throw new ConfigException(r.ini.source() + ": [" + section + "] " + key
-                    + " is required for Keystone authentication (auth_strategy = keystone)");
-        }
-        return v;
-    }
-
-    private static StoreSettings stores(Reader r, Path baseDir) {
-        boolean multiple = r.bool("secretstore", "enable_multiple_secret_stores", false);
-        KekSource sharedKek = kekSource(r, "simple_crypto_plugin", baseDir);
-        List<StoreSettings.Store> stores = new ArrayList<>();
-        if (!multiple) {
-            List<String> plugins = r.list("secretstore", "enabled_secretstore_plugins", List.of("store_crypto"));
-            List<String> cryptos = r.list("crypto", "enabled_crypto_plugins", List.of("simple_crypto"));
-            if (plugins.size() != 1) {
-                throw r.invalid("secretstore", "enabled_secretstore_plugins",
-                        "exactly one plugin is used when enable_multiple_secret_stores is False");
-            }
-            String crypto = plugins.get(0).equals("store_crypto") ? (cryptos.isEmpty() ? null : cryptos.get(0)) : null;
-            StoreSettings.Store only = new StoreSettings.Store("default", plugins.get(0), crypto, true,
-                    "simple_crypto".equals(crypto) ? sharedKek : null,
-                    options(r, null, plugins.get(0), crypto, baseDir));
-            checkPlugins(r, "secretstore", only);
-            stores.add(only);
-            return new StoreSettings(false, stores);
-        }
-        List<String> suffixes = r.list("secretstore", "stores_lookup_suffix", List.of());
-        if (suffixes.isEmpty()) {
-            throw r.invalid("secretstore", "stores_lookup_suffix",
-                    "enable_multiple_secret_stores is True, so list the store names ([secretstore:NAME] sections)");
-        }
-        for (String name : suffixes) {
-            String section = STORE_SECTION_PREFIX + name;
-            if (!r.ini.sections().containsKey(section)) {
-                throw r.invalid("secretstore", "stores_lookup_suffix", "names store '" + name + "' but there is no ["
-                        + section + "] section");
-            }
-            String plugin = r.string(section, "secret_store_plugin", null);
-            if (plugin == null) {
-                throw r.invalid(section, "secret_store_plugin", "is required");
-            }
-            String crypto = r.string(section, "crypto_plugin", defaultCrypto(plugin));
-            KekSource kek = !"simple_crypto".equals(crypto) ? null
-                    : r.has(section, "kek") || r.has(section, "kek_file") ? kekSource(r, section, baseDir) : sharedKek;
-            StoreSettings.Store store = new StoreSettings.Store(name, plugin, crypto,
-                    r.bool(section, "global_default", false), kek, options(r, section, plugin, crypto, baseDir));
-            checkPlugins(r, section, store);
-            stores.add(store);
-        }
-        for (String section : r.ini.sections().keySet()) {
-            if (section.startsWith(STORE_SECTION_PREFIX) && !suffixes.contains(section.substring(STORE_SECTION_PREFIX.length()))) {
-                throw new ConfigException(r.ini.source() + ": [" + section + "] is not listed in [secretstore] "
-                        + "stores_lookup_suffix; add it there or remove the section");
-            }
-        }
-        long defaults = stores.stream().filter(StoreSettings.Store::globalDefault).count();
-        if (defaults != 1) {
-            throw r.invalid("secretstore", "stores_lookup_suffix", "exactly one [secretstore:NAME] must set "
-                    + "global_default = True (found " + defaults + ")");
-        }
-        return new StoreSettings(true, stores);
-    }
 
     static String defaultCrypto(String storePlugin) {
         return storePlugin.equals("store_crypto") ? "simple_crypto" : null;
@@ -372,60 +181,6 @@ public final class ConfigLoader {
         return PLUGIN_SECTIONS.stream().filter(p -> p.configures(store, crypto)).findFirst();
     }
 
-    private static void checkPlugins(Reader r, String section, StoreSettings.Store store) {
-        if (store.storePlugin().startsWith("dogtag") || "dogtag_crypto".equals(store.cryptoPlugin())) {
-            throw r.invalid(section, "secret_store_plugin",
-                    "Dogtag KRA cannot be installed on Debian bookworm and is not supported by Portcullis");
-        }
-        if (pluginSection(store.storePlugin(), store.cryptoPlugin()).isEmpty()) {
-            String supported = String.join(", ", PLUGIN_SECTIONS.stream()
-                    .map(p -> p.cryptoPlugin() == null ? p.storePlugin() : p.storePlugin() + " + " + p.cryptoPlugin())
-                    .toList());
-            boolean storeKnown = PLUGIN_SECTIONS.stream().anyMatch(p -> p.storePlugin().equals(store.storePlugin()));
-            String key = storeKnown ? "crypto_plugin" : "secret_store_plugin";
-            String named = storeKnown ? store.cryptoPlugin() : store.storePlugin();
-            throw r.invalid(section, key, "'" + named + "' is not available in this build; supported: " + supported);
-        }
-        if ("simple_crypto".equals(store.cryptoPlugin()) && store.kek() == null) {
-            throw r.invalid(section, "crypto_plugin", "simple_crypto needs a master KEK: set kek_file (or kek) "
-                    + "in [simple_crypto_plugin] or in [" + section + "]");
-        }
-    }
-
-    /** The store's plugin options: its plugin section, overridden by its own store section. */
-    private static StoreOptions options(Reader r, String storeSection, String storePlugin, String crypto, Path baseDir) {
-        java.util.Map<String, StoreOptions.Value> values = new java.util.LinkedHashMap<>();
-        pluginSection(storePlugin, crypto).ifPresent(p -> {
-            for (String key : p.keys()) {
-                IniFile.Entry e = r.ini.section(p.section()).get(key);
-                if (e != null) {
-                    values.put(key, new StoreOptions.Value(e.value(), p.section(), e.line()));
-                }
-                IniFile.Entry own = storeSection == null ? null : r.ini.section(storeSection).get(key);
-                if (own != null) {
-                    values.put(key, new StoreOptions.Value(own.value(), storeSection, own.line()));
-                }
-            }
-        });
-        return new StoreOptions(r.ini.source(), baseDir, values);
-    }
-
-    private static KekSource kekSource(Reader r, String section, Path baseDir) {
-        boolean inline = r.has(section, "kek");
-        boolean file = r.has(section, "kek_file");
-        if (inline && file) {
-            throw r.invalid(section, "kek", "set either kek or kek_file, not both");
-        }
-        if (file) {
-            return new KekSource("[" + section + "] kek_file", r.path(section, "kek_file", baseDir, null), null);
-        }
-        if (inline) {
-            LOG.warn("{}: [{}] kek holds the master KEK in the configuration file itself; prefer kek_file "
-                    + "(mode 0400) so the key stays out of config copies and backups", r.ini.source(), section);
-            return new KekSource("[" + section + "] kek", null, r.string(section, "kek", null));
-        }
-        return null;
-    }
 
     /** Typed access to the INI with errors that name file, section, key and line. */
     static final class Reader {

@@ -82,6 +82,7 @@ class ConfigWarningsTest {
             PortcullisConfig old = load(KEK + "[oslo_policy]\nenforce_scope = False\n[portcullis]\npolicy_defaults = 2023.1\n");
             assertThat(old.policy().defaults()).isEqualTo("2023.1");
             assertThat(policyWarnings()).singleElement().asString().contains("project_quotas");
+            assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("policy_defaults = 2023.1 without Keystone"));
             events.list.clear();
 
             load(KEK + "[oslo_policy]\nenforce_scope = True\n");
