@@ -43,10 +43,6 @@ public final class KeystoneAuthenticator implements Authenticator {
     private final Counter cacheHits;
     private final Counter cacheMisses;
 
-    public KeystoneAuthenticator(KeystoneSettings settings, Clock clock) {
-        this(settings, clock, Metrics.NONE);
-    }
-
     /** With validation latency ({@code portcullis_keystone_validations}) and token-cache hits and misses measured. */
     public KeystoneAuthenticator(KeystoneSettings settings, Clock clock, MeterRegistry meters) {
         this.meters = meters;
