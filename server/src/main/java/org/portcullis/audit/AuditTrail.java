@@ -96,17 +96,17 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return new AuditTrail(null, null, Clock.systemUTC(), null);
     }
 
-    /**
-     * The node's trail as configured: disabled (with a warning), or keyed from {@code [audit]
-     * hmac_key_file} or else a software store's master KEK (the global default's, else the first
-     * configured), and opened. A trail
-     * that cannot be opened stops the node from starting.
-     */
+    /** As {@link #start(AuditSettings, StoreRegistry, Clock, MeterRegistry)}, unmeasured (operator commands). */
     public static AuditTrail start(AuditSettings settings, StoreRegistry stores, Clock clock) {
         return start(settings, stores, clock, Metrics.NONE);
     }
 
-    /** As {@link #start(AuditSettings, StoreRegistry, Clock)}, measured in {@code meters}. */
+    /**
+     * The node's trail as configured: disabled (with a warning), or keyed from {@code [audit]
+     * hmac_key_file} or else a software store's master KEK (the global default's, else the first
+     * configured), and opened, its writes, syncs and queue measured in {@code meters}. A trail
+     * that cannot be opened stops the node from starting.
+     */
     public static AuditTrail start(AuditSettings settings, StoreRegistry stores, Clock clock, MeterRegistry meters) {
         if (!settings.enabled()) {
             LOG.warn("audit trail DISABLED ([audit] enabled = False): nothing records who read or changed which "

@@ -55,6 +55,23 @@ class KeystoneAuthIT {
     }
 
     @Test
+    void projectAdminsReadMetricsWithKeystoneValidationAndCacheMeters() {
+        String member = keystone.projectToken("a-member", "portcullis-a");
+        assertThat(api.get("/metrics", token(member)).status()).isEqualTo(403);
+        String admin = keystone.projectToken("a-admin", "portcullis-a");
+        api.get("/v1/secrets", token(admin));
+        Api.Response r = api.get("/metrics", token(admin));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("portcullis_keystone_validations_seconds_count{outcome=\"valid\"}",
+                "portcullis_keystone_token_cache_total{result=\"hit\"}",
+                "portcullis_keystone_token_cache_total{result=\"miss\"}")
+                .doesNotContain(admin).doesNotContain(member);
+        // the first lookup of each token is a miss (hits depend on the 2 s cache time, so they are not counted on)
+        assertThat(r.body().lines().filter(l -> l.startsWith("portcullis_keystone_token_cache_total{result=\"miss\"}"))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))).allMatch(v -> v >= 1);
+    }
+
+    @Test
     void noTokenIs401WithWhereToGetOne() {
         Api.Response r = api.get("/v1/secrets");
         assertThat(r.status()).isEqualTo(401);

@@ -85,7 +85,8 @@ class KmipApiIT {
         try (TestServer server = TestServer.startWithConfig(dir, config(KmipTestStore.pluginSection()));
                 KmipClient kmip = verifier()) {
             String storeId = server.app().stores().globalDefault().info().id();
-            assertThat(server.app().stores().globalDefault()).isInstanceOf(KmipStore.class);
+            assertThat(server.app().stores().plugins()).filteredOn(s -> s.info().globalDefault()).singleElement()
+                    .isInstanceOf(KmipStore.class);
             String project = "kmip-" + UUID.randomUUID();
             Api api = new Api(server.url(), project);
 
