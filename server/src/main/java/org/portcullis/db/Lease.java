@@ -39,6 +39,16 @@ public final class Lease implements AutoCloseable {
 
     /** The lease, or the current holder's description when someone else has it. */
     public static Result acquire(Database db, Clock clock, String name, Duration ttl) {
+        try {
+            return take(db, clock, name, ttl);
+        } catch (RuntimeException e) {
+            // PostgreSQL: two runs inserting the lease at once; the primary key lets one win
+            return new Result(null, "another run that took it at the same moment, or the database refused: "
+                    + e.getMessage());
+        }
+    }
+
+    private static Result take(Database db, Clock clock, String name, Duration ttl) {
         String me = self();
         return db.write(h -> {
             long now = clock.millis();
