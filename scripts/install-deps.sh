@@ -16,6 +16,7 @@ pkgs=(
   procps                                         # pgrep/ps used by tests and scripts
   softhsm2 opensc                                # PKCS#11 store tests (softhsm.sh); pkcs11-tool checks key attributes
   python3-pykmip openssl                         # scripts/kmip.sh: a real KMIP server (pykmip-server) + its test CA
+  patroni etcd-server haproxy                    # scripts/cluster.sh: HA PostgreSQL and the balancer (ClusterIT)
   "$@"
 )
 
