@@ -38,13 +38,9 @@ for nodes in 1 2 3; do
   log "$nodes node(s): bench.sh $DURATION, $CONNS connections"
   BENCH_OUT=$OUT/nodes-$nodes SCENARIOS="post_secret get_payload" \
     "$SHARED/reference/bench.sh" "$URL" "$DURATION" "$CONNS" >"$OUT/nodes-$nodes.log" 2>&1
-  # bench.sh prints one line per scenario: RESULT NAME rps=.. p50_ms=.. p90_ms=.. p99_ms=.. ...
-  grep '^RESULT' "$OUT/nodes-$nodes.log" | while read -r line; do
-    scenario=$(awk '{print $2}' <<<"$line")
-    rps=$(sed -n 's/.*rps=\([^ ]*\).*/\1/p' <<<"$line")
-    p99=$(sed -n 's/.*p99_ms=\([^ ]*\).*/\1/p' <<<"$line")
-    printf '%-6s %-12s %10s %10s\n' "$nodes" "$scenario" "$rps" "$p99" >>"$OUT/report.txt"
-  done
+  # bench.sh ends with a table: scenario req/s p50_ms p99_ms ...
+  awk -v n="$nodes" '$1 == "post_secret" || $1 == "get_payload" { printf "%-6s %-12s %10s %10s\n", n, $1, $2, $4 }' \
+    "$OUT/nodes-$nodes.log" >>"$OUT/report.txt"
 done
 cat "$OUT/report.txt"
 log "results in $OUT"
