@@ -177,6 +177,14 @@ class BarbicanImportIT {
             }
         }
         assertThat(p.get("/v1/project-quotas/" + project).json()).isEqualTo(b.get("/v1/project-quotas/" + project).json());
+        // Stores have each server's own ids and names; the preferred store's plugins must match.
+        Api.Response bp = b.get("/v1/secret-stores/preferred");
+        Api.Response pp = p.get("/v1/secret-stores/preferred");
+        assertThat(pp.status()).as("preferred store of " + project).isEqualTo(bp.status());
+        if (bp.status() == 200) {
+            assertThat(pp.json().get("secret_store_plugin")).isEqualTo(bp.json().get("secret_store_plugin"));
+            assertThat(pp.json().get("crypto_plugin")).isEqualTo(bp.json().get("crypto_plugin"));
+        }
     }
 
     private static String consumers(Api api, String id) {
