@@ -1,6 +1,7 @@
 package org.portcullis.adoption;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.portcullis.stores.SecretBinding;
+import org.portcullis.stores.StoreException;
+import org.portcullis.stores.kmip.KmipStore;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.TestDatabases;
 import org.portcullis.testing.TestServer;
@@ -110,6 +114,12 @@ class BarbicanImportIT {
             Api pa = BarbicanFixture.api(portcullis.url(), PROJECTS.get(0));
             assertThat(pa.get("/v1/secrets/" + added + "/payload", "Accept", "text/plain").body()).isEqualTo("late");
             assertThat(pa.get("/v1/secrets/" + removed).status()).isEqualTo(404);
+            // An adopted KMIP reference copied into another secret's row yields nothing.
+            KmipStore kmip = (KmipStore) portcullis.app().stores().all().stream().filter(st -> st instanceof KmipStore)
+                    .findFirst().orElseThrow();
+            SecretBinding other = new SecretBinding("not-" + added, PROJECTS.get(0), kmip.info().id());
+            assertThatThrownBy(() -> kmip.retrieve(other, KmipStore.adoptedRef(added, "1")))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("belongs to another secret");
         }
     }
 
@@ -167,6 +177,14 @@ class BarbicanImportIT {
             }
         }
         assertThat(p.get("/v1/project-quotas/" + project).json()).isEqualTo(b.get("/v1/project-quotas/" + project).json());
+        // Stores have each server's own ids and names; the preferred store's plugins must match.
+        Api.Response bp = b.get("/v1/secret-stores/preferred");
+        Api.Response pp = p.get("/v1/secret-stores/preferred");
+        assertThat(pp.status()).as("preferred store of " + project).isEqualTo(bp.status());
+        if (bp.status() == 200) {
+            assertThat(pp.json().get("secret_store_plugin")).isEqualTo(bp.json().get("secret_store_plugin"));
+            assertThat(pp.json().get("crypto_plugin")).isEqualTo(bp.json().get("crypto_plugin"));
+        }
     }
 
     private static String consumers(Api api, String id) {
