@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.stores.KeyRotation;
+import org.portcullis.testing.SoftHsm;
 import org.portcullis.testing.StoreNode;
 import org.portcullis.testing.TestServer;
 
@@ -50,6 +51,14 @@ class MasterKeyRotationTest {
             assertThat(r.usage()).contains(new KeyRotation.KeyUse(oldId, "previous", 2, 6));
             assertThat(r.pendingProjectKeks()).isEqualTo(2);
             n.readAll(payloads);
+            String conf = dir.resolve("portcullis.conf").toString();
+            SoftHsm.Result status = SoftHsm.manage("kek", "status", "--config", conf);
+            assertThat(status.exit()).isEqualTo(1);
+            assertThat(status.out()).containsPattern(oldId + "\\s+previous\\s+2\\s+6");
+            SoftHsm.Result dryRun = SoftHsm.manage("kek", "rotate", "--config", conf, "--reseal", "--dry-run");
+            assertThat(dryRun.exit()).isZero();
+            assertThat(dryRun.out()).contains("2 project KEK(s) and 6 payload(s) to move", "dry run: nothing changed");
+            assertThat(r.pendingProjectKeks()).isEqualTo(2);
         }
         assertThatThrownBy(() -> node(newKek, null)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("2 project KEK(s) are still wrapped by master KEK " + oldId);
@@ -69,6 +78,9 @@ class MasterKeyRotationTest {
             assertThat(r.retireUnused()).containsExactly(oldId);
             assertThat(r.usage()).contains(new KeyRotation.KeyUse(oldId, "retired", 0, 0));
             n.readAll(payloads);
+            SoftHsm.Result status = SoftHsm.manage("kek", "status", "--config", dir.resolve("portcullis.conf").toString());
+            assertThat(status.exit()).isZero();
+            assertThat(status.out()).containsPattern(oldId + "\\s+retired\\s+0\\s+0");
         }
         assertThatThrownBy(() -> node(oldKek, null)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("was retired by a master-key rotation");
