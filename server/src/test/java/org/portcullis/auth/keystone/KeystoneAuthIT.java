@@ -144,17 +144,28 @@ class KeystoneAuthIT {
         assertThat(r.json().get("description").asText()).contains("system-scoped");
     }
 
+    /**
+     * A revoked token keeps working while it is cached (Barbican behind auth_token behaves the same
+     * for token_cache_time) and stops at once without a cache. That a cached entry ends after the
+     * cache time is {@code TokenCacheTest}'s, on a manual clock: waiting out a real TTL here would
+     * make the test depend on how busy the machine is.
+     */
     @Test
-    void revokedTokenWorksUntilTheCacheTimeThenNot() throws Exception {
-        String member = keystone.projectToken("a-member", "portcullis-a");
-        assertThat(api.get("/v1/secrets", token(member)).status()).isEqualTo(200);
-        keystone.revoke(member);
-        // cached: Barbican behind auth_token behaves the same for token_cache_time
-        assertThat(api.get("/v1/secrets", token(member)).status()).isEqualTo(200);
-        Thread.sleep(2_500);
-        Api.Response r = api.get("/v1/secrets", token(member));
-        assertThat(r.status()).isEqualTo(401);
-        assertThat(r.header("WWW-Authenticate")).isNotNull();
+    void revokedTokenWorksWhileCachedAndNotWithoutACache() throws Exception {
+        try (TestServer caching = TestServer.start(TestDatabases.Kind.SQLITE, keystone.authtokenConfig(keystone.url, 300));
+                TestServer uncached = TestServer.start(TestDatabases.Kind.SQLITE, keystone.authtokenConfig(keystone.url, 0))) {
+            Api cachingApi = new Api(caching.url(), null);
+            Api uncachedApi = new Api(uncached.url(), null);
+            String member = keystone.projectToken("a-member", "portcullis-a");
+            assertThat(cachingApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
+            assertThat(uncachedApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
+            keystone.revoke(member);
+
+            assertThat(cachingApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
+            Api.Response r = uncachedApi.get("/v1/secrets", token(member));
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).isNotNull();
+        }
     }
 
     @Test
