@@ -86,7 +86,10 @@ class RequestLimitsIT {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(closed).as("connection closed by the server").isTrue();
-            assertThat(seconds).as("seconds until closed").isBetween(1.5, 5.0);
+            // not before the deadline; that it was the deadline at all is shown by the 30 s idle
+            // timeout, which a byte every 300 ms never lets fire (no upper bound: a busy machine
+            // may run the watchdog late)
+            assertThat(seconds).as("seconds until closed").isGreaterThanOrEqualTo(1.5);
         }
     }
 
@@ -94,8 +97,9 @@ class RequestLimitsIT {
     void aSilentNewConnectionIsClosedAtTheRequestTimeout() throws Exception {
         try (Socket s = socket()) {
             long start = System.nanoTime();
+            // closed long before the 30 s idle timeout, and not before the 2 s deadline
             assertThat(closedWithin(s, 8_000)).isTrue();
-            assertThat((System.nanoTime() - start) / 1e9).isBetween(1.5, 5.0);
+            assertThat((System.nanoTime() - start) / 1e9).isGreaterThanOrEqualTo(1.5);
         }
     }
 
