@@ -92,6 +92,21 @@ class BarbicanImportIT {
         Run again = importRun(conf, barbicanConf);
         assertThat(again.exit()).as(again.output()).isZero();
         assertThat(again.output()).doesNotContain("created").doesNotContain("deleted");
+        if (kind == TestDatabases.Kind.SQLITE) {
+            // An id that exists here with other content stops the run; nothing is overwritten.
+            String id = CREATED.get(1).secrets().get(0);
+            String jdbc = sql.replace("sqlite:///", "jdbc:sqlite:");
+            execute(jdbc, "UPDATE secrets SET name = 'changed here' WHERE id = '" + id + "'");
+            Run conflict = importRun(conf, barbicanConf);
+            assertThat(conflict.exit()).as(conflict.output()).isEqualTo(2);
+            assertThat(conflict.output()).contains("exist in Portcullis with other content", id);
+            try (Connection c = DriverManager.getConnection(jdbc);
+                    var rs = c.createStatement().executeQuery("SELECT name FROM secrets WHERE id = '" + id + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("changed here");
+            }
+            execute(jdbc, "UPDATE secrets SET name = 'text' WHERE id = '" + id + "'");
+        }
 
         // Changes in Barbican since: a new secret, a deleted one, changed metadata.
         Api a = BarbicanFixture.api(barbicanUrl, PROJECTS.get(0));
@@ -225,6 +240,12 @@ class BarbicanImportIT {
         List<String> out = new ArrayList<>();
         list.forEach(n -> out.add(n.get(field).asText().substring(n.get(field).asText().lastIndexOf('/') + 1)));
         return out;
+    }
+
+    private static void execute(String jdbc, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            c.createStatement().execute(sql);
+        }
     }
 
     record Run(int exit, String output) {}
