@@ -45,6 +45,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || die "wrk is not installed"
+[ -f "$WRK_LUA_DIR/get_payload.lua" ] || die "$WRK_LUA_DIR/get_payload.lua not found: set PORTCULLIS_SHARED"
 pick_jdk
 JAVA=$JAVA_HOME/bin/java
 SERVER_JAR=$REPO/server/target/portcullis.jar
