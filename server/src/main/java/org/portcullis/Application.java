@@ -245,6 +245,7 @@ public final class Application implements AutoCloseable {
         int drain = config.cluster().drainTimeoutSeconds();
         try {
             http.drain(Duration.ofSeconds(Math.min(10, drain)), Duration.ofSeconds(drain));
+            audit.stopped();
         } finally {
             close();
         }

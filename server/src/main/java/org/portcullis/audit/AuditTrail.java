@@ -453,16 +453,22 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return sink instanceof FileAuditSink f ? Path.of(f.describe()) : null;
     }
 
-    @Override
-    public void close() throws IOException {
+    /** The node stops on SIGTERM after its drain: the stop event ends its chain (best effort; it goes anyway). */
+    public void stopped() {
         if (sink == null || closed) {
             return;
         }
-        // The stop event ends this node's chain; best effort, as the node is going anyway.
         try {
             submit(systemEvent(AuditAction.STOP, "node stopped", Map.of())).get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             LOG.warn("audit trail {}: the stop event was not written: {}", sink.describe(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (sink == null || closed) {
+            return;
         }
         stopWriter();
         sink.close();
