@@ -32,6 +32,7 @@ class MonitoringSettingsTest {
         assertThat(m.logLevel()).isEqualTo("DEBUG");
         assertThat(m.expiryWarningDays()).isEqualTo(14);
         assertThat(load("metrics_bind = 0.0.0.0:0\n").metricsBind().getHostString()).isEqualTo("0.0.0.0");
+        assertThat(load("expiry_warning_days = 0\n").expiryWarningDays()).as("0 turns the warnings off").isZero();
     }
 
     @Test
@@ -42,6 +43,6 @@ class MonitoringSettingsTest {
         assertThatThrownBy(() -> load("metrics_bind = localhost:70000\n")).hasMessageContaining("metrics_bind");
         assertThatThrownBy(() -> load("log_format = xml\n")).hasMessageContaining("log_format");
         assertThatThrownBy(() -> load("log_level = LOUD\n")).hasMessageContaining("log_level");
-        assertThatThrownBy(() -> load("expiry_warning_days = 0\n")).hasMessageContaining("expiry_warning_days");
+        assertThatThrownBy(() -> load("expiry_warning_days = -1\n")).hasMessageContaining("expiry_warning_days");
     }
 }
