@@ -1,6 +1,5 @@
 package org.portcullis.db;
 
-import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
@@ -19,7 +18,8 @@ public final class DatabaseUnavailable {
     /** True when {@code e} or one of its causes says the database could not be reached. */
     public static boolean causedBy(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) {
+            // Only SQL failures count: a secret store's refused connection is the store's 503.
+            if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && unreachable(sql.getSQLState())) {
