@@ -65,6 +65,17 @@ public final class StoreRegistry implements AutoCloseable {
     }
 
     private static StoreInfo sync(Database db, StoreSettings.Store configured, Clock clock) {
+        try {
+            return syncOnce(db, configured, clock);
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            // Nodes starting at once on a new database race to register the store; the loser's
+            // insert hits the unique name, and its second look finds the winner's row.
+            LOG.info("secret store '{}' was registered by another node meanwhile; reading it", configured.name());
+            return syncOnce(db, configured, clock);
+        }
+    }
+
+    private static StoreInfo syncOnce(Database db, StoreSettings.Store configured, Clock clock) {
         String crypto = configured.cryptoPlugin();
         return db.write(h -> {
             Optional<StoreInfo> existing = h.createQuery("SELECT * FROM secret_stores WHERE name = :n")
