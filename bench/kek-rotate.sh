@@ -64,7 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-key() { head -c 32 /dev/urandom | base64 > "$1"; chmod 400 "$1"; }
 conf() {  # conf FILE SQL PORT KEK [PREVIOUS]
   cat > "$1" <<CONF
 [DEFAULT]
@@ -104,7 +103,7 @@ for db in sqlite postgresql; do
     PG_DIR=$OUT/$db/postgres
     sql=$("$REPO/scripts/postgres.sh" start "$PG_DIR" | sed -n 's/^PORTCULLIS_PG_JDBC=//p')
   fi
-  key "$dir/kek-old"; key "$dir/kek-new"
+  new_kek "$dir/kek-old"; new_kek "$dir/kek-new"
   port=$(free_port 19500)
   conf "$dir/portcullis.conf" "$sql" "$port" "$dir/kek-old"
   start "$dir/portcullis.conf" "$OUT/$db/node-old.log" "$port"

@@ -42,9 +42,8 @@ if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ] || [ ! -f "$BJAR" ]; then
   (cd "$REPO" && MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -q -o -DskipTests package) > "$OUT/build.log" 2>&1
 fi
 PORT=$(free_port 19400)
-head -c 32 /dev/urandom | base64 > "$OUT/kek-1"; head -c 32 /dev/urandom | base64 > "$OUT/kek-2"
-chmod 400 "$OUT/kek-1" "$OUT/kek-2"
-cat > "$OUT/portcullis.conf" <<CONF
+new_kek "$OUT/kek-1"; new_kek "$OUT/kek-2"
+{ cat <<CONF
 [DEFAULT]
 sql_connection = sqlite:///$OUT/portcullis.sqlite
 
@@ -54,21 +53,8 @@ bind_port = $PORT
 data_dir = $OUT
 auth_strategy = noauth
 
-[secretstore]
-enable_multiple_secret_stores = True
-stores_lookup_suffix = software, software-2
-
-[secretstore:software]
-secret_store_plugin = store_crypto
-crypto_plugin = simple_crypto
-global_default = True
-kek_file = $OUT/kek-1
-
-[secretstore:software-2]
-secret_store_plugin = store_crypto
-crypto_plugin = simple_crypto
-kek_file = $OUT/kek-2
 CONF
+  software_stores "$OUT/kek-1" "$OUT/kek-2"; } > "$OUT/portcullis.conf"
 chmod 600 "$OUT/portcullis.conf"
 "$JAVA_HOME/bin/java" -Xss512k -XX:+UseSerialGC -jar "$JAR" serve --config "$OUT/portcullis.conf" > "$OUT/node.log" 2>&1 &
 NODE=$!

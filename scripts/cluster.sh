@@ -189,11 +189,8 @@ jdbc_url() {
 node_config() { # N
   local n=$1 d=$dir/node$1
   mkdir -p "$d"
-  if [ ! -f "$dir/kek-1" ]; then
-    (umask 077; head -c 32 /dev/urandom | base64 >"$dir/kek-1"; head -c 32 /dev/urandom | base64 >"$dir/kek-2")
-    chmod 400 "$dir/kek-1" "$dir/kek-2"
-  fi
-  (umask 077; cat >"$d/portcullis.conf" <<EOF
+  new_kek "$dir/kek-1"; new_kek "$dir/kek-2"
+  (umask 077; { cat <<EOF
 [DEFAULT]
 sql_connection = $(jdbc_url)
 
@@ -205,21 +202,8 @@ auth_strategy = noauth
 db_wait_seconds = 3
 drain_timeout_seconds = 20
 
-[secretstore]
-enable_multiple_secret_stores = True
-stores_lookup_suffix = software, software-2
-
-[secretstore:software]
-secret_store_plugin = store_crypto
-crypto_plugin = simple_crypto
-global_default = True
-kek_file = $dir/kek-1
-
-[secretstore:software-2]
-secret_store_plugin = store_crypto
-crypto_plugin = simple_crypto
-kek_file = $dir/kek-2
 EOF
+    software_stores "$dir/kek-1" "$dir/kek-2"; } >"$d/portcullis.conf"
   )
 }
 

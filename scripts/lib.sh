@@ -91,3 +91,32 @@ server_jvm_opts() {
   read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"
   SERVER_JVM_OPTS=("${opts[@]}" "${extra[@]}")
 }
+
+# new_kek FILE: a software store's KEK (32 random bytes, base64) with mode 0400, unless FILE exists
+# (a node's KEK must never change under its data).
+new_kek() {
+  [ -f "$1" ] && return 0
+  (umask 077; head -c 32 /dev/urandom | base64 >"$1")
+  chmod 400 "$1"
+}
+
+# software_stores KEK1 KEK2: the store sections of a node with two software stores, "software"
+# (the global default, KEK1) and "software-2" (KEK2): what the bench and cluster nodes run.
+software_stores() {
+  cat <<EOF
+[secretstore]
+enable_multiple_secret_stores = True
+stores_lookup_suffix = software, software-2
+
+[secretstore:software]
+secret_store_plugin = store_crypto
+crypto_plugin = simple_crypto
+global_default = True
+kek_file = $1
+
+[secretstore:software-2]
+secret_store_plugin = store_crypto
+crypto_plugin = simple_crypto
+kek_file = $2
+EOF
+}

@@ -1,13 +1,10 @@
 package org.portcullis.ops;
 
-import java.util.concurrent.Callable;
 import org.portcullis.adoption.ImportBarbicanCommand;
 import org.portcullis.audit.AuditVerifyCommand;
 import org.portcullis.stores.KekCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis manage …}: offline operations, one group per area. To add one, write its
@@ -18,39 +15,14 @@ import picocli.CommandLine.Spec;
         subcommands = {ManageCommand.Audit.class, HsmCommand.class, StoreCommand.class, ExpiryCommand.class,
                 PurgeCommand.class, BackupCommand.class, RestoreCommand.class, OrphansCommand.class,
                 ManageCommand.Import.class, KekCommand.class})
-public final class ManageCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
-
+public final class ManageCommand extends CommandGroup {
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail.",
             subcommands = {AuditVerifyCommand.class})
-    public static final class Audit implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(System.err);
-            return 2;
-        }
+    public static final class Audit extends CommandGroup {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Take over another key manager's data.",
             subcommands = {ImportBarbicanCommand.class})
-    public static final class Import implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(System.err);
-            return 2;
-        }
+    public static final class Import extends CommandGroup {
     }
 }

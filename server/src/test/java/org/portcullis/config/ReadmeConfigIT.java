@@ -10,14 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,15 +204,7 @@ class ReadmeConfigIT {
             Path p12 = dir.resolve("vault.p12");
             TestCertificates.openssl(dir, "pkcs12", "-export", "-in", certs().serverCert().toString(), "-inkey",
                     certs().serverKey().toString(), "-out", p12.toString(), "-passout", "pass:changeit");
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (var in = Files.newInputStream(p12)) {
-                ks.load(in, "changeit".toCharArray());
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "changeit".toCharArray());
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
+            return TestCertificates.serverContext(p12, "changeit");
         }
 
         @Override

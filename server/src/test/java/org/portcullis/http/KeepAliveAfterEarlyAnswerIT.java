@@ -2,12 +2,12 @@ package org.portcullis.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.portcullis.testing.RawHttp;
 import org.portcullis.testing.TestDatabases;
 import org.portcullis.testing.TestServer;
 
@@ -31,31 +31,11 @@ class KeepAliveAfterEarlyAnswerIT {
             Thread.sleep(300); // the handler answers before the body is sent
             out.write(body);
             out.flush();
-            assertThat(response(in)).startsWith("HTTP/1.1 415 ");
+            assertThat(RawHttp.response(in)).startsWith("HTTP/1.1 415 ");
 
             out.write("GET /v1/quotas HTTP/1.1\r\nHost: t\r\nX-Project-Id: p\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(response(in)).startsWith("HTTP/1.1 200 ").contains("\"quotas\"");
+            assertThat(RawHttp.response(in)).startsWith("HTTP/1.1 200 ").contains("\"quotas\"");
         }
-    }
-
-    /** One response: its head, then Content-Length bytes of body. */
-    private static String response(InputStream in) throws Exception {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return head.toString(StandardCharsets.US_ASCII) + "<connection closed>";
-            }
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        int length = 0;
-        for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

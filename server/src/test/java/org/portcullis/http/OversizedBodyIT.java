@@ -2,17 +2,15 @@ package org.portcullis.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.NodePerClass;
+import org.portcullis.testing.RawHttp;
 import org.portcullis.testing.TestDatabases;
 
 /**
@@ -47,7 +45,7 @@ class OversizedBodyIT extends NodePerClass {
             byte[] body = ("{\"payload\":\"" + "z".repeat(200_000) + "\"}").getBytes(StandardCharsets.US_ASCII);
             send(socket, "POST /v1/secrets HTTP/1.1\r\nHost: t\r\nX-Project-Id: " + PROJECT
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n", body);
-            assertThat(response(socket.getInputStream())).startsWith("HTTP/1.1 413 ")
+            assertThat(RawHttp.response(socket.getInputStream())).startsWith("HTTP/1.1 413 ")
                     .contains("\"title\":\"Request Entity Too Large\"").doesNotContainIgnoringCase("connection: close");
             assertNextRequestServed(socket);
         }
@@ -65,7 +63,7 @@ class OversizedBodyIT extends NodePerClass {
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(response(socket.getInputStream())).startsWith("HTTP/1.1 413 ");
+            assertThat(RawHttp.response(socket.getInputStream())).startsWith("HTTP/1.1 413 ");
             assertNextRequestServed(socket);
         }
     }
@@ -78,7 +76,7 @@ class OversizedBodyIT extends NodePerClass {
                     .getBytes(StandardCharsets.US_ASCII);
             send(socket, "POST /v1/secrets HTTP/1.1\r\nHost: t\r\nX-Project-Id: " + PROJECT
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n", body);
-            assertThat(response(socket.getInputStream())).startsWith("HTTP/1.1 413 ")
+            assertThat(RawHttp.response(socket.getInputStream())).startsWith("HTTP/1.1 413 ")
                     .contains("secrets are limited to");
             assertNextRequestServed(socket);
         }
@@ -91,7 +89,7 @@ class OversizedBodyIT extends NodePerClass {
             send(socket, "POST /v1/secrets HTTP/1.1\r\nHost: t\r\nX-Project-Id: " + PROJECT
                     + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 200000\r\n\r\n",
                     new byte[0]);
-            String answer = response(socket.getInputStream());
+            String answer = RawHttp.response(socket.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
             assertThat(socket.getInputStream().read()).as("connection closed after the 413").isEqualTo(-1);
         }
@@ -112,26 +110,6 @@ class OversizedBodyIT extends NodePerClass {
 
     private static void assertNextRequestServed(Socket socket) throws Exception {
         send(socket, "GET /v1/quotas HTTP/1.1\r\nHost: t\r\nX-Project-Id: " + PROJECT + "\r\n\r\n", new byte[0]);
-        assertThat(response(socket.getInputStream())).startsWith("HTTP/1.1 200 ").contains("\"quotas\"");
-    }
-
-    /** One response: its head, then Content-Length bytes of body. */
-    private static String response(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return head.toString(StandardCharsets.US_ASCII) + "<connection closed>";
-            }
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        int length = 0;
-        for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        assertThat(RawHttp.response(socket.getInputStream())).startsWith("HTTP/1.1 200 ").contains("\"quotas\"");
     }
 }

@@ -12,6 +12,7 @@ import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoredRef;
 import org.portcullis.stores.vault.FakeVaultServer;
+import org.portcullis.stores.vault.VaultNodes;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.KmipTestStore;
 import org.portcullis.testing.SoftHsm;
@@ -30,37 +31,10 @@ class OrphansIT {
         KmipTestStore.require();
         Path dir = Files.createTempDirectory("orphans-it");
         try (FakeVaultServer vault = FakeVaultServer.start()) {
-            String conf = """
-                    [DEFAULT]
-                    sql_connection = sqlite:///%s
-
-                    [portcullis]
-                    bind_host = 127.0.0.1
-                    bind_port = 0
-                    data_dir = %s
-
-                    [secretstore]
-                    enable_multiple_secret_stores = True
-                    stores_lookup_suffix = software, vault, kmip
-
-                    [secretstore:software]
-                    secret_store_plugin = store_crypto
-                    crypto_plugin = simple_crypto
-                    global_default = True
-                    kek_file = %s
-
-                    [secretstore:vault]
-                    secret_store_plugin = vault_plugin
-
-                    [vault_plugin]
-                    vault_url = %s
-                    root_token_id = %s
-                    kv_mountpoint = secret
-                    kv_path = barbican
-
-                    %s
-                    """.formatted(dir.resolve("db.sqlite"), dir, TestServer.kek(dir.resolve("kek")), vault.url(),
-                    vault.createToken(""), String.join("\n", KmipTestStore.storeSections("kmip", false)));
+            String conf = TestServer.multiStoreHead("sqlite:///" + dir.resolve("db.sqlite"), dir, "software, vault, kmip")
+                    + "\n" + TestServer.softwareStore("software", true, TestServer.kek(dir.resolve("kek")))
+                    + "\n" + VaultNodes.storeSection(vault)
+                    + "\n" + String.join("\n", KmipTestStore.storeSections("kmip", false)) + "\n";
             try (TestServer node = TestServer.startWithConfig(dir, conf)) {
                 Api sw = new Api(node.url(), "orph-sw");
                 String unused = sw.createText("nobody uses me");

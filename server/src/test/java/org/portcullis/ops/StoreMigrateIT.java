@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.portcullis.Portcullis;
 import org.portcullis.stores.vault.FakeVaultServer;
+import org.portcullis.stores.vault.VaultNodes;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.KmipTestStore;
 import org.portcullis.testing.SoftHsm;
@@ -28,33 +29,11 @@ class StoreMigrateIT {
     private record Node(TestServer server, Path conf, Api api, String project, Map<String, String> payloads) {}
 
     private static Node start(Path dir, String extraStores, String firstStore) throws Exception {
-        String text = """
-                [DEFAULT]
-                sql_connection = sqlite:///%s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, software-2%s
-
-                [secretstore:software]
-                secret_store_plugin = store_crypto
-                crypto_plugin = simple_crypto
-                global_default = True
-                kek_file = %s
-
-                [secretstore:software-2]
-                secret_store_plugin = store_crypto
-                crypto_plugin = simple_crypto
-                kek_file = %s
-
-                %s
-                """.formatted(dir.resolve("db.sqlite"), dir, extraStores.isEmpty() ? "" : ", " + storeNames(extraStores),
-                TestServer.kek(dir.resolve("kek-1")), TestServer.kek(dir.resolve("kek-2")), extraStores);
+        String text = TestServer.multiStoreHead("sqlite:///" + dir.resolve("db.sqlite"), dir,
+                "software, software-2" + (extraStores.isEmpty() ? "" : ", " + storeNames(extraStores)))
+                + "\n" + TestServer.softwareStore("software", true, TestServer.kek(dir.resolve("kek-1")))
+                + "\n" + TestServer.softwareStore("software-2", false, TestServer.kek(dir.resolve("kek-2")))
+                + "\n" + extraStores + "\n";
         TestServer server = TestServer.startWithConfig(dir, text);
         String project = "migrating-" + UUID.randomUUID().toString().substring(0, 8);
         Api api = new Api(server.url(), project);
@@ -151,17 +130,7 @@ class StoreMigrateIT {
     void softwareToVaultKilledHalfWayThenRerunThenBack() throws Exception {
         try (FakeVaultServer vault = FakeVaultServer.start()) {
             Path dir = Files.createTempDirectory("migrate-vault");
-            String section = """
-                    [secretstore:vault]
-                    secret_store_plugin = vault_plugin
-
-                    [vault_plugin]
-                    vault_url = %s
-                    root_token_id = %s
-                    kv_mountpoint = secret
-                    kv_path = barbican
-                    """.formatted(vault.url(), vault.createToken(""));
-            Node node = start(dir, section, "software");
+            Node node = start(dir, VaultNodes.storeSection(vault), "software");
             try (TestServer server = node.server(); ReadLoad load = new ReadLoad(node.api(), node.payloads(), 4, 400)) {
                 var held = vault.holdWritesAfter(SECRETS / 2);
                 Path log = dir.resolve("child.log");

@@ -29,18 +29,8 @@ class BarbicanGuideMultiStoreIT {
         SoftHsm.require();
         Path dir = Files.createTempDirectory("portcullis-guide-it");
         try (FakeVaultServer vault = FakeVaultServer.start()) {
-            String conf = """
-                    [DEFAULT]
-                    sql_connection = sqlite:///%s
-
-                    [portcullis]
-                    bind_host = 127.0.0.1
-                    bind_port = 0
-                    data_dir = %s
-
-                    [secretstore]
-                    enable_multiple_secret_stores = True
-                    stores_lookup_suffix = software, kmip, vault, pkcs11
+            String conf = TestServer.multiStoreHead("sqlite:///" + dir.resolve("guide.sqlite"), dir,
+                    "software, kmip, vault, pkcs11") + """
 
                     [secretstore:software]
                     secret_store_plugin = store_crypto
@@ -63,8 +53,7 @@ class BarbicanGuideMultiStoreIT {
                     [vault_plugin]
                     vault_url = %s
                     root_token_id = %s
-                    """.formatted(dir.resolve("guide.sqlite"), dir,
-                    SoftHsm.storeWithKeys(dir, "pkcs11", false), TestServer.kek(dir.resolve("kek")),
+                    """.formatted(SoftHsm.storeWithKeys(dir, "pkcs11", false), TestServer.kek(dir.resolve("kek")),
                     String.join("\n", KmipTestStore.pluginSection()), vault.url(), vault.createToken(""));
             try (TestServer server = TestServer.startWithConfig(dir, conf)) {
                 Api admin = new Api(server.url(), "guide-admin");

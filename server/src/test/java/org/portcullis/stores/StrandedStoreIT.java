@@ -19,28 +19,11 @@ import org.portcullis.testing.TestServer;
 class StrandedStoreIT {
 
     private static String config(Path dir, String... stores) throws Exception {
-        StringBuilder text = new StringBuilder("""
-                [DEFAULT]
-                sql_connection = sqlite:///%s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = %s
-                """.formatted(dir.resolve("db.sqlite"), dir, String.join(", ", stores)));
+        StringBuilder text = new StringBuilder(
+                TestServer.multiStoreHead("sqlite:///" + dir.resolve("db.sqlite"), dir, String.join(", ", stores)));
         for (String s : stores) {
-            text.append("""
-
-                    [secretstore:%s]
-                    secret_store_plugin = store_crypto
-                    crypto_plugin = simple_crypto
-                    global_default = %s
-                    kek_file = %s
-                    """.formatted(s, s.equals("software") ? "True" : "False", TestServer.kek(dir.resolve("kek-" + s))));
+            Path kek = TestServer.kek(dir.resolve("kek-" + s));
+            text.append('\n').append(TestServer.softwareStore(s, s.equals("software"), kek));
         }
         return text.toString();
     }

@@ -156,6 +156,19 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
         return context(true);
     }
 
+    /** A server TLS context from a PKCS#12 key store (a test fake's HTTPS side). */
+    public static SSLContext serverContext(Path pkcs12, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pkcs12)) {
+            ks.load(in, password.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password.toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
     private SSLContext context(boolean withClientCertificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

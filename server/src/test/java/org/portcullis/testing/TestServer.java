@@ -115,31 +115,10 @@ public final class TestServer implements AutoCloseable {
         }
         Path kek1 = kek(dir.resolve("kek-1"));
         Path kek2 = kek(dir.resolve("kek-2"));
-        StringBuilder text = new StringBuilder("""
-                [DEFAULT]
-                sql_connection = %s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, software-2%s
-
-                [secretstore:software]
-                secret_store_plugin = store_crypto
-                crypto_plugin = simple_crypto
-                global_default = %s
-                kek_file = %s
-
-                [secretstore:software-2]
-                secret_store_plugin = store_crypto
-                crypto_plugin = simple_crypto
-                kek_file = %s
-                """.formatted(sqlConnection, dir, store == null ? "" : ", " + store.name(),
-                store == null ? "True" : "False", kek1, kek2));
+        StringBuilder text = new StringBuilder(multiStoreHead(sqlConnection, dir,
+                "software, software-2" + (store == null ? "" : ", " + store.name())))
+                .append('\n').append(softwareStore("software", store == null, kek1))
+                .append('\n').append(softwareStore("software-2", false, kek2));
         if (store != null) {
             text.append('\n').append(store.section()).append('\n');
         }
@@ -151,6 +130,37 @@ public final class TestServer implements AutoCloseable {
         // owner-only, as the server demands of a file holding a password (PostgreSQL URLs, Keystone)
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         return conf;
+    }
+
+    /**
+     * The head every multi-store test configuration starts with: the database, a free loopback
+     * port, the data directory and the {@code stores_lookup_suffix} list; store sections follow.
+     */
+    public static String multiStoreHead(String sqlConnection, Path dataDir, String storeList) {
+        return """
+                [DEFAULT]
+                sql_connection = %s
+
+                [portcullis]
+                bind_host = 127.0.0.1
+                bind_port = 0
+                data_dir = %s
+
+                [secretstore]
+                enable_multiple_secret_stores = True
+                stores_lookup_suffix = %s
+                """.formatted(sqlConnection, dataDir, storeList);
+    }
+
+    /** A {@code store_crypto} + {@code simple_crypto} store section with its own KEK file. */
+    public static String softwareStore(String name, boolean globalDefault, Path kekFile) {
+        return """
+                [secretstore:%s]
+                secret_store_plugin = store_crypto
+                crypto_plugin = simple_crypto
+                global_default = %s
+                kek_file = %s
+                """.formatted(name, globalDefault ? "True" : "False", kekFile);
     }
 
     /** A KEK file with 32 random bytes and mode 0400, unless one exists. */

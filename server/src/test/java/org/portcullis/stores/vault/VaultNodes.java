@@ -15,18 +15,7 @@ public final class VaultNodes {
     /** The configuration text; {@code extra} is appended (e.g. an {@code [oslo_policy]} section). */
     public static String config(Path dir, String sqlConnection, String vaultUrl, String token, boolean vaultDefault,
             String extra) throws Exception {
-        return """
-                [DEFAULT]
-                sql_connection = %s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, vault
+        return TestServer.multiStoreHead(sqlConnection, dir, "software, vault") + """
 
                 [secretstore:software]
                 secret_store_plugin = store_crypto
@@ -47,8 +36,22 @@ public final class VaultNodes {
                 kv_path = barbican
                 timeout = 10
                 %s
-                """.formatted(sqlConnection, dir, !vaultDefault, vaultDefault, TestServer.kek(dir.resolve("kek")),
+                """.formatted(!vaultDefault, vaultDefault, TestServer.kek(dir.resolve("kek")),
                 vaultUrl, token, extra);
+    }
+
+    /** A {@code vault} store (not the default) and its {@code [vault_plugin]} section, on {@code vault}. */
+    public static String storeSection(FakeVaultServer vault) {
+        return """
+                [secretstore:vault]
+                secret_store_plugin = vault_plugin
+
+                [vault_plugin]
+                vault_url = %s
+                root_token_id = %s
+                kv_mountpoint = secret
+                kv_path = barbican
+                """.formatted(vault.url(), vault.createToken(""));
     }
 
     /** A fresh node on {@code kind} whose Vault store talks to {@code vault}. */

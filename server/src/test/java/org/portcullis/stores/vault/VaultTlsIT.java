@@ -3,16 +3,12 @@ package org.portcullis.stores.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +16,7 @@ import org.portcullis.config.StoreOptions;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreInfo;
+import org.portcullis.testing.TestCertificates;
 
 /** {@code https://} with {@code ssl_ca_crt_file}: the store trusts that CA and only that CA. */
 class VaultTlsIT {
@@ -37,15 +34,7 @@ class VaultTlsIT {
                 "-storepass", "changeit", "-storetype", "PKCS12");
         run(keytool, "-exportcert", "-rfc", "-alias", "vault", "-keystore", keystore.toString(), "-storepass",
                 "changeit", "-file", pem.toString());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        return TestCertificates.serverContext(keystore, "changeit");
     }
 
     private static void run(String... command) throws Exception {
