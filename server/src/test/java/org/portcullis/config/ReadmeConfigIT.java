@@ -164,7 +164,7 @@ class ReadmeConfigIT {
             Path file = dir.resolve("root" + value);
             Files.createDirectories(file.getParent());
             switch (key) {
-                case "kek_file" -> TestServer.kek(file);
+                case "kek_file", "previous_kek_files" -> TestServer.kek(file);
                 case "tls_cert_file" -> copy(certs().serverCert(), file);
                 case "tls_key_file" -> copy(certs().serverKey(), file);
                 case "tls_client_ca_file", "ssl_ca_crt_file" -> copy(certs().caCert(), file);
