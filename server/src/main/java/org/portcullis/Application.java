@@ -7,6 +7,7 @@ import org.portcullis.acl.AclRepository;
 import org.portcullis.acl.AclResource;
 import org.portcullis.acl.AclService;
 import org.portcullis.audit.AuditTrail;
+import org.portcullis.audit.AuditedTransactions;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
@@ -113,6 +114,7 @@ public final class Application implements AutoCloseable {
             Authenticator auth = authenticator(config.auth(), clock);
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
+            http.scope(new AuditedTransactions(db, audit));
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());

@@ -61,7 +61,7 @@ public final class AclService {
     public void replace(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
         enforce(ctx, entity, "put_patch");
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op,
                     c.projectAccess() == null || c.projectAccess(), c.users() == null ? Set.of() : c.users(), now));
             repository.deleteAll(h, entity.kind(), entity.id(), changes.keySet());
@@ -73,7 +73,7 @@ public final class AclService {
     public void patch(RequestContext ctx, AclEntity entity, Map<String, AclRequests.Change> changes) {
         enforce(ctx, entity, "put_patch");
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op, c.projectAccess(),
                     c.users() == null ? null : new LinkedHashSet<>(c.users()), now));
             return null;
@@ -82,7 +82,7 @@ public final class AclService {
 
     public void delete(RequestContext ctx, AclEntity entity) {
         enforce(ctx, entity, "delete");
-        db.write(h -> {
+        db.change(h -> {
             repository.deleteAll(h, entity.kind(), entity.id(), Set.of());
             return null;
         });

@@ -59,7 +59,7 @@ public final class ContainerService {
         NewContainer request = body.get();
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             quotas.check(h, ctx.projectId(), Resource.CONTAINERS); // in the insert's transaction: race-free
             for (ContainerSecret s : request.secrets()) {
                 if (!ResourceIds.isCanonicalUuid(s.secretId())
@@ -127,7 +127,7 @@ public final class ContainerService {
         long now = clock.millis();
         // Barbican deletes within the caller's project only: a policy that lets another project
         // through still finds nothing to delete.
-        if (!db.write(h -> repository.delete(h, id, ctx.projectId(), now))) {
+        if (!db.change(h -> repository.delete(h, id, ctx.projectId(), now))) {
             throw ApiException.notFound(NOT_FOUND);
         }
     }
@@ -161,7 +161,7 @@ public final class ContainerService {
         policy.enforce(ctx, "container_consumers:post", target(ctx, c));
         ConsumerRef consumer = body.get();
         long now = clock.millis();
-        return db.write(h -> {
+        return db.change(h -> {
             if (repository.consumer(h, id, consumer).isEmpty()) {
                 quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "ContainerConsumer creation");
             }
@@ -184,7 +184,7 @@ public final class ContainerService {
         Container c = load(id);
         policy.enforce(ctx, "container_consumers:delete", target(ctx, c));
         ConsumerRef ref = body.get();
-        return db.write(h -> {
+        return db.change(h -> {
             ContainerConsumer consumer = repository.consumer(h, id, ref)
                     .orElseThrow(() -> ApiException.notFound(CONSUMER_NOT_FOUND));
             if (!consumer.projectId().equals(ctx.projectId()) && !c.projectId().equals(ctx.projectId())) {
@@ -208,7 +208,7 @@ public final class ContainerService {
         }
         SecretRefRequest request = body.get();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
                     || !repository.lockLiveSecret(h, request.secretId(), ctx.projectId(), now)) {
                 throw ApiException.notFound("Secret provided doesn't exist.");
@@ -236,7 +236,7 @@ public final class ContainerService {
         policy.enforce(ctx, "container_secret:delete", target(ctx, c));
         SecretRefRequest request = body.get();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
                     || !repository.lockLiveSecret(h, request.secretId(), ctx.projectId(), now)) {
                 throw ApiException.notFound("Secret '" + Objects.requireNonNullElse(request.name(), "None")

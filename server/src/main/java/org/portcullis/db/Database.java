@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    // Set by inRequest for the duration of one request's handler, on that request's thread.
+    private final ThreadLocal<RequestTransaction> request = new ThreadLocal<>();
+
     private final Kind kind;
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
@@ -103,13 +106,94 @@ public final class Database implements AutoCloseable {
         return kind;
     }
 
-    /** Runs {@code work} in one transaction on the writer; all or nothing. */
+    /**
+     * Runs {@code work} in one transaction on the writer, committed before this returns; all or
+     * nothing. For the node's own bookkeeping (project KEKs, key checks) and operator commands:
+     * what a request changes on a client's behalf goes through {@link #change}.
+     *
+     * @throws IllegalStateException inside a request that has changed something already: on SQLite
+     *     the request holds the only writer connection, so this would wait for itself
+     */
     public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            throw new IllegalStateException("a separate write inside a request's open transaction; "
+                    + "do the node's own writes before the request's changes");
+        }
         return writer.inTransaction(work::withHandle);
     }
 
-    /** Runs {@code work} on a reader connection, in one read transaction (one snapshot). */
+    /**
+     * A change made on a client's behalf. Inside {@link #inRequest} it joins the request's one
+     * transaction, which commits only after the handler returned (and so after its audit event
+     * was written); elsewhere it is {@link #write}.
+     */
+    public <T, X extends Exception> T change(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        return tx == null ? write(work) : tx.change(work);
+    }
+
+    /**
+     * Runs {@code action} once the changes are committed: at once outside a request, else after
+     * the request's commit (e.g. destroying a deleted secret's payload, which a rollback could not
+     * bring back).
+     */
+    public void afterCommit(Runnable action) {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            tx.afterCommit(action);
+        } else {
+            action.run();
+        }
+    }
+
+    /** Runs {@code action} if the request's changes are rolled back (e.g. destroying a payload sealed for them). */
+    public void afterRollback(Runnable action) {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            tx.afterRollback(action);
+        }
+    }
+
+    /**
+     * Runs a request's handler with its changes in one transaction: committed when {@code body}
+     * returns, rolled back when it throws. Why not commit first and audit after: a change whose
+     * event cannot be written would stay, and the client, answered 503 without a ref, could
+     * neither find nor delete it. Why not write the event after the commit and undo on failure:
+     * the undo can fail too, and a destroyed payload cannot be undone. So the event is written
+     * while the transaction is open and the commit follows; if the commit then fails, {@link
+     * CommitFailedException} tells the caller to retract the event.
+     */
+    public <T> T inRequest(java.util.concurrent.Callable<T> body) throws Exception {
+        if (request.get() != null) {
+            throw new IllegalStateException("a request inside a request");
+        }
+        RequestTransaction tx = new RequestTransaction(writer);
+        request.set(tx);
+        try {
+            T result;
+            try {
+                result = body.call();
+            } catch (Exception | Error e) {
+                tx.rollback();
+                throw e;
+            }
+            tx.commit();
+            return result;
+        } finally {
+            request.remove();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a reader connection, in one read transaction (one snapshot); inside a
+     * request that changed something, on its transaction, so that the request reads its own writes.
+     */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            return work.withHandle(tx.handle());
+        }
         return reader.inTransaction(work::withHandle);
     }
 

@@ -29,6 +29,7 @@ final class HttpApp extends Handler.Abstract {
     private final long maxBodyBytes;
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
+    private volatile HandlerScope scope = HandlerScope.DIRECT;
 
     HttpApp(Router router, Authenticator authenticator, String hostHref, long maxBodyBytes, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
@@ -60,8 +61,11 @@ final class HttpApp extends Handler.Abstract {
                 exchange.context(authenticator.authenticate(exchange));
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
+                Route.Handler handler = resolution.route().handler();
+                scope.run(exchange, () -> handler.handle(exchange));
+            } else {
+                resolution.route().handler().handle(exchange);
             }
-            resolution.route().handler().handle(exchange);
         } catch (ApiException e) {
             logRejected(exchange, e);
             e.headers().forEach(exchange::responseHeader);
@@ -103,6 +107,10 @@ final class HttpApp extends Handler.Abstract {
 
     void audit(AuditHook hook) {
         this.audit = hook;
+    }
+
+    void scope(HandlerScope scope) {
+        this.scope = scope;
     }
 
     /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */

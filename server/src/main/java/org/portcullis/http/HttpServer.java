@@ -40,6 +40,11 @@ public final class HttpServer implements AutoCloseable {
         server.setStopTimeout(5_000);
     }
 
+    /** What runs around each authenticated handler: the request's transaction. */
+    public void scope(HandlerScope scope) {
+        ((HttpApp) server.getHandler()).scope(scope);
+    }
+
     /** Where denied requests are recorded and who says whether the audit trail can be written. */
     public void audit(AuditHook hook) {
         ((HttpApp) server.getHandler()).audit(hook);

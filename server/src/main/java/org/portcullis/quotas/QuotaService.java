@@ -57,7 +57,7 @@ public final class QuotaService {
     public void set(RequestContext ctx, String projectId, Supplier<Map<Resource, Integer>> body) {
         policy.enforce(ctx, "project_quotas:put");
         Map<Resource, Integer> values = body.get();
-        db.write(h -> {
+        db.change(h -> {
             repository.upsert(h, projectId, values, clock.millis());
             return null;
         });
@@ -65,7 +65,7 @@ public final class QuotaService {
 
     public void delete(RequestContext ctx, String projectId) {
         policy.enforce(ctx, "project_quotas:delete");
-        if (!db.write(h -> repository.delete(h, projectId))) {
+        if (!db.change(h -> repository.delete(h, projectId))) {
             throw ApiException.notFound(NOT_FOUND);
         }
     }

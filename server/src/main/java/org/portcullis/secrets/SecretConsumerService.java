@@ -30,7 +30,7 @@ public final class SecretConsumerService {
 
     public Secret add(RequestContext ctx, String secretId, SecretConsumer consumer) {
         Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:post");
-        db.write(h -> {
+        db.change(h -> {
             if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
                 quotas.check(h, ctx.projectId(), Resource.CONSUMERS, "SecretConsumer creation");
             }
@@ -43,7 +43,7 @@ public final class SecretConsumerService {
     /** Only the project that registered a consumer, or the secret's own project, may remove it. */
     public Secret remove(RequestContext ctx, String secretId, SecretConsumer consumer) {
         Secret secret = secrets.authorized(ctx, secretId, "secret_consumers:delete");
-        db.write(h -> {
+        db.change(h -> {
             String owner = repository.consumerProject(h, secretId, consumer)
                     .orElseThrow(() -> ApiException.notFound("Consumer not found."));
             if (!Objects.equals(owner, ctx.projectId()) && !Objects.equals(secret.projectId(), ctx.projectId())) {

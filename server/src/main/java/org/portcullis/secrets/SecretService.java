@@ -66,7 +66,7 @@ public final class SecretService {
                 request.algorithm(), request.bitLength(), request.mode(), request.expiration(), "ACTIVE",
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
         try {
-            db.write(h -> {
+            db.change(h -> {
                 quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
                 repository.insert(h, secret);
                 return null;
@@ -75,6 +75,7 @@ public final class SecretService {
             discard(store, binding, stored);
             throw e;
         }
+        db.afterRollback(() -> discard(store, binding, stored)); // the request failed later (its audit event)
         return secret;
     }
 
@@ -143,7 +144,7 @@ public final class SecretService {
         StoredRef stored = store.store(binding, payload);
         boolean set;
         try {
-            set = db.write(h -> repository.setPayload(h, id, contentType, stored, clock.millis()));
+            set = db.change(h -> repository.setPayload(h, id, contentType, stored, clock.millis()));
         } catch (RuntimeException e) {
             discard(store, binding, stored);
             throw e;
@@ -152,6 +153,7 @@ public final class SecretService {
             discard(store, binding, stored);
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
+        db.afterRollback(() -> discard(store, binding, stored));
     }
 
     /**
@@ -161,7 +163,7 @@ public final class SecretService {
     public void delete(RequestContext ctx, String id, boolean guardConsumers, boolean force) {
         Secret secret = authorized(ctx, id, "secret:delete");
         long now = clock.millis();
-        boolean deleted = db.write(h -> {
+        boolean deleted = db.change(h -> {
             if (guardConsumers && !force) {
                 List<SecretConsumer> consumers = repository.consumers(h, id);
                 if (!consumers.isEmpty()) {
@@ -176,8 +178,10 @@ public final class SecretService {
             throw ApiException.notFound(NOT_FOUND);
         }
         if (secret.hasPayload()) {
-            discard(stores.holding(secret.storeId()), new SecretBinding(id, secret.projectId(), secret.storeId()),
-                    secret.stored());
+            // Only once the delete is committed: a rolled-back delete must find its payload still there.
+            SecretStore store = stores.holding(secret.storeId());
+            db.afterCommit(() -> discard(store, new SecretBinding(id, secret.projectId(), secret.storeId()),
+                    secret.stored()));
         }
     }
 
@@ -192,7 +196,7 @@ public final class SecretService {
 
     public void replaceMetadata(RequestContext ctx, String id, Map<String, String> metadata) {
         authorized(ctx, id, "secret_meta:put");
-        db.write(h -> {
+        db.change(h -> {
             repository.replaceMetadata(h, id, metadata, clock.millis());
             return null;
         });
@@ -200,7 +204,7 @@ public final class SecretService {
 
     public void addMetadatum(RequestContext ctx, String id, String key, String value) {
         authorized(ctx, id, "secret_meta:post");
-        if (!db.write(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
+        if (!db.change(h -> repository.addMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
         }
     }
@@ -213,14 +217,14 @@ public final class SecretService {
 
     public void updateMetadatum(RequestContext ctx, String id, String key, String value) {
         authorized(ctx, id, "secret_meta:put");
-        if (!db.write(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
+        if (!db.change(h -> repository.updateMetadatum(h, id, key, value, clock.millis()))) {
             throw ApiException.notFound("Secret metadata not found.");
         }
     }
 
     public void deleteMetadatum(RequestContext ctx, String id, String key) {
         authorized(ctx, id, "secret_meta:delete");
-        db.write(h -> {
+        db.change(h -> {
             repository.deleteMetadatum(h, id, key);
             return null;
         });

@@ -33,7 +33,7 @@ public final class PreferredStores {
 
     public void set(String projectId, String storeId) {
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             int updated = h.createUpdate("UPDATE project_secret_store SET secret_store_id = :s, updated_at = :t "
                             + "WHERE project_id = :p")
                     .bind("s", storeId).bind("t", now).bind("p", projectId).execute();
@@ -48,7 +48,7 @@ public final class PreferredStores {
 
     /** Removes the project's choice of {@code storeId}; false when it had not chosen that store. */
     public boolean unset(String projectId, String storeId) {
-        return db.write(h -> h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p AND secret_store_id = :s")
+        return db.change(h -> h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p AND secret_store_id = :s")
                 .bind("p", projectId).bind("s", storeId).execute() == 1);
     }
 }
