@@ -36,7 +36,11 @@ import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
 import org.portcullis.secrets.SecretService;
-import org.portcullis.stores.HealthResource;
+import org.portcullis.health.HealthResource;
+import org.portcullis.stores.StoreHealthCheck;
+import org.portcullis.db.DatabaseHealthCheck;
+import org.portcullis.audit.AuditHealthCheck;
+import java.time.Duration;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStoreResource;
 import org.portcullis.stores.StoreRegistry;
@@ -94,7 +98,9 @@ public final class Application implements AutoCloseable {
 
             Router router = new Router();
             new VersionResource().register(router);
-            new HealthResource(stores).register(router);
+            HealthResource health = new HealthResource(StoreHealthCheck.all(stores))
+                    .add(new DatabaseHealthCheck(db, Duration.ofSeconds(2))).add(new AuditHealthCheck(audit));
+            health.register(router);
             ServerTransportKeys transportKeys = new ServerTransportKeys(db, stores, clock);
             new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets(),
                     audit).register(router);

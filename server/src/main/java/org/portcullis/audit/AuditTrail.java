@@ -197,12 +197,13 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     /**
-     * Whether events can be written now: true unless the last write failed and a probe event —
-     * "the trail resumes" — cannot be written either. Each call while the trail is broken sends one
-     * probe, so requests and health checks are what bring the trail back.
+     * Whether events can be written now: true unless the last write failed (or the sink looks
+     * unwritable) and a probe event — "the trail resumes" — cannot be written either. Each call
+     * while the trail is broken sends one probe, so requests and health checks are what bring the
+     * trail back; a healthy trail is only looked at, so health polls add no events.
      */
     public boolean writable() {
-        if (sink == null || !writer.broken()) {
+        if (sink == null || (!writer.broken() && sink.looksWritable())) {
             return true;
         }
         AuditEvent probe = systemEvent("the trail resumes after a write failure", Map.of("sink", sink.describe()));

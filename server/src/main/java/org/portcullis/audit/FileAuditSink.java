@@ -225,6 +225,12 @@ final class FileAuditSink implements AuditSink {
     }
 
     @Override
+    public boolean looksWritable() {
+        Path dir = path.getParent();
+        return Files.exists(path) ? Files.isWritable(path) : dir != null && Files.isWritable(dir);
+    }
+
+    @Override
     public String describe() {
         return path.toString();
     }

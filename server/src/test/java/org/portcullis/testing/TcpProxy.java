@@ -18,7 +18,14 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(targetHost, targetPort, 0);
+    }
+
+    /** On a given local port: a closed proxy can be opened again on the same one (the service is back). */
+    public TcpProxy(String targetHost, int targetPort, int localPort) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), localPort), 50);
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
