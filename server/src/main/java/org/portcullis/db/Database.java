@@ -55,6 +55,14 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        return connect(settings);
+    }
+
+    /**
+     * Opens the pools without touching the schema: for tools that must not change a database they
+     * only inspect ({@code manage doctor}).
+     */
+    public static Database connect(DatabaseSettings settings) {
         if (settings.kind() == Kind.SQLITE) {
             HikariDataSource write = pool(settings, "sqlite-writer", 1, false);
             HikariDataSource read = pool(settings, "sqlite-reader", Math.max(2, Math.min(settings.poolSize(), 8)), true);
@@ -100,6 +108,19 @@ public final class Database implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create the directory of SQLite database " + file, e);
         }
+    }
+
+    /** The schema's version in the database, the newest this build knows, and how many it has yet to apply. */
+    public record SchemaVersion(String current, String latest, int pending) {}
+
+    /** Reads Flyway's history table; changes nothing. */
+    public static SchemaVersion schemaVersion(DatabaseSettings settings) {
+        var info = Flyway.configure().dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration").load().info();
+        var all = info.all();
+        String latest = all.length == 0 ? null : all[all.length - 1].getVersion().getVersion();
+        return new SchemaVersion(info.current() == null ? null : info.current().getVersion().getVersion(), latest,
+                info.pending().length);
     }
 
     public Kind kind() {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@link Audit}, listed in {@code subcommands} of {@link ManageCommand}).
  */
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
-        subcommands = {ManageCommand.Audit.class, HsmCommand.class})
+        subcommands = {ManageCommand.Audit.class, HsmCommand.class, DoctorCommand.class})
 public final class ManageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
