@@ -93,7 +93,11 @@ public final class DoctorCommand implements Callable<Integer> {
                     : Finding.warn("keystone", "no [keystone_authtoken]: every caller chooses its own project and roles",
                             "configure [keystone_authtoken], or set [portcullis] auth_strategy = noauth if intended"));
         }
-        out.add(NodeChecks.certificate(c, java.time.Instant.now()));
+        if (c.http().tls() == null) {
+            out.add(Finding.pass("tls", "plain HTTP" + (c.http().loopback() ? " on loopback" : " (behind a TLS proxy)")));
+        } else {
+            out.add(NodeChecks.certificate(c.http().tls().certFile(), java.time.Instant.now()));
+        }
         return out;
     }
 

@@ -112,11 +112,8 @@ final class NodeChecks {
                 : Finding.pass("clock", msg);
     }
 
-    static Finding certificate(PortcullisConfig c, Instant now) {
-        if (c.http().tls() == null) {
-            return Finding.pass("tls", "plain HTTP" + (c.http().loopback() ? " on loopback" : " (behind a TLS proxy)"));
-        }
-        Path file = c.http().tls().certFile();
+    /** The server certificate's expiry, as of {@code now}. */
+    static Finding certificate(Path file, Instant now) {
         try {
             X509Certificate cert = PemFiles.certificates(file).get(0);
             Duration left = Duration.between(now, cert.getNotAfter().toInstant());
