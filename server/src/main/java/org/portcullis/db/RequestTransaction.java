@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one writer transaction of an API request whose changes wait for the request's audit event
@@ -13,6 +15,7 @@ import org.jdbi.v3.core.Jdbi;
  * the request's thread.
  */
 final class RequestTransaction {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestTransaction.class);
     private final Jdbi writer;
     private Handle handle;
     private int savepoints;
@@ -83,14 +86,25 @@ final class RequestTransaction {
         afterCommit.forEach(Runnable::run);
     }
 
+    /**
+     * Rolls back and runs what waited for a rollback. A connection that broke meanwhile cannot roll
+     * back, but then the database discards the transaction itself: that is logged, not thrown, so
+     * the request's own error is what the client sees.
+     */
     void rollback() {
         if (handle != null) {
             try {
                 if (handle.isInTransaction()) {
                     handle.rollback();
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("a request's rollback failed; the database discards its open transaction: {}", e.toString());
             } finally {
-                handle.close();
+                try {
+                    handle.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("a request's connection did not close cleanly: {}", e.toString());
+                }
                 handle = null;
             }
         }

@@ -43,6 +43,9 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "secrets decrypted per store and master key id (default: ${DEFAULT-VALUE})")
     int sample;
 
+    /** Milliseconds per group of checks, for --format json. */
+    private final Map<String, Long> timings = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         if (!format.equals("text") && !format.equals("json")) {
@@ -65,8 +68,10 @@ public final class DoctorCommand implements Callable<Integer> {
     private List<Finding> run() {
         List<Finding> out = new ArrayList<>();
         PortcullisConfig c;
+        long t0 = System.nanoTime();
         try {
             c = ConfigLoader.load(config);
+            timings.put("config", (System.nanoTime() - t0) / 1_000_000);
             out.add(Finding.pass("config", config + " is valid"));
         } catch (ConfigException | IllegalArgumentException e) {
             String msg = String.valueOf(e.getMessage());
@@ -76,7 +81,9 @@ public final class DoctorCommand implements Callable<Integer> {
             return out;
         }
         out.addAll(NodeChecks.permissions(c));
+        long t1 = System.nanoTime();
         Database db = NodeChecks.database(c.database(), out);
+        timings.put("database", (System.nanoTime() - t1) / 1_000_000);
         if (db != null) {
             try {
                 guarded(out, "clock", () -> List.of(NodeChecks.clockSkew(db)));
@@ -105,16 +112,18 @@ public final class DoctorCommand implements Callable<Integer> {
         List<Finding> run();
     }
 
-    /** Runs a check; one that throws is a FAIL of its own, never the end of the report. */
-    private static void guarded(List<Finding> out, String name, Check check) {
+    /** Runs a check (and times it); one that throws is a FAIL of its own, never the end of the report. */
+    private void guarded(List<Finding> out, String name, Check check) {
+        long t0 = System.nanoTime();
         try {
             out.addAll(check.run());
         } catch (RuntimeException e) {
             out.add(Finding.fail(name, "the check itself failed: " + e, "see the message"));
         }
+        timings.put(name, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static Map<String, Object> json(List<Finding> findings, int exit, long millis) {
+    private Map<String, Object> json(List<Finding> findings, int exit, long millis) {
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Finding f : findings) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -129,6 +138,7 @@ public final class DoctorCommand implements Callable<Integer> {
         out.put("exit", exit);
         out.put("secrets_at_risk", findings.stream().anyMatch(Finding::secretsAtRisk));
         out.put("elapsed_ms", millis);
+        out.put("timings_ms", timings);
         out.put("checks", checks);
         return out;
     }
