@@ -110,19 +110,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The schema's version in the database, the newest this build knows, and how many it has yet to apply. */
-    public record SchemaVersion(String current, String latest, int pending) {}
-
-    /** Reads Flyway's history table; changes nothing. */
-    public static SchemaVersion schemaVersion(DatabaseSettings settings) {
-        var info = Flyway.configure().dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-                .locations("classpath:db/migration").load().info();
-        var all = info.all();
-        String latest = all.length == 0 ? null : all[all.length - 1].getVersion().getVersion();
-        return new SchemaVersion(info.current() == null ? null : info.current().getVersion().getVersion(), latest,
-                info.pending().length);
-    }
-
     public Kind kind() {
         return kind;
     }

@@ -12,6 +12,7 @@ import org.portcullis.config.DatabaseSettings;
 import org.portcullis.config.FilePermissions;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.db.Database;
+import org.portcullis.db.SchemaVersion;
 import org.portcullis.health.Finding;
 import org.portcullis.http.tls.PemFiles;
 
@@ -71,7 +72,7 @@ final class NodeChecks {
             db.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
             out.add(Finding.pass("database", settings.redacted() + " reachable (" + (System.nanoTime() - t0) / 1_000_000
                     + " ms)"));
-            Database.SchemaVersion v = Database.schemaVersion(settings);
+            SchemaVersion v = SchemaVersion.of(db);
             if (v.current() == null) {
                 out.add(Finding.fail("schema", "no Portcullis schema in " + settings.redacted(),
                         "check sql_connection; a node creates the schema when it first starts"));
