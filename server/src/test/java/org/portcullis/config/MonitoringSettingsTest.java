@@ -42,6 +42,6 @@ class MonitoringSettingsTest {
         assertThatThrownBy(() -> load("metrics_bind = localhost:70000\n")).hasMessageContaining("metrics_bind");
         assertThatThrownBy(() -> load("log_format = xml\n")).hasMessageContaining("log_format");
         assertThatThrownBy(() -> load("log_level = LOUD\n")).hasMessageContaining("log_level");
-        assertThatThrownBy(() -> load("expiry_warning_days = 0\n")).hasMessageContaining("expiry_warning_days");
+        assertThatThrownBy(() -> load("expiry_warning_days = -1\n")).hasMessageContaining("expiry_warning_days");
     }
 }
