@@ -8,6 +8,7 @@ import org.portcullis.acl.AclRepository;
 import org.portcullis.acl.AclResource;
 import org.portcullis.acl.AclService;
 import org.portcullis.audit.AuditTrail;
+import org.portcullis.audit.AuditedTransactions;
 import org.portcullis.auth.Authenticator;
 import org.portcullis.auth.NoAuthAuthenticator;
 import org.portcullis.auth.Policy;
@@ -45,7 +46,10 @@ import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
 import org.portcullis.secrets.SecretResource;
 import org.portcullis.secrets.SecretService;
-import org.portcullis.stores.HealthResource;
+import org.portcullis.health.HealthResource;
+import org.portcullis.stores.StoreHealthCheck;
+import org.portcullis.db.DatabaseHealthCheck;
+import org.portcullis.audit.AuditHealthCheck;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStoreResource;
 import org.portcullis.stores.StoreRegistry;
@@ -120,7 +124,9 @@ public final class Application implements AutoCloseable {
 
             Router router = new Router();
             new VersionResource().register(router);
-            new HealthResource(stores).register(router);
+            HealthResource health = new HealthResource(StoreHealthCheck.all(stores))
+                    .add(new DatabaseHealthCheck(db, Duration.ofSeconds(2))).add(new AuditHealthCheck(audit));
+            health.register(router);
             ServerTransportKeys transportKeys = new ServerTransportKeys(db, stores, clock);
             new SecretResource(secrets, transportKeys, config.limits().maxSecretBytes(), config.protectConsumedSecrets(),
                     audit).register(router);
@@ -143,7 +149,6 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(config.http(), router, auth, config.hostHref(), config.limits().maxRequestBytes());
             http.audit(audit);
             http.metrics(metrics.registry());
-            http.readiness(db::problem);
             IdempotencyKeys idempotencyKeys = new IdempotencyKeys(db,
                     Duration.ofHours(config.cluster().idempotencyKeyHours()), clock);
             http.idempotency(idempotencyKeys);
@@ -154,6 +159,7 @@ public final class Application implements AutoCloseable {
                 LOG.info("metrics without authentication on http://{}:{}/metrics",
                         config.monitoring().metricsBind().getHostString(), metricsServer.port());
             }
+            http.scope(new AuditedTransactions(db, audit));
             http.start();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());

@@ -60,7 +60,7 @@ public final class AclService {
     /** PUT: the given operations replace the entity's ACLs; operations not given are removed. */
     public void replace(AclEntity entity, Map<String, AclRequests.Change> changes) {
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op,
                     c.projectAccess() == null || c.projectAccess(), c.users() == null ? Set.of() : c.users(), now));
             repository.deleteAll(h, entity.kind(), entity.id(), changes.keySet());
@@ -71,7 +71,7 @@ public final class AclService {
     /** PATCH: only what is given changes; users, when given, replace the list. */
     public void patch(AclEntity entity, Map<String, AclRequests.Change> changes) {
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             changes.forEach((op, c) -> repository.upsert(h, entity.kind(), entity.id(), op, c.projectAccess(),
                     c.users() == null ? null : new LinkedHashSet<>(c.users()), now));
             return null;
@@ -79,7 +79,7 @@ public final class AclService {
     }
 
     public void delete(AclEntity entity) {
-        db.write(h -> {
+        db.change(h -> {
             repository.deleteAll(h, entity.kind(), entity.id(), Set.of());
             return null;
         });

@@ -26,6 +26,14 @@ interface AuditSink extends Closeable {
     /** Returns once everything written is as durable as the sink's policy promises. */
     void sync() throws IOException;
 
+    /**
+     * A cheap look without writing (for health checks, which must not add an event per poll):
+     * false when a write would surely fail, e.g. the file's directory is gone.
+     */
+    default boolean looksWritable() {
+        return true;
+    }
+
     /** Where the lines go, for messages. */
     String describe();
 }

@@ -1,22 +1,18 @@
 package org.portcullis.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +22,6 @@ import org.portcullis.config.PortcullisConfig.AuditSettings;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.AuditHook;
 import org.portcullis.http.Exchange;
-import org.portcullis.http.Json;
 import org.portcullis.metrics.Metrics;
 import org.portcullis.stores.StoreRegistry;
 import org.portcullis.stores.software.SoftwareStore;
@@ -44,13 +39,18 @@ import org.slf4j.LoggerFactory;
  * payload is handed to the HTTP layer. Denials are recorded centrally by {@code HttpApp} through
  * {@link #denied}, since a 401 or 403 can come from the authenticator, the policy or an ACL.
  *
- * <p><b>Fail closed.</b> If an event cannot be written, {@link #record} throws a 503 and the
- * request's answer is that error: a payload is never returned unaudited. A create, update or
- * delete has already been committed when its event is written (the event records a fact, so it
- * follows the commit); the 503 says so, and the server log names the request, action and target.
- * After a failure every API request is refused up front ({@link #ready}) until a probe event —
- * "the trail resumes" — can be written, so at most the requests in flight at the moment of the
- * failure can change state without an event.
+ * <p><b>Fail closed, nothing behind.</b> If an event cannot be written, {@link #record} throws a
+ * 503 and the request's answer is that error: a payload is never returned unaudited, and a change is
+ * never kept unaudited. A request's changes wait in its database transaction ({@code
+ * Database.inRequest}, wired by {@link AuditedTransactions}) until the handler returns, so the event
+ * is written before the commit and a refused event rolls the change back: the client gets its 503
+ * and nothing was created, changed or deleted. (Committing first and compensating afterwards was
+ * rejected: the undo can fail as well, and a destroyed payload cannot be brought back.) In the rare
+ * case that the commit fails after the event was written, {@link #retract} appends an event saying
+ * the request's change was rolled back, so the trail still states only facts. After a failure every
+ * API request is refused up front ({@link #ready}) until a probe event — "the trail resumes" — can be
+ * written; {@code GET /healthcheck} sends the same probe, so a node that load balancers poll
+ * recovers by itself once the sink works again.
  *
  * <p><b>Chain across restarts and files.</b> At start the file sink's last line gives the
  * sequence number and hmac to continue from; the first event is a {@code start} event. After log
@@ -61,34 +61,23 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrail implements AuditHook, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
     static final String UNAVAILABLE = "The audit trail could not be written; the request was refused.";
+    static final String NOTHING_CHANGED = "Nothing was changed; retry once the service is available again.";
     private static final String SYSTEM_TYPE = "service/security/keymanager";
     private static final String USER_TYPE = "service/security/account/user";
     private static final int MAX_AGENT = 256;
 
     private final AuditSink sink;
-    private final AuditKey key;
     private final Clock clock;
     private final String observer;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private Thread writer;
-    // Written by the writer thread only (and before it starts).
-    private long seq;
-    private byte[] prev = AuditLine.GENESIS;
-    private volatile boolean broken;
+    private final AuditWriter writer;
     private volatile boolean closed;
-
-    /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
-    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
-
-    private static final Pending STOP = new Pending(null, null);
-    private static final int MAX_BATCH = 1024;
-    private static final long WAIT_SECONDS = 10;
 
     private AuditTrail(AuditSink sink, AuditKey key, Clock clock, String observer) {
         this.sink = sink;
-        this.key = key;
         this.clock = clock;
         this.observer = observer;
+        this.writer = sink == null ? null
+                : new AuditWriter(sink, key, observer, details -> systemEvent("a new file continues the trail", details));
     }
 
     /** No trail at all: for development only; the node says so at start. */
@@ -165,44 +154,22 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         details.put("sink", sink.describe());
         Optional<String> last = sink.lastLine();
         if (last.isPresent()) {
-            if (trail.continueFrom(last.get())) {
-                details.put("continues_seq", trail.seq);
+            if (trail.writer.continueFrom(last.get())) {
+                details.put("continues_seq", trail.writer.seq());
             } else {
                 LOG.warn("audit trail {}: its last line is not a sealed event; starting a new chain", sink.describe());
                 details.put("new_chain", "the previous last line is not a sealed event");
             }
         }
-        trail.writer = Thread.ofPlatform().name("audit-writer").daemon(true).start(trail::writeLoop);
+        trail.writer.start();
         try {
-            trail.submit(trail.systemEvent("node started", details)).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            trail.stopWriter();
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            trail.stopWriter();
-            throw new IOException("the audit trail's first event was not written within " + WAIT_SECONDS + " s", e);
-        }
-        LOG.info("audit trail: {} (key {}), continuing at seq {}", sink.describe(), key.keyId(), trail.seq);
-        return trail;
-    }
-
-    private boolean continueFrom(String line) {
-        int json = line.indexOf("{\"typeURI\"");
-        AuditLine.Sealed sealed = json < 0 ? null : AuditLine.split(line.substring(json));
-        if (sealed == null) {
-            return false;
-        }
-        try {
-            JsonNode chain = Json.MAPPER.readTree(sealed.canonical()).path("chain");
-            if (!chain.path("seq").canConvertToLong()) {
-                return false;
-            }
-            seq = chain.path("seq").asLong();
-            prev = sealed.hmac();
-            return true;
+            AuditWriter.await(trail.writer.submit(trail.systemEvent("node started", details)));
         } catch (IOException e) {
-            return false;
+            trail.writer.stop();
+            throw e;
         }
+        LOG.info("audit trail: {} (key {}), continuing at seq {}", sink.describe(), key.keyId(), trail.writer.seq());
+        return trail;
     }
 
     public boolean enabled() {
@@ -239,7 +206,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return submit(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
+        return writer.submit(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null), target.typeUri(), id,
                 name, null, null, null, details));
     }
@@ -249,12 +216,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return;
         }
-        List<String> segments = new ArrayList<>();
-        for (String s : ex.path().split("/")) {
-            if (!s.isEmpty()) {
-                segments.add(s);
-            }
-        }
+        List<String> segments = segments(ex.path());
         String name = segments.size() > 4 ? segments.get(4) : null; // e.g. the metadata key
         AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
                 AuditAction.ofMethod(ex.method()), "failure", denial.status(), initiator(ex),
@@ -265,22 +227,63 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
 
     @Override
     public void ready() {
-        if (!broken || sink == null) {
-            return;
+        if (!writable()) {
+            throw new ApiException(503, UNAVAILABLE);
         }
-        // A probe: the event says the trail resumes; if it cannot be written, nothing runs.
+    }
+
+    /**
+     * Whether events can be written now: true unless the last write failed (or the sink looks
+     * unwritable) and a probe event — "the trail resumes" — cannot be written either. Each call
+     * while the trail is broken sends one probe, so requests and health checks are what bring the
+     * trail back; a healthy trail is only looked at, so health polls add no events.
+     */
+    public boolean writable() {
+        if (sink == null || (!writer.broken() && sink.looksWritable())) {
+            return true;
+        }
         AuditEvent probe = systemEvent("the trail resumes after a write failure", Map.of("sink", sink.describe()));
         try {
-            await(submit(probe));
+            AuditWriter.await(writer.submit(probe));
+            LOG.info("audit trail {}: writable again; requests are served", sink.describe());
+            return true;
         } catch (IOException e) {
-            throw new ApiException(503, UNAVAILABLE);
+            return false;
+        }
+    }
+
+    /** Where events go (file path or syslog address); null when disabled. */
+    public String describe() {
+        return sink == null ? null : sink.describe();
+    }
+
+    /**
+     * Says that the change of request {@code ex}, whose event was written, was then rolled back
+     * because its commit failed: the trail must not keep a change that did not happen. If even this
+     * cannot be written the server log says it.
+     */
+    public void retract(Exchange ex, Exception cause) {
+        if (sink == null) {
+            return;
+        }
+        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), AuditAction.ofMethod(ex.method()),
+                "failure", 500, initiator(ex), AuditTarget.typeUriOfPath(segments(ex.path())),
+                AuditTarget.idOfPath(segments(ex.path())), "rolled back: the commit failed", ex.method(), ex.path(),
+                ex.requestId(), Map.of());
+        try {
+            AuditWriter.await(writer.submit(event));
+        } catch (IOException e) {
+            writer.markBroken();
+            LOG.error("audit trail {}: request {}'s change was recorded, then its commit failed ({}), and the "
+                    + "retraction could not be written: the trail shows a change that did not happen", sink.describe(),
+                    ex.requestId(), cause.toString());
         }
     }
 
     /** Writes one event, durably as configured; a 503 {@link ApiException} if it cannot. */
     void write(AuditEvent event, boolean changed) {
         try {
-            await(submit(event));
+            AuditWriter.await(writer.submit(event));
         } catch (IOException e) {
             throw failed(event, e, changed);
         }
@@ -290,116 +293,19 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     void writeAll(List<AuditEvent> events) throws IOException {
         List<CompletableFuture<Void>> pending = new ArrayList<>(events.size());
         for (AuditEvent e : events) {
-            pending.add(submit(e));
+            pending.add(writer.submit(e));
         }
         for (CompletableFuture<Void> done : pending) {
-            await(done);
+            AuditWriter.await(done);
         }
-    }
-
-    private CompletableFuture<Void> submit(AuditEvent event) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new IOException("the audit trail is closed"));
-        } else {
-            queue.add(new Pending(event, done));
-        }
-        return done;
-    }
-
-    private static void await(CompletableFuture<Void> done) throws IOException {
-        try {
-            done.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the audit sink did not complete a write within " + WAIT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the audit trail", e);
-        }
-    }
-
-    /**
-     * The writer thread: takes every event waiting, seals them in order, writes them with one
-     * write and one sync (group commit: while a sync runs, the next batch gathers), then answers
-     * their requests. One thread owns the chain, so no lock is needed around it.
-     */
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        while (true) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            boolean stop = batch.remove(STOP);
-            if (!batch.isEmpty()) {
-                writeBatch(batch);
-            }
-            batch.clear();
-            if (stop) {
-                return;
-            }
-        }
-    }
-
-    private void writeBatch(List<Pending> batch) {
-        long seq0 = seq;
-        byte[] prev0 = prev;
-        boolean written = false;
-        try {
-            List<String> lines = new ArrayList<>(batch.size() + 1);
-            String rotation = sink.rotated();
-            if (rotation != null) {
-                LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("reason", rotation);
-                details.put("previous_seq", seq);
-                details.put("previous_hmac", HexFormat.of().formatHex(prev));
-                lines.add(seal(systemEvent("a new file continues the trail", details)));
-            }
-            for (Pending p : batch) {
-                lines.add(seal(p.event()));
-            }
-            sink.write(lines);
-            written = true;
-            sink.sync();
-            broken = false;
-            for (Pending p : batch) {
-                p.done().complete(null);
-            }
-        } catch (IOException | RuntimeException e) {
-            broken = true;
-            if (!written) { // nothing reached the sink: the chain goes on from where it was
-                seq = seq0;
-                prev = prev0;
-            }
-            for (Pending p : batch) {
-                p.done().completeExceptionally(e);
-            }
-        }
-    }
-
-    /** The next line of the chain; advances it. */
-    private String seal(AuditEvent event) {
-        long next = seq + 1;
-        String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
-        byte[] hmac = AuditLine.hmac(key, prev, unsealed);
-        seq = next;
-        prev = hmac;
-        return AuditLine.seal(unsealed, hmac);
     }
 
     private ApiException failed(AuditEvent event, Exception e, boolean changed) {
-        broken = true;
+        writer.markBroken();
         LOG.error("audit trail {}: could not record {} {} {} {} of request {} by user {} project {}: {}",
                 sink.describe(), event.outcome(), event.action().cadf(), event.targetTypeUri(), event.targetId(),
                 event.requestId(), event.initiator().userId(), event.initiator().projectId(), e.toString());
-        return new ApiException(503, changed
-                ? UNAVAILABLE + " The change itself was saved before the failure; check before retrying."
-                : UNAVAILABLE);
+        return new ApiException(503, changed ? UNAVAILABLE + " " + NOTHING_CHANGED : UNAVAILABLE);
     }
 
     private AuditEvent systemEvent(String name, Map<String, ?> details) {
@@ -410,6 +316,16 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null),
                 AuditTarget.AUDIT_TRAIL.typeUri(), observer, name, null, null, null, details);
+    }
+
+    private static List<String> segments(String path) {
+        List<String> segments = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        }
+        return segments;
     }
 
     private static AuditEvent.Initiator initiator(Exchange ex) {
@@ -440,12 +356,12 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     int queueDepth() {
-        return queue.size();
+        return writer.queueDepth();
     }
 
     /** Whether API requests are refused until a probe event can be written. */
     boolean refusing() {
-        return broken;
+        return writer.broken();
     }
 
     /** The path of the file sink, for tests and messages; null for other sinks. */
@@ -459,7 +375,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
             return;
         }
         try {
-            submit(systemEvent(AuditAction.STOP, "node stopped", Map.of())).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            writer.submit(systemEvent(AuditAction.STOP, "node stopped", Map.of()))
+                    .get(AuditWriter.WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             LOG.warn("audit trail {}: the stop event was not written: {}", sink.describe(), e.toString());
         }
@@ -470,20 +387,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null || closed) {
             return;
         }
-        stopWriter();
-        sink.close();
-    }
-
-    /** Lets the writer finish what was submitted, then stops it. */
-    private void stopWriter() {
         closed = true;
-        if (writer != null) {
-            queue.add(STOP);
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        writer.stop();
+        sink.close();
     }
 }

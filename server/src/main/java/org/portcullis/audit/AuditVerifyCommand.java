@@ -60,20 +60,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         Map<String, AuditKey> keys = new LinkedHashMap<>();
         try {
             if (config != null) {
-                PortcullisConfig c = ConfigLoader.load(config);
-                for (PortcullisConfig.StoreSettings.Store s : c.stores().stores()) {
-                    if (s.kek() != null) {
-                        add(keys, AuditKey.fromMasterKek(MasterKek.load(s.kek())));
-                        // Events sealed before a master-key rotation were keyed from the previous key.
-                        for (Path previous : s.options().paths("previous_kek_files")) {
-                            add(keys, AuditKey.fromMasterKek(MasterKek.load(
-                                    new KekSource(s.options().origin("previous_kek_files"), previous, null))));
-                        }
-                    }
-                }
-                if (c.audit().hmacKeyFile() != null) {
-                    add(keys, AuditKey.fromFile(c.audit().hmacKeyFile()));
-                }
+                keys.putAll(keysOf(ConfigLoader.load(config)));
             }
             for (Path f : keyFiles) {
                 add(keys, AuditKey.fromFile(f));
@@ -102,6 +89,25 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                     + "truncated or replaced? compare with another copy, e.g. syslog)");
         }
         return report.intact() ? 0 : 1;
+    }
+
+    /** Every audit key a configuration yields: from each software store's master KEK and {@code [audit] hmac_key_file}. */
+    public static Map<String, AuditKey> keysOf(PortcullisConfig c) {
+        Map<String, AuditKey> keys = new LinkedHashMap<>();
+        for (PortcullisConfig.StoreSettings.Store s : c.stores().stores()) {
+            if (s.kek() != null) {
+                add(keys, AuditKey.fromMasterKek(MasterKek.load(s.kek())));
+                // Events sealed before a master-key rotation were keyed from the previous key.
+                for (Path previous : s.options().paths("previous_kek_files")) {
+                    add(keys, AuditKey.fromMasterKek(MasterKek.load(
+                            new KekSource(s.options().origin("previous_kek_files"), previous, null))));
+                }
+            }
+        }
+        if (c.audit().hmacKeyFile() != null) {
+            add(keys, AuditKey.fromFile(c.audit().hmacKeyFile()));
+        }
+        return keys;
     }
 
     private static void add(Map<String, AuditKey> keys, AuditKey key) {

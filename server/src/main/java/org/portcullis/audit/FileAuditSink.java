@@ -131,6 +131,13 @@ final class FileAuditSink implements AuditSink {
             reopen();
             return path + " was moved away or deleted; a new file was started";
         }
+        if (!channel.isOpen()) {
+            // An earlier reopen failed half-way (the directory was gone): the file is back, so open
+            // it again, or the trail would refuse every request although the sink works.
+            Object before = fileKey;
+            reopen();
+            return before.equals(fileKey) ? null : path + " was replaced while the trail could not write";
+        }
         if (!attrs.fileKey().equals(fileKey)) {
             reopen();
             return path + " was replaced by another file (rotated)";
@@ -215,6 +222,12 @@ final class FileAuditSink implements AuditSink {
         } finally {
             syncLock.unlock();
         }
+    }
+
+    @Override
+    public boolean looksWritable() {
+        Path dir = path.getParent();
+        return Files.exists(path) ? Files.isWritable(path) : dir != null && Files.isWritable(dir);
     }
 
     @Override

@@ -49,6 +49,11 @@ final class MeteredAuditSink implements AuditSink {
     }
 
     @Override
+    public boolean looksWritable() {
+        return sink.looksWritable();
+    }
+
+    @Override
     public void write(List<String> lines) throws IOException {
         long start = System.nanoTime();
         try {

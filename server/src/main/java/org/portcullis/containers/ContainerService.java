@@ -58,7 +58,7 @@ public final class ContainerService {
     String create(RequestContext ctx, NewContainer request) {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             quotas.check(h, ctx.projectId(), Resource.CONTAINERS); // in the insert's transaction: race-free
             for (ContainerSecret s : request.secrets()) {
                 if (!ResourceIds.isCanonicalUuid(s.secretId())
@@ -126,7 +126,7 @@ public final class ContainerService {
         long now = clock.millis();
         // Barbican deletes within the caller's project only: a policy that lets another project
         // through still finds nothing to delete.
-        if (!db.write(h -> repository.delete(h, id, ctx.projectId(), now))) {
+        if (!db.change(h -> repository.delete(h, id, ctx.projectId(), now))) {
             throw ApiException.notFound(NOT_FOUND);
         }
     }
@@ -159,7 +159,7 @@ public final class ContainerService {
         String id = c.id();
         long now = clock.millis();
         String project = ctx.systemScoped() ? c.projectId() : ctx.projectId(); // system scope: the container's
-        return db.write(h -> {
+        return db.change(h -> {
             if (repository.consumer(h, id, consumer).isEmpty()) {
                 quotas.check(h, project, Resource.CONSUMERS, "ContainerConsumer creation");
             }
@@ -180,7 +180,7 @@ public final class ContainerService {
      */
     Container removeConsumer(RequestContext ctx, Container c, ConsumerRef ref) {
         String id = c.id();
-        return db.write(h -> {
+        return db.change(h -> {
             ContainerConsumer consumer = repository.consumer(h, id, ref)
                     .orElseThrow(() -> ApiException.notFound(CONSUMER_NOT_FOUND));
             if (!ctx.systemScoped() && !consumer.projectId().equals(ctx.projectId())
@@ -208,7 +208,7 @@ public final class ContainerService {
         requireGeneric(c);
         String id = c.id();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
                     || !repository.lockLiveSecret(h, request.secretId(), ctx.projectId(), now)) {
                 throw ApiException.notFound("Secret provided doesn't exist.");
@@ -234,7 +234,7 @@ public final class ContainerService {
     void removeSecret(RequestContext ctx, Container c, SecretRefRequest request) {
         String id = c.id();
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             if (!ResourceIds.isCanonicalUuid(request.secretId())
                     || !repository.lockLiveSecret(h, request.secretId(), ctx.projectId(), now)) {
                 throw ApiException.notFound("Secret '" + Objects.requireNonNullElse(request.name(), "None")

@@ -32,6 +32,9 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long RETRY_PAUSE_MAX_SECONDS = 5;
 
+    // Set by inRequest for the duration of one request's handler, on that request's thread.
+    private final ThreadLocal<RequestTransaction> request = new ThreadLocal<>();
+
     private final Kind kind;
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
@@ -70,6 +73,14 @@ public final class Database implements AutoCloseable {
                 pause(pause);
             }
         }
+        return connect(settings);
+    }
+
+    /**
+     * Opens the pools without touching the schema: for tools that must not change a database they
+     * only inspect ({@code manage doctor}).
+     */
+    public static Database connect(DatabaseSettings settings) {
         if (settings.kind() == Kind.SQLITE) {
             HikariDataSource write = pool(settings, "sqlite-writer", 1, false);
             HikariDataSource read = pool(settings, "sqlite-reader", Math.max(2, Math.min(settings.poolSize(), 8)), true);
@@ -165,13 +176,100 @@ public final class Database implements AutoCloseable {
         return kind;
     }
 
-    /** Runs {@code work} in one transaction on the writer; all or nothing. */
+    /**
+     * Runs {@code work} in one transaction on the writer, committed before this returns; all or
+     * nothing. For the node's own bookkeeping (project KEKs, key checks) and operator commands:
+     * what a request changes on a client's behalf goes through {@link #change}.
+     *
+     * @throws IllegalStateException inside a request that has changed something already: on SQLite
+     *     the request holds the only writer connection, so this would wait for itself
+     */
     public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            throw new IllegalStateException("a separate write inside a request's open transaction; "
+                    + "do the node's own writes before the request's changes");
+        }
         return timed(writer, "write", work);
     }
 
-    /** Runs {@code work} on a reader connection, in one read transaction (one snapshot). */
+    /**
+     * A change made on a client's behalf. Inside {@link #inRequest} it joins the request's one
+     * transaction, which commits only after the handler returned (and so after its audit event
+     * was written); elsewhere it is {@link #write}.
+     */
+    public <T, X extends Exception> T change(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        return tx == null ? write(work) : tx.change(work);
+    }
+
+    /**
+     * Runs {@code action} once the changes are committed: at once outside a request, else after
+     * the request's commit (e.g. destroying a deleted secret's payload, which a rollback could not
+     * bring back).
+     */
+    public void afterCommit(Runnable action) {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            tx.afterCommit(action);
+        } else {
+            action.run();
+        }
+    }
+
+    /** Runs {@code action} if the request's changes are rolled back (e.g. destroying a payload sealed for them). */
+    public void afterRollback(Runnable action) {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            tx.afterRollback(action);
+        }
+    }
+
+    /**
+     * Runs a request's handler with its changes in one transaction: committed when {@code body}
+     * returns, rolled back when it throws. Why not commit first and audit after: a change whose
+     * event cannot be written would stay, and the client, answered 503 without a ref, could
+     * neither find nor delete it. Why not write the event after the commit and undo on failure:
+     * the undo can fail too, and a destroyed payload cannot be undone. So the event is written
+     * while the transaction is open and the commit follows; if the commit then fails, {@link
+     * CommitFailedException} tells the caller to retract the event.
+     */
+    public <T> T inRequest(java.util.concurrent.Callable<T> body) throws Exception {
+        if (request.get() != null) {
+            throw new IllegalStateException("a request inside a request");
+        }
+        RequestTransaction tx = new RequestTransaction(writer);
+        request.set(tx);
+        String outcome = "rollback";
+        try {
+            T result;
+            try {
+                result = body.call();
+            } catch (Exception | Error e) {
+                tx.rollback();
+                throw e;
+            }
+            tx.commit();
+            outcome = "commit";
+            return result;
+        } finally {
+            request.remove();
+            // A request's transaction is a write transaction: measured from its first change.
+            if (tx.openedAtNanos() != 0) {
+                record("write", outcome, tx.openedAtNanos());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} on a reader connection, in one read transaction (one snapshot); inside a
+     * request that changed something, on its transaction, so that the request reads its own writes.
+     */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        if (tx != null && tx.open()) {
+            return work.withHandle(tx.handle());
+        }
         return timed(reader, "read", work);
     }
 
@@ -183,25 +281,14 @@ public final class Database implements AutoCloseable {
             outcome = "commit";
             return result;
         } finally {
-            Timer.builder("portcullis.db.transactions").description("Database transactions, from pool checkout to end")
-                    .tags("kind", kind, "outcome", outcome).serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-                    .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+            record(kind, outcome, start);
         }
     }
 
-
-    /**
-     * Null when a connection can be had and answers, else why not: the health check's database
-     * verdict. Bounded by the pool's connection wait.
-     */
-    public String problem() {
-        try {
-            reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-            return null;
-        } catch (RuntimeException e) {
-            return DatabaseUnavailable.causedBy(e) ? "the database is unreachable" : "the database failed: "
-                    + e.getClass().getSimpleName();
-        }
+    private void record(String kind, String outcome, long startNanos) {
+        Timer.builder("portcullis.db.transactions").description("Database transactions, from pool checkout to end")
+                .tags("kind", kind, "outcome", outcome).serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+                .register(meters).record(Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     @Override

@@ -36,8 +36,8 @@ final class HttpApp extends Handler.Abstract {
     private final RateLimiter rateLimiter;
     private volatile AuditHook audit = AuditHook.NONE;
     private volatile RequestMetrics metrics = new RequestMetrics(Metrics.NONE);
-    private volatile Readiness readiness = Readiness.READY;
     private volatile IdempotencyGuard idempotency = IdempotencyGuard.NONE;
+    private volatile HandlerScope scope = HandlerScope.DIRECT;
     private volatile boolean draining;
     private final AtomicInteger unhealthyAnswers = new AtomicInteger();
 
@@ -76,15 +76,19 @@ final class HttpApp extends Handler.Abstract {
             }
             route = resolution.route().template();
             exchange.pathParams(resolution.params());
-            if (resolution.route().authenticated()) {
+            Route matched = resolution.route();
+            if (matched.authenticated()) {
                 versioned = true;
                 exchange.microversion(Microversion.fromHeader(exchange.header(Microversion.HEADER)));
                 exchange.context(authenticator.authenticate(exchange));
                 AccessLog.project(exchange.context().projectId());
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
+                // The idempotency key is claimed inside the request's transaction, with what it creates.
+                scope.run(exchange, () -> handle(matched, exchange));
+            } else {
+                matched.handler().handle(exchange);
             }
-            handle(resolution.route(), exchange);
         } catch (ApiException e) {
             error = e.description();
             e.headers().forEach(exchange::responseHeader);
@@ -186,27 +190,19 @@ final class HttpApp extends Handler.Abstract {
     }
 
     /**
-     * {@code /healthcheck} while draining or not ready: 503 before any store is asked, so the
-     * balancer stops sending traffic here. Counts the unhealthy answers given while draining.
+     * {@code /healthcheck} while draining: 503 before any check runs, so the balancer stops sending
+     * traffic here. Counts these answers. (The database, stores and audit trail are checked by the
+     * health resource itself.)
      */
     private boolean notReady(List<String> segments, Exchange exchange) {
         boolean read = exchange.method().equals("GET") || exchange.method().equals("HEAD");
-        if (!read || segments.size() != 1 || !segments.get(0).equals("healthcheck")) {
+        if (!draining || !read || segments.size() != 1 || !segments.get(0).equals("healthcheck")) {
             return false;
         }
-        String problem = draining ? "this node is shutting down" : readiness.problem();
-        if (problem == null) {
-            return false;
-        }
-        if (draining) {
-            unhealthyAnswers.incrementAndGet();
-        }
-        exchange.json(503, Map.of("status", "FAILING", "detail", problem));
+        unhealthyAnswers.incrementAndGet();
+        exchange.json(503, Map.of("status", "FAILING", "failed", List.of("node draining"),
+                "detail", "this node is shutting down"));
         return true;
-    }
-
-    void readiness(Readiness r) {
-        this.readiness = r;
     }
 
     /** From now on {@code /healthcheck} answers 503 and every response closes its connection. */
@@ -225,6 +221,10 @@ final class HttpApp extends Handler.Abstract {
 
     void metrics(MeterRegistry registry) {
         this.metrics = new RequestMetrics(registry);
+    }
+
+    void scope(HandlerScope scope) {
+        this.scope = scope;
     }
 
     /** 401 and 403 go to the audit trail; if it cannot take them, the answer is its 503. */

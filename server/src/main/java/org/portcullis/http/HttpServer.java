@@ -50,6 +50,11 @@ public final class HttpServer implements AutoCloseable {
         server.setStopTimeout(5_000);
     }
 
+    /** What runs around each authenticated handler: the request's transaction. */
+    public void scope(HandlerScope scope) {
+        app.scope(scope);
+    }
+
     /** Where denied requests are recorded and who says whether the audit trail can be written. */
     public void audit(AuditHook hook) {
         app.audit(hook);
@@ -58,11 +63,6 @@ public final class HttpServer implements AutoCloseable {
     /** Who answers a retried creating POST ({@code Idempotency-Key}). */
     public void idempotency(IdempotencyGuard guard) {
         app.idempotency(guard);
-    }
-
-    /** What {@code /healthcheck} consults first (the database, for one). */
-    public void readiness(Readiness readiness) {
-        app.readiness(readiness);
     }
 
     /**

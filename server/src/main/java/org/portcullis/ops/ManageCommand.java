@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Operations on a node's data and logs.",
         subcommands = {ManageCommand.Audit.class, HsmCommand.class, StoreCommand.class, ExpiryCommand.class,
                 PurgeCommand.class, BackupCommand.class, RestoreCommand.class, OrphansCommand.class,
-                ManageCommand.Import.class, KekCommand.class})
+                ManageCommand.Import.class, KekCommand.class, DoctorCommand.class})
 public final class ManageCommand extends CommandGroup {
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail.",
             subcommands = {AuditVerifyCommand.class})

@@ -67,49 +67,62 @@ public final class OrderService {
         policy.enforce(ctx, rule);
     }
 
-    /** Creates and processes an order; the caller has passed {@code orders:post} ({@link #authorize}). */
+    /**
+     * Creates and processes an order; the caller has passed {@code orders:post} ({@link
+     * #authorize}). Generates first and writes once: the order, its secrets and its outcome in one
+     * change, so that the request's transaction (which waits for the audit event) holds no lock
+     * while the store generates, and the store's own first-use writes (a project's KEK) come
+     * before it.
+     */
     public Order create(RequestContext ctx, OrderRequests.NewOrder request) {
         NewSecret spec = secretSpec(request);
         long now = clock.millis();
         Order pending = new Order(UUID.randomUUID().toString(), ctx.projectId(), ctx.userId(), request.type(),
                 request.meta(), PENDING, null, null, null, null, now, now);
-        db.write(h -> {
-            quotas.check(h, ctx.projectId(), Resource.ORDERS);
-            repository.insert(h, pending);
-            IdempotentCreate.record(h, 202, "order_ref", "/v1/orders/" + pending.id());
-            return null;
-        });
+        quotas.precheck(ctx.projectId(), Resource.ORDERS); // before generating anything
+        Outcome outcome;
         try {
-            if (request.type().equals("key")) {
-                generateKey(ctx, pending, spec);
-            } else {
-                generateKeyPair(ctx, pending, spec, text(request.meta(), "passphrase"));
-            }
+            outcome = request.type().equals("key") ? generateKey(ctx, pending, spec)
+                    : generateKeyPair(ctx, pending, spec, text(request.meta(), "passphrase"));
         } catch (KeyMaterial.UnsupportedKey e) {
-            fail(pending, "400", e.getMessage());
+            outcome = failed(pending, "400", e.getMessage());
         } catch (StoreException e) {
             LOG.error("order {}: the secret store failed: {}", pending.id(), e.getMessage());
-            fail(pending, "500", "The secret store could not generate the key: " + e.getMessage());
+            outcome = failed(pending, "500", "The secret store could not generate the key: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("order {} failed", pending.id(), e);
-            fail(pending, "500", "Process TypeOrder failure seen - please contact site administrator.");
+            outcome = failed(pending, "500", "Process TypeOrder failure seen - please contact site administrator.");
         }
+        Outcome done = outcome;
+        try {
+            db.change(h -> {
+                quotas.check(h, ctx.projectId(), Resource.ORDERS);
+                repository.insert(h, pending);
+                IdempotentCreate.record(h, 202, "order_ref", "/v1/orders/" + pending.id());
+                done.work().run(h);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            discard(done);
+            throw e;
+        }
+        db.afterRollback(() -> discard(done)); // the request failed later (its audit event)
         return db.read(h -> repository.find(h, ctx.projectId(), pending.id())).orElseThrow();
     }
 
-    private void generateKey(RequestContext ctx, Order order, NewSecret spec) {
+    private Outcome generateKey(RequestContext ctx, Order order, NewSecret spec) {
         SecretStore store = secrets.storeForNewSecret(ctx);
         String id = UUID.randomUUID().toString();
         StoredRef ref = store.generateSymmetric(new SecretBinding(id, ctx.projectId(), store.info().id()),
                 spec.algorithm(), spec.bitLength(), spec.mode());
         Secret secret = secrets.generated(ctx, store, id, spec, ref, clock.millis());
-        commit(store, List.of(secret), h -> {
+        return new Outcome(store, List.of(secret), h -> {
             secrets.insert(h, secret);
             repository.finish(h, order.id(), ACTIVE, id, null, null, null, clock.millis());
         });
     }
 
-    private void generateKeyPair(RequestContext ctx, Order order, NewSecret spec, String passphrase) {
+    private Outcome generateKeyPair(RequestContext ctx, Order order, NewSecret spec, String passphrase) {
         SecretStore store = secrets.storeForNewSecret(ctx);
         String storeId = store.info().id();
         String privateId = UUID.randomUUID().toString();
@@ -132,7 +145,7 @@ public final class OrderService {
             made.add(secrets.generated(ctx, store, passId, passSpec, passRef, now));
             refs.put("private_key_passphrase", passId);
         }
-        commit(store, made, h -> {
+        return new Outcome(store, made, h -> {
             for (Secret s : made) {
                 secrets.insert(h, s);
             }
@@ -145,24 +158,18 @@ public final class OrderService {
         void run(org.jdbi.v3.core.Handle h);
     }
 
-    /** One transaction for every row; if it fails, the sealed payloads are destroyed again. */
-    private void commit(SecretStore store, List<Secret> made, Work work) {
-        try {
-            db.write(h -> {
-                work.run(h);
-                return null;
-            });
-        } catch (RuntimeException e) {
-            secrets.discard(store, made);
-            throw e;
-        }
+    /** What an order's generation left to write, and the payloads sealed for it (destroyed if that fails). */
+    private record Outcome(SecretStore store, List<Secret> made, Work work) {}
+
+    private Outcome failed(Order order, String code, String reason) {
+        return new Outcome(null, List.of(),
+                h -> repository.finish(h, order.id(), ERROR, null, null, code, reason, clock.millis()));
     }
 
-    private void fail(Order order, String code, String reason) {
-        db.write(h -> {
-            repository.finish(h, order.id(), ERROR, null, null, code, reason, clock.millis());
-            return null;
-        });
+    private void discard(Outcome outcome) {
+        if (outcome.store() != null) {
+            secrets.discard(outcome.store(), outcome.made());
+        }
     }
 
     public Order get(RequestContext ctx, String id) {
@@ -176,7 +183,7 @@ public final class OrderService {
         Order order = db.read(h -> repository.find(h, ctx.projectId(), id))
                 .orElseThrow(() -> ApiException.notFound("Not Found. Sorry but your order is in another castle."));
         policy.enforce(ctx, "order:delete", PolicyTarget.owner("order", order.projectId(), order.creatorId()));
-        db.write(h -> repository.delete(h, id, clock.millis()));
+        db.change(h -> repository.delete(h, id, clock.millis()));
     }
 
     /** A page of the project's orders and their total. */

@@ -59,7 +59,7 @@ public final class QuotaService {
 
     /** Sets some of a project's quotas; the caller has passed {@code project_quotas:put}. */
     public void set(String projectId, Map<Resource, Integer> values) {
-        db.write(h -> {
+        db.change(h -> {
             repository.upsert(h, projectId, values, clock.millis());
             return null;
         });
@@ -67,7 +67,7 @@ public final class QuotaService {
 
     /** Removes a project's own quotas; the caller has passed {@code project_quotas:delete}. */
     public void delete(String projectId) {
-        if (!db.write(h -> repository.delete(h, projectId))) {
+        if (!db.change(h -> repository.delete(h, projectId))) {
             throw ApiException.notFound(NOT_FOUND);
         }
     }

@@ -33,7 +33,7 @@ public final class SecretConsumerService {
         String secretId = secret.id();
         // A system-scoped caller has no project: its consumer counts against the secret's.
         String project = ctx.systemScoped() ? secret.projectId() : ctx.projectId();
-        db.write(h -> {
+        db.change(h -> {
             if (repository.consumerProject(h, secretId, consumer).isEmpty()) {
                 quotas.check(h, project, Resource.CONSUMERS, "SecretConsumer creation");
             }
@@ -50,7 +50,7 @@ public final class SecretConsumerService {
      */
     public Secret remove(RequestContext ctx, Secret secret, SecretConsumer consumer) {
         String secretId = secret.id();
-        db.write(h -> {
+        db.change(h -> {
             String owner = repository.consumerProject(h, secretId, consumer)
                     .orElseThrow(() -> ApiException.notFound("Consumer not found."));
             if (!ctx.systemScoped() && !Objects.equals(owner, ctx.projectId())

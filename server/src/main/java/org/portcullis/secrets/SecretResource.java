@@ -70,14 +70,16 @@ public final class SecretResource {
             throw ApiException.badRequest("transport_key_needed is for a secret whose payload follows, wrapped, "
                     + "in a PUT; this request already carries one.");
         }
+        // The server's transport key, made on first use, before this request's own change begins.
+        String transportKey = wrapping.keyNeeded() ? transport.current() : null;
         Secret secret = service.create(ex.context(), request);
         audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET, secret.id(), createDetails(secret));
         String ref = SecretJson.ref(ex.baseUrl(), secret.id());
         ex.responseHeader("Location", ref);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("secret_ref", ref);
-        if (wrapping.keyNeeded()) {
-            out.put("transport_key_ref", ex.baseUrl() + "/v1/transport_keys/" + transport.current());
+        if (transportKey != null) {
+            out.put("transport_key_ref", ex.baseUrl() + "/v1/transport_keys/" + transportKey);
         }
         ex.json(201, out);
     }

@@ -77,7 +77,7 @@ public final class SecretService {
                 request.algorithm(), request.bitLength(), request.mode(), request.expiration(), "ACTIVE",
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
         try {
-            db.write(h -> {
+            db.change(h -> {
                 quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
                 repository.insert(h, secret);
                 IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
@@ -87,6 +87,7 @@ public final class SecretService {
             discard(store, binding, stored);
             throw e;
         }
+        db.afterRollback(() -> discard(store, binding, stored)); // the request failed later (its audit event)
         return secret;
     }
 
@@ -172,7 +173,7 @@ public final class SecretService {
         StoredRef stored = store.store(binding, payload);
         boolean set;
         try {
-            set = db.write(h -> repository.setPayload(h, id, secret.storeId(), contentType, stored, clock.millis()));
+            set = db.change(h -> repository.setPayload(h, id, secret.storeId(), contentType, stored, clock.millis()));
         } catch (RuntimeException e) {
             discard(store, binding, stored);
             throw e;
@@ -181,6 +182,7 @@ public final class SecretService {
             discard(store, binding, stored);
             throw ApiException.conflict("Secret already has data, cannot modify it.");
         }
+        db.afterRollback(() -> discard(store, binding, stored));
     }
 
     /**
@@ -192,7 +194,7 @@ public final class SecretService {
         String id = secret.id();
         long now = clock.millis();
         Secret[] atDeletion = {secret}; // a migration may have moved the payload since `authorized` read it
-        boolean deleted = db.write(h -> {
+        boolean deleted = db.change(h -> {
             if (guardConsumers && !force) {
                 List<SecretConsumer> consumers = repository.consumers(h, id);
                 if (!consumers.isEmpty()) {
@@ -209,8 +211,9 @@ public final class SecretService {
         }
         Secret gone = atDeletion[0];
         if (gone.hasPayload()) {
-            discard(stores.holding(gone.storeId()), new SecretBinding(id, gone.projectId(), gone.storeId()),
-                    gone.stored());
+            // Only once the delete is committed: a rolled-back delete must find its payload still there.
+            SecretStore store = stores.holding(gone.storeId());
+            db.afterCommit(() -> discard(store, new SecretBinding(id, gone.projectId(), gone.storeId()), gone.stored()));
         }
     }
 
@@ -226,14 +229,14 @@ public final class SecretService {
     // The writes below are on a secret the caller passed the secret_meta rule for (authorized).
 
     public void replaceMetadata(Secret secret, Map<String, String> metadata) {
-        db.write(h -> {
+        db.change(h -> {
             repository.replaceMetadata(h, secret.id(), metadata, clock.millis());
             return null;
         });
     }
 
     public void addMetadatum(Secret secret, String key, String value) {
-        if (!db.write(h -> repository.addMetadatum(h, secret.id(), key, value, clock.millis()))) {
+        if (!db.change(h -> repository.addMetadatum(h, secret.id(), key, value, clock.millis()))) {
             throw ApiException.conflict("Key '" + key + "' is already in the secret's metadata.");
         }
     }
@@ -249,13 +252,13 @@ public final class SecretService {
     }
 
     public void updateMetadatum(Secret secret, String key, String value) {
-        if (!db.write(h -> repository.updateMetadatum(h, secret.id(), key, value, clock.millis()))) {
+        if (!db.change(h -> repository.updateMetadatum(h, secret.id(), key, value, clock.millis()))) {
             throw ApiException.notFound("Secret metadata not found.");
         }
     }
 
     public void deleteMetadatum(Secret secret, String key) {
-        db.write(h -> {
+        db.change(h -> {
             repository.deleteMetadatum(h, secret.id(), key);
             return null;
         });

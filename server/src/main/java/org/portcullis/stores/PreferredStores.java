@@ -33,7 +33,7 @@ public final class PreferredStores {
 
     public void set(String projectId, String storeId) {
         long now = clock.millis();
-        db.write(h -> {
+        db.change(h -> {
             int updated = h.createUpdate("UPDATE project_secret_store SET secret_store_id = :s, updated_at = :t "
                             + "WHERE project_id = :p")
                     .bind("s", storeId).bind("t", now).bind("p", projectId).execute();
@@ -48,7 +48,7 @@ public final class PreferredStores {
 
     /** Removes the project's choice, whichever store it is; the store it had chosen, if any. */
     public Optional<String> unset(String projectId) {
-        return db.write(h -> {
+        return db.change(h -> {
             Optional<String> chosen = h.createQuery("SELECT secret_store_id FROM project_secret_store WHERE project_id = :p")
                     .bind("p", projectId).mapTo(String.class).findOne();
             h.createUpdate("DELETE FROM project_secret_store WHERE project_id = :p").bind("p", projectId).execute();

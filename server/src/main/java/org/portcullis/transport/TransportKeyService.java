@@ -40,7 +40,7 @@ public final class TransportKeyService {
         long now = clock.millis();
         TransportKey key = new TransportKey(UUID.randomUUID().toString(), request.pluginName(), request.transportKey(),
                 now, now);
-        db.write(h -> {
+        db.change(h -> {
             repository.insert(h, key);
             return null;
         });
@@ -61,7 +61,7 @@ public final class TransportKeyService {
     public void delete(RequestContext ctx, String id) {
         policy.enforce(ctx, "transport_key:delete");
         long now = clock.millis();
-        if (!db.write(h -> repository.delete(h, id, now))) {
+        if (!db.change(h -> repository.delete(h, id, now))) {
             throw ApiException.notFound(NOT_FOUND);
         }
     }

@@ -21,6 +21,11 @@ public final class TcpProxy implements AutoCloseable {
         this(0, targetHost, targetPort);
     }
 
+    /** As {@link #TcpProxy(int, String, int)}, the local port last. */
+    public TcpProxy(String targetHost, int targetPort, int localPort) throws IOException {
+        this(localPort, targetHost, targetPort);
+    }
+
     /**
      * A proxy on a chosen local port: closing one and opening another on the same port cuts the
      * service off and brings it back for clients that keep the address.

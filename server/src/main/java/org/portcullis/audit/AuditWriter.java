@@ -1,0 +1,200 @@
+package org.portcullis.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.portcullis.http.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trail's writer thread and the chain it owns: takes every event waiting, seals them in order,
+ * writes them with one write and one sync (group commit: while a sync runs, the next batch
+ * gathers), then answers their requests. One thread owns the chain, so no lock is needed around it.
+ */
+final class AuditWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
+    static final long WAIT_SECONDS = 10;
+    private static final int MAX_BATCH = 1024;
+
+    /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
+    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
+
+    private static final Pending STOP = new Pending(null, null);
+
+    private final AuditSink sink;
+    private final AuditKey key;
+    private final String observer;
+    /** Makes the event that starts a new file after log rotation, from its details. */
+    private final Function<Map<String, ?>, AuditEvent> rotationEvent;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private Thread thread;
+    // Written by the writer thread only (and before it starts).
+    private long seq;
+    private byte[] prev = AuditLine.GENESIS;
+    private volatile boolean broken;
+    private volatile boolean closed;
+
+    AuditWriter(AuditSink sink, AuditKey key, String observer, Function<Map<String, ?>, AuditEvent> rotationEvent) {
+        this.sink = sink;
+        this.key = key;
+        this.observer = observer;
+        this.rotationEvent = rotationEvent;
+    }
+
+    /** Continues the chain after {@code line} (the sink's last); false when it is not a sealed event. */
+    boolean continueFrom(String line) {
+        int json = line.indexOf("{\"typeURI\"");
+        AuditLine.Sealed sealed = json < 0 ? null : AuditLine.split(line.substring(json));
+        if (sealed == null) {
+            return false;
+        }
+        try {
+            JsonNode chain = Json.MAPPER.readTree(sealed.canonical()).path("chain");
+            if (!chain.path("seq").canConvertToLong()) {
+                return false;
+            }
+            seq = chain.path("seq").asLong();
+            prev = sealed.hmac();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    /** True from a failed write until the next successful one. */
+    boolean broken() {
+        return broken;
+    }
+
+    int queueDepth() {
+        return queue.size();
+    }
+
+    void markBroken() {
+        broken = true;
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name("audit-writer").daemon(true).start(this::loop);
+    }
+
+    CompletableFuture<Void> submit(AuditEvent event) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IOException("the audit trail is closed"));
+        } else {
+            queue.add(new Pending(event, done));
+        }
+        return done;
+    }
+
+    /** Waits for a submitted event to be written, at most {@value #WAIT_SECONDS} s. */
+    static void await(CompletableFuture<Void> done) throws IOException {
+        try {
+            done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the audit sink did not complete a write within " + WAIT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the audit trail", e);
+        }
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                writeBatch(batch);
+            }
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        long seq0 = seq;
+        byte[] prev0 = prev;
+        boolean written = false;
+        try {
+            List<String> lines = new ArrayList<>(batch.size() + 1);
+            String rotation = sink.rotated();
+            if (rotation != null) {
+                LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("reason", rotation);
+                details.put("previous_seq", seq);
+                details.put("previous_hmac", HexFormat.of().formatHex(prev));
+                lines.add(seal(rotationEvent.apply(details)));
+            }
+            for (Pending p : batch) {
+                lines.add(seal(p.event()));
+            }
+            sink.write(lines);
+            written = true;
+            sink.sync();
+            broken = false;
+            for (Pending p : batch) {
+                p.done().complete(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            if (!written) { // nothing reached the sink: the chain goes on from where it was
+                seq = seq0;
+                prev = prev0;
+            }
+            for (Pending p : batch) {
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The next line of the chain; advances it. */
+    private String seal(AuditEvent event) {
+        long next = seq + 1;
+        String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
+        byte[] hmac = AuditLine.hmac(key, prev, unsealed);
+        seq = next;
+        prev = hmac;
+        return AuditLine.seal(unsealed, hmac);
+    }
+
+    /** Lets the writer finish what was submitted, then stops it. */
+    void stop() {
+        closed = true;
+        if (thread != null) {
+            queue.add(STOP);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

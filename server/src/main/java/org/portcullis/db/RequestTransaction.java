@@ -1,0 +1,121 @@
+package org.portcullis.db;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer transaction of an API request whose changes wait for the request's audit event
+ * ({@link Database#inRequest}). Opened at the request's first {@link Database#change}, committed
+ * once the handler has returned — which is after the handler wrote the audit event — or rolled back
+ * when the handler throws (the audit trail refused the event, a later check failed). Confined to
+ * the request's thread.
+ */
+final class RequestTransaction {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestTransaction.class);
+    private final Jdbi writer;
+    private Handle handle;
+    private int savepoints;
+    private long openedAtNanos;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Runnable> afterRollback = new ArrayList<>();
+
+    RequestTransaction(Jdbi writer) {
+        this.writer = writer;
+    }
+
+    boolean open() {
+        return handle != null;
+    }
+
+    Handle handle() {
+        if (handle == null) {
+            Handle h = writer.open();
+            try {
+                h.begin();
+            } catch (RuntimeException e) {
+                h.close();
+                throw e;
+            }
+            handle = h;
+            openedAtNanos = System.nanoTime();
+        }
+        return handle;
+    }
+
+    /** When the transaction began ({@link System#nanoTime}), 0 if the request changed nothing. */
+    long openedAtNanos() {
+        return openedAtNanos;
+    }
+
+    /**
+     * Runs one change inside a savepoint: a change that throws leaves nothing behind even when its
+     * caller catches the exception and goes on (PostgreSQL needs it to go on at all).
+     */
+    <T, X extends Exception> T change(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+        Handle h = handle();
+        String name = "change_" + (++savepoints);
+        h.savepoint(name);
+        T result;
+        try {
+            result = work.withHandle(h);
+        } catch (Exception | Error e) {
+            h.rollbackToSavepoint(name);
+            throw e;
+        }
+        h.releaseSavepoint(name);
+        return result;
+    }
+
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    void afterRollback(Runnable action) {
+        afterRollback.add(action);
+    }
+
+    /** Commits (if anything was changed), then runs what waited for the commit. */
+    void commit() {
+        if (handle != null) {
+            try {
+                handle.commit();
+            } catch (RuntimeException e) {
+                rollback();
+                throw new CommitFailedException(e);
+            }
+            handle.close();
+            handle = null;
+        }
+        afterCommit.forEach(Runnable::run);
+    }
+
+    /**
+     * Rolls back and runs what waited for a rollback. A connection that broke meanwhile cannot roll
+     * back, but then the database discards the transaction itself: that is logged, not thrown, so
+     * the request's own error is what the client sees.
+     */
+    void rollback() {
+        if (handle != null) {
+            try {
+                if (handle.isInTransaction()) {
+                    handle.rollback();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("a request's rollback failed; the database discards its open transaction: {}", e.toString());
+            } finally {
+                try {
+                    handle.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("a request's connection did not close cleanly: {}", e.toString());
+                }
+                handle = null;
+            }
+        }
+        afterRollback.forEach(Runnable::run);
+        afterRollback.clear();
+    }
+}

@@ -1,0 +1,94 @@
+package org.portcullis.db;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The schema's version in a database (the last successful migration in Flyway's history table),
+ * the newest this build carries ({@code db/migration/V<version>__*.sql}) and how many of this
+ * build's migrations the database has yet to apply. Read directly rather than through Flyway's
+ * {@code info()}, which costs a second of class loading and scanning in a tool that must be quick.
+ */
+public record SchemaVersion(String current, String latest, int pending) {
+    private static final Pattern MIGRATION = Pattern.compile("V(\\d+(?:[._]\\d+)*)__.*\\.sql");
+    private static final Comparator<String> BY_VERSION = (a, b) -> {
+        String[] x = a.split("[._]");
+        String[] y = b.split("[._]");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            long p = i < x.length ? Long.parseLong(x[i]) : 0;
+            long q = i < y.length ? Long.parseLong(y[i]) : 0;
+            if (p != q) {
+                return Long.compare(p, q);
+            }
+        }
+        return 0;
+    };
+
+    /** Reads the history table; changes nothing. A database without one has version null. */
+    public static SchemaVersion of(Database db) {
+        List<String> applied = db.read(h -> {
+            boolean exists = h.createQuery(db.kind() == org.portcullis.config.DatabaseSettings.Kind.SQLITE
+                            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
+                            : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                                    + "AND table_name = 'flyway_schema_history'")
+                    .mapTo(Integer.class).one() > 0;
+            return exists ? h.createQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT "
+                    + "NULL").mapTo(String.class).list() : List.<String>of();
+        });
+        List<String> known = known();
+        String current = applied.stream().max(BY_VERSION).orElse(null);
+        String latest = known.stream().max(BY_VERSION).orElse(null);
+        int pending = (int) known.stream().filter(v -> current == null || BY_VERSION.compare(v, current) > 0).count();
+        return new SchemaVersion(current, latest, pending);
+    }
+
+    /** The versions of this build's migrations. */
+    static List<String> known() {
+        URL url = SchemaVersion.class.getClassLoader().getResource("db/migration");
+        if (url == null) {
+            return List.of();
+        }
+        try {
+            URI uri = url.toURI();
+            if (uri.getScheme().equals("jar")) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                return versions(fs.getPath("/db/migration"));
+            }
+            return versions(Path.of(uri));
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot list this build's migrations: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> versions(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> {
+                Matcher m = MIGRATION.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    out.add(m.group(1));
+                }
+            });
+        }
+        return out;
+    }
+}

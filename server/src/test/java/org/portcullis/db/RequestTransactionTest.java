@@ -1,0 +1,99 @@
+package org.portcullis.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.config.DatabaseSettings;
+
+/** A request's changes wait for its handler: committed when it returns, gone when it throws. */
+class RequestTransactionTest {
+    @TempDir
+    Path dir;
+    private Database db;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(DatabaseSettings.sqliteFile(dir.resolve("t.sqlite"), 4));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private void insert(String id) {
+        db.change(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
+                + "deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id).execute());
+    }
+
+    private int count() {
+        return db.read(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
+    }
+
+    @Test
+    void aHandlerThatThrowsLeavesNothingAndRunsItsRollbackActions() {
+        List<String> ran = new ArrayList<>();
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            insert("a");
+            db.afterRollback(() -> ran.add("rollback"));
+            db.afterCommit(() -> ran.add("commit"));
+            assertThat(count()).as("the request reads its own change").isEqualTo(1);
+            throw new IllegalStateException("the audit trail refused the event");
+        })).hasMessageContaining("audit trail");
+        assertThat(count()).isZero();
+        assertThat(ran).containsExactly("rollback");
+    }
+
+    @Test
+    void aHandlerThatReturnsCommitsThenRunsItsCommitActions() throws Exception {
+        List<String> ran = new ArrayList<>();
+        db.inRequest(() -> {
+            insert("a");
+            db.afterCommit(() -> ran.add("commit after " + count()));
+            db.afterRollback(() -> ran.add("rollback"));
+            assertThat(ran).isEmpty();
+            return null;
+        });
+        assertThat(ran).containsExactly("commit after 1");
+    }
+
+    @Test
+    void aFailedChangeThatIsCaughtLeavesNoPartOfItselfBehind() throws Exception {
+        db.inRequest(() -> {
+            insert("a");
+            try {
+                db.change(h -> {
+                    h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
+                            + "deleted) VALUES ('b', 'p', 'k', 0, 0, false)").execute();
+                    throw new IllegalArgumentException("a later check failed");
+                });
+            } catch (IllegalArgumentException expected) {
+                // the caller goes on
+            }
+            return null;
+        });
+        List<String> ids = db.read(h -> h.createQuery("SELECT id FROM transport_keys").mapTo(String.class).list());
+        assertThat(ids).containsExactly("a");
+    }
+
+    @Test
+    void outsideARequestAChangeCommitsAtOnceAndASeparateWriteInsideOneIsRefused() throws Exception {
+        List<String> ran = new ArrayList<>();
+        insert("a");
+        db.afterCommit(() -> ran.add("now"));
+        assertThat(count()).isEqualTo(1);
+        assertThat(ran).containsExactly("now");
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            insert("b");
+            return db.write(h -> h.execute("DELETE FROM transport_keys"));
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("open transaction");
+        assertThat(count()).isEqualTo(1);
+    }
+}
