@@ -93,7 +93,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Where every request's route, method, status and latency are measured. */
     public void metrics(MeterRegistry registry) {
-        ((HttpApp) server.getHandler()).metrics(registry);
+        app.metrics(registry);
     }
 
     public void start() throws Exception {
