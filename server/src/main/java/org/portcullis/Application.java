@@ -166,7 +166,7 @@ public final class Application implements AutoCloseable {
             Application app = new Application(config, db, stores, http, audit, metrics, metricsServer, jobs);
             if (config.monitoring().expiryWarningDays() > 0) {
                 app.expiry = new ExpiryWatch(db, audit, clock, config.monitoring().expiryWarningDays())
-                        .start(Duration.ofMinutes(1));
+                        .start(jobs, Duration.ofMinutes(1));
             }
             return app;
         } catch (Exception | Error e) {
@@ -269,9 +269,6 @@ public final class Application implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (expiry != null) {
-            expiry.close();
-        }
         try {
             jobs.close();
             if (metricsServer != null) {

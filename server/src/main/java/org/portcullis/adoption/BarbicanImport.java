@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.portcullis.db.Database;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStore;
@@ -28,9 +30,11 @@ public final class BarbicanImport {
     private final Progress progress;
     private final PrintStream out;
     private final Clock clock;
+    private final Consumer<List<ImportReport.Change>> audit;
 
+    /** {@code audit} gets each committed transaction's changes (nothing in a dry run); it throws to stop the import. */
     public BarbicanImport(BarbicanConfig barbican, Database db, StoreRegistry stores, Options options, PrintStream out,
-            boolean terminal, Clock clock) {
+            boolean terminal, Clock clock, Consumer<List<ImportReport.Change>> audit) {
         this.barbican = barbican;
         this.db = db;
         this.stores = stores;
@@ -38,6 +42,7 @@ public final class BarbicanImport {
         this.progress = new Progress(out, terminal);
         this.out = out;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public ImportReport run() {
@@ -67,7 +72,7 @@ public final class BarbicanImport {
         } catch (IllegalArgumentException e) {
             throw new ImportRefused(e.getMessage());
         }
-        ImportReport report = new ImportReport();
+        ImportReport report = new ImportReport(audit);
         SecretImport secrets = new SecretImport(db, routing, keys, report, progress, options.dryRun());
         EntityImport entities = new EntityImport(db, report, options.dryRun());
         secrets.check(snapshot.secrets());
@@ -104,10 +109,13 @@ public final class BarbicanImport {
                 report.skip("preferred store", barbicanStore, project, "no Portcullis store for Barbican store "
                         + barbicanStore);
             } else if (!preferred.preferred(project).equals(java.util.Optional.of(target.info().id()))) {
-                if (!options.dryRun()) {
+                if (options.dryRun()) {
+                    report.count("preferred store", project, "set");
+                } else {
                     preferred.set(project, target.info().id());
+                    report.changed("preferred store", project, project, "set");
+                    report.committed();
                 }
-                report.count("preferred store", project, "set");
             }
         });
     }

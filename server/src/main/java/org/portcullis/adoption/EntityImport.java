@@ -91,6 +91,7 @@ final class EntityImport {
             transportKeys(h, s, now);
             return null;
         });
+        report.committed();
     }
 
     private void containers(Handle h, BarbicanRows.Snapshot s, long now) {
@@ -100,7 +101,7 @@ final class EntityImport {
             Optional<Container> existing = containers.find(h, c.id());
             if (c.deleted()) {
                 if (existing.isPresent() && containers.delete(h, c.id(), c.projectId(), now)) {
-                    report.count("container", c.projectId(), "deleted");
+                    report.changed("container", c.id(), c.projectId(), "deleted");
                 }
                 continue;
             }
@@ -121,7 +122,7 @@ final class EntityImport {
                 containers.insert(h, c.id(), c.projectId(), c.creatorId(), c.name(), ContainerType.fromApi(c.type()),
                         members, c.updatedAt());
                 containers.setImported(h, c.id(), c.status(), c.createdAt(), c.updatedAt());
-                report.count("container", c.projectId(), "created");
+                report.changed("container", c.id(), c.projectId(), "created");
             } else {
                 report.count("container", c.projectId(), "unchanged");
             }
@@ -138,13 +139,13 @@ final class EntityImport {
             if (containers.consumer(h, c.id(), ref).isEmpty()) {
                 containers.addConsumer(h, w.id(), c.id(), w.projectId() == null ? c.projectId() : w.projectId(), ref,
                         w.createdAt());
-                report.count("container consumer", c.projectId(), "created");
+                report.changed("container consumer", c.id(), c.projectId(), "created");
             }
         }
         for (ContainerConsumer p : have) {
             if (!wanted.contains(p.name() + "\n" + p.url())) {
                 containers.deleteConsumer(h, p.id());
-                report.count("container consumer", c.projectId(), "deleted");
+                report.changed("container consumer", c.id(), c.projectId(), "deleted");
             }
         }
     }
@@ -181,7 +182,7 @@ final class EntityImport {
                 acls.upsert(h, kind, id, a.operation(), a.projectAccess(), new LinkedHashSet<>(a.users()), a.updatedAt());
             }
             acls.deleteAll(h, kind, id, keep);
-            report.count(kind.policyName() + " acl", project, want.isEmpty() ? "deleted" : "set");
+            report.changed(kind.policyName() + " acl", id, project, want.isEmpty() ? "deleted" : "set");
         }
     }
 
@@ -204,7 +205,7 @@ final class EntityImport {
             Optional<Order> existing = orders.find(h, o.projectId(), o.id());
             if (o.deleted()) {
                 if (existing.isPresent() && orders.delete(h, o.id(), now)) {
-                    report.count("order", o.projectId(), "deleted");
+                    report.changed("order", o.id(), o.projectId(), "deleted");
                 }
                 continue;
             }
@@ -221,12 +222,12 @@ final class EntityImport {
                 }
                 orders.insert(h, new Order(o.id(), o.projectId(), o.creatorId(), o.type(), meta, o.status(), secretId,
                         containerId, o.errorStatusCode(), o.errorReason(), o.createdAt(), o.updatedAt()));
-                report.count("order", o.projectId(), "created");
+                report.changed("order", o.id(), o.projectId(), "created");
             } else if (!existing.get().status().equals(o.status()) || !Objects.equals(existing.get().secretId(), secretId)
                     || !Objects.equals(existing.get().containerId(), containerId)) {
                 orders.finish(h, o.id(), o.status(), secretId, containerId, o.errorStatusCode(), o.errorReason(),
                         o.updatedAt());
-                report.count("order", o.projectId(), "updated");
+                report.changed("order", o.id(), o.projectId(), "updated");
             } else {
                 report.count("order", o.projectId(), "unchanged");
             }
@@ -246,7 +247,7 @@ final class EntityImport {
                     .allMatch(e -> Objects.equals(existing.get().values().get(e.getKey()), e.getValue()));
             if (!same) {
                 quotas.upsert(h, q.projectId(), values, q.updatedAt());
-                report.count("project quota", q.projectId(), existing.isPresent() ? "updated" : "created");
+                report.changed("project quota", q.projectId(), q.projectId(), existing.isPresent() ? "updated" : "created");
             }
         }
     }
@@ -256,11 +257,11 @@ final class EntityImport {
             boolean exists = transportKeys.find(h, k.id()).isPresent();
             if (k.deleted() && exists) {
                 transportKeys.delete(h, k.id(), now);
-                report.count("transport key", null, "deleted");
+                report.changed("transport key", k.id(), null, "deleted");
             } else if (!k.deleted() && !exists) {
                 transportKeys.insert(h, new TransportKey(k.id(), k.pluginName(), k.transportKey(), k.createdAt(),
                         k.updatedAt()));
-                report.count("transport key", null, "created");
+                report.changed("transport key", k.id(), null, "created");
             }
         }
     }

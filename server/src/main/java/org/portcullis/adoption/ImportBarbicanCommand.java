@@ -1,5 +1,7 @@
 package org.portcullis.adoption;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.portcullis.audit.OperatorAudit;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.PortcullisConfig;
@@ -64,17 +67,26 @@ public final class ImportBarbicanCommand implements Callable<Integer> {
             BarbicanConfig barbican = BarbicanConfig.read(barbicanConfig);
             PortcullisConfig c = ConfigLoader.load(config);
             try (Database db = Database.open(c.database());
-                    StoreRegistry stores = StoreRegistry.start(c.stores(), db, Clock.systemUTC())) {
+                    StoreRegistry stores = StoreRegistry.start(c.stores(), db, Clock.systemUTC());
+                    OperatorAudit audit = dryRun ? null
+                            : OperatorAudit.open(c.audit(), stores, Clock.systemUTC(), "portcullis manage import barbican")) {
                 BarbicanImport run = new BarbicanImport(barbican, db, stores,
                         new BarbicanImport.Options(new LinkedHashSet<>(projects), dryRun, map), System.out,
-                        System.console() != null, Clock.systemUTC());
+                        System.console() != null, Clock.systemUTC(), dryRun ? changes -> {} : new ImportAudit(audit));
                 ImportReport report = run.run();
                 report.print(System.out, dryRun);
+                if (audit != null) {
+                    System.out.println("audit: " + audit.describe());
+                }
                 return report.skipped().isEmpty() || allowPartial ? 0 : 1;
             }
         } catch (ImportRefused | BarbicanDatabase.SourceException | ConfigException e) {
             System.err.println("portcullis: import refused: " + e.getMessage());
             return 2;
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("portcullis: the audit trail cannot be written (" + e.getMessage() + "); what was "
+                    + "imported before is committed, the last batch's events may be missing; nothing more was changed");
+            return 1;
         }
     }
 }

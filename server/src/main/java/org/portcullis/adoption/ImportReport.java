@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * What an import did: per entity type and project, how many were created, updated, deleted or
@@ -16,11 +17,41 @@ public final class ImportReport {
 
     private final Map<String, Map<String, Map<String, Integer>>> counts = new TreeMap<>();
     private final List<Skipped> skipped = new ArrayList<>();
+    private final List<Change> uncommitted = new ArrayList<>();
+    private final Consumer<List<Change>> onCommit;
+
+    /** One entity written to Portcullis: {@code action} is created, updated, set or deleted. */
+    public record Change(String type, String id, String projectId, String action) {}
+
+    /** {@code onCommit} gets the changes of each committed transaction (the audit trail); throwing stops the import. */
+    ImportReport(Consumer<List<Change>> onCommit) {
+        this.onCommit = onCommit;
+    }
 
     synchronized void count(String type, String projectId, String action) {
         counts.computeIfAbsent(type, k -> new TreeMap<>())
                 .computeIfAbsent(projectId == null ? "-" : projectId, k -> new TreeMap<>())
                 .merge(action, 1, Integer::sum);
+    }
+
+    /** Counts a change made in the open transaction; {@link #committed()} hands it on once that commits. */
+    synchronized void changed(String type, String id, String projectId, String action) {
+        count(type, projectId, action);
+        if (!action.equals("unchanged")) {
+            uncommitted.add(new Change(type, id, projectId, action));
+        }
+    }
+
+    /** After a transaction committed: its changes go to {@code onCommit}, in order. */
+    void committed() {
+        List<Change> done;
+        synchronized (this) {
+            done = List.copyOf(uncommitted);
+            uncommitted.clear();
+        }
+        if (!done.isEmpty()) {
+            onCommit.accept(done);
+        }
     }
 
     synchronized void skip(String type, String id, String projectId, String reason) {

@@ -142,14 +142,15 @@ final class SecretImport {
                     repo.replaceMetadata(h, s.id(), s.userMetadata(), s.updatedAt());
                     action = action.equals("unchanged") ? "updated" : action;
                 }
-                report.count(TYPE, s.projectId(), action);
+                report.changed(TYPE, s.id(), s.projectId(), action);
             }
             for (BarbicanRows.Secret s : deletes) {
                 repo.delete(h, s.id(), now);
-                report.count(TYPE, s.projectId(), "deleted");
+                report.changed(TYPE, s.id(), s.projectId(), "deleted");
             }
             return null;
         });
+        report.committed();
     }
 
     private static boolean hasPayload(BarbicanRows.Secret s) {
@@ -259,18 +260,19 @@ final class SecretImport {
                     if (!have.contains(key)) {
                         repo.importConsumer(h, c.id(), s.id(), c.projectId() == null ? s.projectId() : c.projectId(),
                                 key, c.createdAt(), c.updatedAt());
-                        report.count("secret consumer", s.projectId(), "created");
+                        report.changed("secret consumer", s.id(), s.projectId(), "created");
                     }
                 }
                 for (SecretConsumer c : have) {
                     if (!wanted.contains(c)) {
                         repo.removeConsumer(h, s.id(), c, now);
-                        report.count("secret consumer", s.projectId(), "deleted");
+                        report.changed("secret consumer", s.id(), s.projectId(), "deleted");
                     }
                 }
             }
             return null;
         });
+        report.committed();
     }
 
     /** A payload this import cannot carry over; the secret is skipped with this reason. */

@@ -24,6 +24,12 @@ import org.portcullis.stores.StoreRegistry;
  * node's {@code [audit] file}, continuing that file's own chain from run to run, and holds an
  * exclusive lock ({@code <file>.manage.lock}) so two commands on one host never interleave.
  * {@code manage audit verify} checks it like any other trail file. Syslog sinks take both.
+ *
+ * <p>Every offline command that changes data writes through this class (kek rotation, store
+ * migrate, purge, backup/restore, import barbican), so the lock covers them all. The file is
+ * forced to disk on each {@link #flush()} whatever the node's {@code fsync}: a command writes
+ * the events of a batch after committing it, and a crash must not lose the record of a change
+ * that is committed.
  */
 public final class OperatorAudit implements AutoCloseable {
     private static final String USER_TYPE = "service/security/account/user";
@@ -62,7 +68,7 @@ public final class OperatorAudit implements AutoCloseable {
                     + " (it holds " + lockPath + "); wait for it to finish");
         }
         try {
-            AuditSettings mine = new AuditSettings(true, AuditSettings.Sink.FILE, own, settings.fsync(),
+            AuditSettings mine = new AuditSettings(true, AuditSettings.Sink.FILE, own, AuditSettings.Fsync.ALWAYS,
                     settings.syslogAddress(), settings.syslogFacility(), settings.hmacKeyFile());
             return new OperatorAudit(AuditTrail.start(mine, stores, clock), channel, lock, command, clock);
         } catch (RuntimeException e) {
@@ -79,13 +85,18 @@ public final class OperatorAudit implements AutoCloseable {
 
     /** Queues one event: {@code action} on {@code target} {@code id}, with small facts (ids, key ids). */
     public void add(AuditAction action, AuditTarget target, String id, Map<String, ?> details) {
+        add(action, target, id, null, details);
+    }
+
+    /** Queues one event with a target name, a short phrase saying what happened (e.g. "expired payload erased"). */
+    public void add(AuditAction action, AuditTarget target, String id, String name, Map<String, ?> details) {
         if (!trail.enabled()) {
             return;
         }
         String user = System.getProperty("user.name", "unknown");
         pending.add(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(USER_TYPE, "os:" + user, null, List.of(), "all", "local", command),
-                target.typeUri(), id, null, null, null, null, details));
+                target.typeUri(), id, name, null, null, null, details));
     }
 
     /** Writes what was queued, in order, durably as configured; the caller stops if this throws. */

@@ -11,10 +11,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a background job (expiry scan, purge, rotation, migration) on one node at a time through a
  * lease row in the shared database: {@code holder} until {@code expires_at}. A job renews its
- * lease as it goes ({@link Lease#renew}, once per batch); a node that dies stops renewing, its
+ * lease as it goes ({@link JobLease.Lease#renew}, once per batch); a node that dies stops renewing, its
  * lease lapses after {@code ttl}, and the next node to try takes the job over. A lease row works
  * the same on SQLite and PostgreSQL and survives a failover, where a session-bound advisory lock
  * would not. Node clocks are compared, so keep them in NTP sync (skew well below {@code ttl}).
+ *
+ * <p>Operator commands take their leases in the same table through {@link org.portcullis.db.Lease}
+ * (one store migration per source store): same row, but taken so an operator hears at once who
+ * holds it, where a job silently leaves the round to the node that holds it.
  */
 public final class JobLease implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobLease.class);
@@ -100,8 +104,14 @@ public final class JobLease implements AutoCloseable {
         return held;
     }
 
+    /** Stops scheduling; a job in progress is interrupted and given a moment to end before the database closes. */
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,10 +6,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A named lease in {@code ops_leases} that keeps two runs of one operator command apart, also on
- * different hosts sharing the database. Taken with one conditional write: free, expired, or held
- * by a process of this host that no longer exists (a run killed with -9 does not make the next run
- * wait for the expiry). The holder renews it as it makes progress.
+ * A named lease that keeps two runs of one operator command apart, also on different hosts
+ * sharing the database. Taken with one conditional write: free, expired, or held by a process of
+ * this host that no longer exists (a run killed with -9 does not make the next run wait for the
+ * expiry). The holder renews it as it makes progress.
+ *
+ * <p>It lives in {@code job_leases}, the table {@link JobLease} uses for background jobs: the same
+ * row (name, holder, expiry) serves both. The classes differ in how they take it, because their
+ * callers differ: an operator at a terminal is told at once who holds the lease (and a crashed run
+ * on this host is taken over without waiting for the expiry), while a node's job that finds its
+ * lease held simply skips this round, and re-takes its own lease on the next.
  */
 public final class Lease implements AutoCloseable {
     private final Database db;
@@ -52,11 +58,11 @@ public final class Lease implements AutoCloseable {
         String me = self();
         return db.write(h -> {
             long now = clock.millis();
-            Optional<String[]> current = h.createQuery("SELECT holder, expires_at FROM ops_leases WHERE name = :n")
+            Optional<String[]> current = h.createQuery("SELECT holder, expires_at FROM job_leases WHERE name = :n")
                     .bind("n", name).map((rs, ctx) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
                     .findOne();
             if (current.isEmpty()) {
-                h.createUpdate("INSERT INTO ops_leases (name, holder, expires_at) VALUES (:n, :h, :e)")
+                h.createUpdate("INSERT INTO job_leases (name, holder, expires_at) VALUES (:n, :h, :e)")
                         .bind("n", name).bind("h", me).bind("e", now + ttl.toMillis()).execute();
                 return new Result(new Lease(db, clock, name, me, ttl), null);
             }
@@ -65,7 +71,7 @@ public final class Lease implements AutoCloseable {
             if (expires > now && !deadOnThisHost(holder)) {
                 return new Result(null, holder + " until " + java.time.Instant.ofEpochMilli(expires));
             }
-            int taken = h.createUpdate("UPDATE ops_leases SET holder = :h, expires_at = :e WHERE name = :n "
+            int taken = h.createUpdate("UPDATE job_leases SET holder = :h, expires_at = :e WHERE name = :n "
                             + "AND holder = :old AND expires_at = :oldExp")
                     .bind("h", me).bind("e", now + ttl.toMillis()).bind("n", name).bind("old", holder)
                     .bind("oldExp", expires).execute();
@@ -92,13 +98,13 @@ public final class Lease implements AutoCloseable {
 
     /** Extends the lease; false when it was lost (expired and taken by another run): stop then. */
     public boolean renew() {
-        return db.write(h -> h.createUpdate("UPDATE ops_leases SET expires_at = :e WHERE name = :n AND holder = :h")
+        return db.write(h -> h.createUpdate("UPDATE job_leases SET expires_at = :e WHERE name = :n AND holder = :h")
                 .bind("e", clock.millis() + ttl.toMillis()).bind("n", name).bind("h", holder).execute() == 1);
     }
 
     @Override
     public void close() {
-        db.write(h -> h.createUpdate("DELETE FROM ops_leases WHERE name = :n AND holder = :h")
+        db.write(h -> h.createUpdate("DELETE FROM job_leases WHERE name = :n AND holder = :h")
                 .bind("n", name).bind("h", holder).execute());
     }
 

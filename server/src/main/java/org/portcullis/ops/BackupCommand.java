@@ -51,7 +51,7 @@ public final class BackupCommand implements Callable<Integer> {
                 }
             }
         }
-        try (OpsContext ops = OpsContext.open(config)) {
+        try (OpsContext ops = OpsContext.open(config, "portcullis manage backup")) {
             Files.createDirectories(to);
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
             DatabaseSettings settings = ops.config().database();
@@ -79,8 +79,9 @@ public final class BackupCommand implements Callable<Integer> {
             }
             Map<String, Object> manifest = BackupManifest.describe(ops, file);
             Files.writeString(to.resolve(BackupManifest.FILE), BackupManifest.json(manifest));
-            OpsContext.awaitAudit(List.of(ops.audit().recordSystem(AuditAction.READ, AuditTarget.AUDIT_TRAIL,
-                    to.toAbsolutePath().toString(), "database backed up", Map.of("file", file))));
+            ops.audit().add(AuditAction.READ, AuditTarget.AUDIT_TRAIL, to.toAbsolutePath().toString(),
+                    "database backed up", Map.of("file", file));
+            ops.flushAudit();
             System.out.println("schema version " + manifest.get("schema_version") + "; NOT in this backup (back up "
                     + "separately, never next to it):");
             for (Object line : (List<?>) manifest.get("not_in_this_backup")) {

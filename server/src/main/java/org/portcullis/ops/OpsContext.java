@@ -1,33 +1,31 @@
 package org.portcullis.ops;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.portcullis.audit.AuditTrail;
+import org.portcullis.audit.OperatorAudit;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.PortcullisConfig;
-import org.portcullis.config.PortcullisConfig.AuditSettings;
 import org.portcullis.db.Database;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreRegistry;
 
 /**
  * What an operator command works with: the node's configuration, its database and stores (opened
- * exactly as a node opens them, so the same checks apply), and an audit trail for the changes it
- * makes. A file trail goes to {@code <file>.manage} beside the node's: one chain has one writer,
- * and a node keeps writing its own while the command runs.
+ * exactly as a node opens them, so the same checks apply), and, for a command that changes data,
+ * the operator audit trail ({@link OperatorAudit}: {@code <file>.manage} beside the node's, held
+ * under its lock so two commands never interleave one chain). Read-only commands open no trail
+ * and so never wait for, or block, a command that writes one.
  */
 public final class OpsContext implements AutoCloseable {
     private final PortcullisConfig config;
     private final Database db;
     private final StoreRegistry stores;
-    private final AuditTrail audit;
+    private final OperatorAudit audit;
     private final Clock clock;
 
-    private OpsContext(PortcullisConfig config, Database db, StoreRegistry stores, AuditTrail audit, Clock clock) {
+    private OpsContext(PortcullisConfig config, Database db, StoreRegistry stores, OperatorAudit audit, Clock clock) {
         this.config = config;
         this.db = db;
         this.stores = stores;
@@ -35,14 +33,28 @@ public final class OpsContext implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** For a read-only command: no audit trail. */
     public static OpsContext open(Path configFile) {
+        return open(configFile, null);
+    }
+
+    /**
+     * For a command that changes data: {@code command} (e.g. "portcullis manage purge") names it in
+     * each event. Refused (ConfigException) while another command holds the trail.
+     */
+    public static OpsContext open(Path configFile, String command) {
         Clock clock = Clock.systemUTC();
         PortcullisConfig config = ConfigLoader.load(configFile);
         Database db = Database.open(config.database());
         StoreRegistry stores = null;
         try {
             stores = StoreRegistry.start(config.stores(), db, clock);
-            return new OpsContext(config, db, stores, AuditTrail.start(commandTrail(config.audit()), stores, clock), clock);
+            OperatorAudit audit = command == null ? null : OperatorAudit.open(config.audit(), stores, clock, command);
+            return new OpsContext(config, db, stores, audit, clock);
+        } catch (IOException e) {
+            stores.close();
+            db.close();
+            throw new ConfigException("the audit trail cannot be opened (" + e.getMessage() + "); nothing was changed");
         } catch (RuntimeException e) {
             if (stores != null) {
                 stores.close();
@@ -50,15 +62,6 @@ public final class OpsContext implements AutoCloseable {
             db.close();
             throw e;
         }
-    }
-
-    static AuditSettings commandTrail(AuditSettings node) {
-        if (node.sink() != AuditSettings.Sink.FILE || node.file() == null) {
-            return node;
-        }
-        Path file = node.file().resolveSibling(node.file().getFileName() + ".manage");
-        return new AuditSettings(node.enabled(), node.sink(), file, AuditSettings.Fsync.ALWAYS, node.syslogAddress(),
-                node.syslogFacility(), node.hmacKeyFile());
     }
 
     public PortcullisConfig config() {
@@ -73,8 +76,22 @@ public final class OpsContext implements AutoCloseable {
         return stores;
     }
 
-    public AuditTrail audit() {
+    /** The command's trail: queue events with {@code add}, then {@link #flushAudit()}. */
+    public OperatorAudit audit() {
+        if (audit == null) {
+            throw new IllegalStateException("a read-only command has no audit trail");
+        }
         return audit;
+    }
+
+    /** Writes the queued events; a failure stops the command before it changes more. */
+    public void flushAudit() {
+        try {
+            audit().flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("the audit trail could not be written (" + e.getMessage()
+                    + "); stopping before changing anything more", e);
+        }
     }
 
     public Clock clock() {
@@ -88,22 +105,14 @@ public final class OpsContext implements AutoCloseable {
                         + String.join(", ", stores.all().stream().map(s -> s.info().name()).toList()) + ")"));
     }
 
-    /** Waits until the events are durable; a failure stops the command before it changes more. */
-    public static void awaitAudit(List<CompletableFuture<Void>> events) {
-        try {
-            CompletableFuture.allOf(events.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("the audit trail could not be written (" + e.getMessage()
-                    + "); stopping before changing anything more", e);
-        }
-    }
-
     @Override
     public void close() {
         try {
-            audit.close();
-        } catch (java.io.IOException e) {
-            // the events were awaited as they were written
+            if (audit != null) {
+                audit.close();
+            }
+        } catch (IOException e) {
+            // every event was flushed (and awaited) when it was written
         } finally {
             try {
                 stores.close();

@@ -41,7 +41,7 @@ public final class PurgeCommand implements Callable<Integer> {
             System.err.println("portcullis: give --deleted-older-than and/or --expired-older-than");
             return 2;
         }
-        try (OpsContext ops = OpsContext.open(config)) {
+        try (OpsContext ops = dryRun ? OpsContext.open(config) : OpsContext.open(config, "portcullis manage purge")) {
             Purger purger = new Purger(ops, Math.max(1, Math.min(batch, 10_000)));
             long now = ops.clock().millis();
             if (deletedOlderThan != null) {

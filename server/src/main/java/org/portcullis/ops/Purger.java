@@ -3,7 +3,6 @@ package org.portcullis.ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import org.portcullis.audit.AuditAction;
 import org.portcullis.audit.AuditTarget;
@@ -144,10 +143,9 @@ final class Purger {
     }
 
     private void audit(List<String> ids, AuditTarget target, AuditAction action, String name, Map<String, ?> details) {
-        List<CompletableFuture<Void>> events = new ArrayList<>();
         for (String id : ids) {
-            events.add(ops.audit().recordSystem(action, target, id, name, details));
+            ops.audit().add(action, target, id, name, details);
         }
-        OpsContext.awaitAudit(events);
+        ops.flushAudit();
     }
 }

@@ -94,12 +94,12 @@ public final class RestoreCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        try (OpsContext ops = OpsContext.open(config)) {
+        try (OpsContext ops = OpsContext.open(config, "portcullis manage restore")) {
             long secrets = ops.db().read(h -> h.createQuery("SELECT count(*) FROM secrets WHERE NOT deleted")
                     .mapTo(Long.class).one());
-            OpsContext.awaitAudit(List.of(ops.audit().recordSystem(AuditAction.UPDATE, AuditTarget.AUDIT_TRAIL,
-                    from.toAbsolutePath().toString(), "database restored from backup",
-                    Map.of("backup_created_at", manifest.path("created_at").asText()))));
+            ops.audit().add(AuditAction.UPDATE, AuditTarget.AUDIT_TRAIL, from.toAbsolutePath().toString(),
+                    "database restored from backup", Map.of("backup_created_at", manifest.path("created_at").asText()));
+            ops.flushAudit();
             System.out.printf("restored the backup of %s: schema %s, %d live secret(s); the stores' keys and external "
                     + "objects must be the ones the manifest lists%n", manifest.path("created_at").asText(),
                     BackupManifest.schemaVersion(ops.db()), secrets);

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +67,7 @@ public final class StoreMigrateCommand implements Callable<Integer> {
             System.err.println("portcullis: --batch must be between 1 and 10000");
             return 2;
         }
-        try (OpsContext ops = OpsContext.open(config)) {
+        try (OpsContext ops = dryRun ? OpsContext.open(config) : OpsContext.open(config, "portcullis manage store migrate")) {
             return migrate(ops);
         } catch (ConfigException e) {
             System.err.println("portcullis: " + e.getMessage());
@@ -126,12 +125,11 @@ public final class StoreMigrateCommand implements Callable<Integer> {
         StoreMigration.Outcome outcome;
         try {
             outcome = migration.run((covered, switched) -> {
-                List<CompletableFuture<Void>> events = new ArrayList<>();
                 for (String id : switched) {
-                    events.add(ops.audit().recordSystem(AuditAction.UPDATE, AuditTarget.SECRET_PAYLOAD, id,
-                            "payload moved to another store", Map.of("from_store", from, "to_store", to)));
+                    ops.audit().add(AuditAction.UPDATE, AuditTarget.SECRET_PAYLOAD, id,
+                            "payload moved to another store", Map.of("from_store", from, "to_store", to));
                 }
-                OpsContext.awaitAudit(events);
+                ops.flushAudit();
                 progress.advance(covered);
             }, () -> !stop.get() && lease.renew());
         } finally {
@@ -163,13 +161,12 @@ public final class StoreMigrateCommand implements Callable<Integer> {
                 ? ops.db().read(h -> h.createQuery("SELECT project_id FROM project_secret_store WHERE secret_store_id = :s")
                         .bind("s", source.info().id()).mapTo(String.class).list())
                 : projects;
-        List<CompletableFuture<Void>> events = new ArrayList<>();
         for (String project : chosen) {
             preferred.set(project, target.info().id());
-            events.add(ops.audit().recordSystem(AuditAction.UPDATE, AuditTarget.PREFERRED_STORE, project,
-                    "preferred store set by migration", Map.of("store", to)));
+            ops.audit().add(AuditAction.UPDATE, AuditTarget.PREFERRED_STORE, project,
+                    "preferred store set by migration", Map.of("store", to));
         }
-        OpsContext.awaitAudit(events);
+        ops.flushAudit();
         System.out.printf("preferred store of %d project(s) is now '%s'%n", chosen.size(), to);
     }
 }

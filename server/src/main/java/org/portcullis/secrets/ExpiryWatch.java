@@ -5,24 +5,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.portcullis.audit.AuditAction;
 import org.portcullis.audit.AuditTarget;
 import org.portcullis.audit.AuditTrail;
 import org.portcullis.db.Database;
+import org.portcullis.db.JobLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code [portcullis] expiry_warning_days}: once a minute the node looks for secrets that came
- * within the window of their expiration and warns about each once, in the log and the audit
- * trail. "Once" holds across nodes: a warning is claimed with a conditional UPDATE of
- * {@code expiry_warned_at}, which exactly one node wins, so several nodes may scan at the same
- * time without a lease.
+ * {@code [portcullis] expiry_warning_days}: once a minute one node of the cluster (whichever holds
+ * the {@code expiry-warnings} job lease) looks for secrets that came within the window of their
+ * expiration and warns about each once, in the log and the audit trail. The lease only saves the
+ * other nodes the same work: "once" is held by a conditional UPDATE of {@code expiry_warned_at},
+ * which exactly one scan wins, so scans that overlap (a lease lost mid-scan, a test) stay correct.
  */
-public final class ExpiryWatch implements AutoCloseable {
+public final class ExpiryWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryWatch.class);
     private static final int PAGE = 500;
 
@@ -32,7 +32,6 @@ public final class ExpiryWatch implements AutoCloseable {
     private final AuditTrail audit;
     private final Clock clock;
     private final Duration window;
-    private ScheduledExecutorService timer;
 
     public ExpiryWatch(Database db, AuditTrail audit, Clock clock, int days) {
         this.db = db;
@@ -41,20 +40,17 @@ public final class ExpiryWatch implements AutoCloseable {
         this.window = Duration.ofDays(days);
     }
 
-    /** Scans now and then every {@code period}, on a daemon thread. */
-    public ExpiryWatch start(Duration period) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("expiry-watch").daemon(true)
-                .unstarted(r));
-        // the first scan after one period: a starting node has enough to do
-        timer.scheduleWithFixedDelay(this::scanQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    /** Scans every {@code period} (the first after one period) on whichever node holds the job's lease. */
+    public ExpiryWatch start(JobLease jobs, Duration period) {
+        jobs.every("expiry-warnings", period, lease -> scanQuietly(lease::renew));
         LOG.info("expiry warnings: secrets are reported once when they come within {} day(s) of expiring",
                 window.toDays());
         return this;
     }
 
-    private void scanQuietly() {
+    private void scanQuietly(BooleanSupplier keepGoing) {
         try {
-            scan();
+            scan(keepGoing);
         } catch (RuntimeException e) {
             LOG.warn("expiry scan failed; it runs again in a minute: {}", e.toString());
         }
@@ -62,6 +58,11 @@ public final class ExpiryWatch implements AutoCloseable {
 
     /** Warns about every secret newly in the window; returns how many this node warned about. */
     public int scan() {
+        return scan(() -> true);
+    }
+
+    /** Scans page by page while {@code keepGoing} (the job's lease renewal) says so. */
+    private int scan(BooleanSupplier keepGoing) {
         int warned = 0;
         while (true) {
             long now = clock.millis();
@@ -76,7 +77,7 @@ public final class ExpiryWatch implements AutoCloseable {
                     warned++;
                 }
             }
-            if (due.size() < PAGE) {
+            if (due.size() < PAGE || !keepGoing.getAsBoolean()) {
                 return warned;
             }
         }
@@ -108,17 +109,5 @@ public final class ExpiryWatch implements AutoCloseable {
         return db.read(h -> h.createQuery("SELECT count(*) FROM secrets WHERE NOT deleted AND expiration > :now "
                         + "AND expiration <= :horizon").bind("now", now).bind("horizon", now + window.toMillis())
                 .mapTo(Long.class).one());
-    }
-
-    @Override
-    public void close() {
-        if (timer != null) {
-            timer.shutdown(); // a scan in progress finishes: its claims and audit events stay paired
-            try {
-                timer.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -54,6 +54,12 @@ final class MeteredStore implements SecretStore {
         });
     }
 
+    // Rotation runs in `manage kek rotate`; a node only reports on it (kek status, startup checks).
+    @Override
+    public java.util.Optional<KeyRotation> keyRotation() {
+        return store.keyRotation();
+    }
+
     @Override
     public StoreHealth health() {
         StoreHealth h = timed("health", store::health);

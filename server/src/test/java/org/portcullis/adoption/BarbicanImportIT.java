@@ -119,6 +119,10 @@ class BarbicanImportIT {
         Run delta = importRun(conf, barbicanConf);
         assertThat(delta.exit()).as(delta.output()).isZero();
         assertThat(delta.output()).contains("created=1").contains("deleted=1");
+        // An audit event per change, in the operator commands' trail: the new secret, the deleted one.
+        String trail = Files.readString(dir.resolve("audit.log.manage"));
+        assertThat(trail).contains("\"id\":\"" + added + "\"").contains("\"id\":\"" + removed + "\"")
+                .contains("imported from Barbican").contains("portcullis manage import barbican");
 
         String text = Files.readString(conf);
         try (TestServer portcullis = TestServer.startWithConfig(dir, text)) {
@@ -130,7 +134,7 @@ class BarbicanImportIT {
             assertThat(pa.get("/v1/secrets/" + added + "/payload", "Accept", "text/plain").body()).isEqualTo("late");
             assertThat(pa.get("/v1/secrets/" + removed).status()).isEqualTo(404);
             // An adopted KMIP reference copied into another secret's row yields nothing.
-            KmipStore kmip = (KmipStore) portcullis.app().stores().all().stream().filter(st -> st instanceof KmipStore)
+            KmipStore kmip = (KmipStore) portcullis.app().stores().plugins().stream().filter(st -> st instanceof KmipStore)
                     .findFirst().orElseThrow();
             SecretBinding other = new SecretBinding("not-" + added, PROJECTS.get(0), kmip.info().id());
             assertThatThrownBy(() -> kmip.retrieve(other, KmipStore.adoptedRef(added, "1")))
