@@ -228,7 +228,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     @Override
     public void ready() {
         if (!writable()) {
-            throw new ApiException(503, UNAVAILABLE);
+            // refused before the request ran: nothing of it can have been changed
+            throw new ApiException(503, UNAVAILABLE + " " + NOTHING_CHANGED);
         }
     }
 

@@ -21,9 +21,11 @@ import picocli.CommandLine;
 
 /**
  * A request whose audit event cannot be written leaves nothing behind: for every family of
- * change, the log's directory vanishes while the request runs (so the trail learns of the outage
- * only when the request's own event fails), the client gets a 503, and every table is exactly as
- * before. The trail then resumes by itself when the directory is back.
+ * change, the log's directory vanishes just before the request, the client gets a 503 that says
+ * nothing was changed, and every table is exactly as before. The trail sees a vanished directory
+ * before the request runs and refuses it then; a write that fails inside the request's
+ * transaction rolls it back ({@code RequestTransactionTest}, {@code AuditChainTest}). The trail
+ * then resumes by itself when the directory is back.
  */
 class AuditOutageIT {
     private static final String V11 = "key-manager 1.1";
