@@ -63,7 +63,13 @@ final class RequestTransaction {
         try {
             result = work.withHandle(h);
         } catch (Exception | Error e) {
-            h.rollbackToSavepoint(name);
+            try {
+                h.rollbackToSavepoint(name);
+            } catch (RuntimeException rollback) {
+                // The connection is gone (the whole transaction goes with it): the change's own
+                // failure, e.g. a database that became unreachable (503), is what the caller sees.
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
         h.releaseSavepoint(name);
