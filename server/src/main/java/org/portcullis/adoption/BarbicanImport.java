@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.portcullis.console.Progress;
 import org.portcullis.db.Database;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStore;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.portcullis.console.Progress;
 import org.portcullis.db.Database;
 import org.portcullis.secrets.PayloadFormats;
 import org.portcullis.secrets.Secret;

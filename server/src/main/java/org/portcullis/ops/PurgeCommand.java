@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.portcullis.config.ConfigException;
+import org.portcullis.console.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

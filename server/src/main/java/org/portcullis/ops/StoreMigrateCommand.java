@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.portcullis.audit.AuditAction;
 import org.portcullis.audit.AuditTarget;
 import org.portcullis.config.ConfigException;
+import org.portcullis.console.Progress;
 import org.portcullis.db.Lease;
 import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretStore;

@@ -12,6 +12,7 @@ import org.portcullis.audit.AuditAction;
 import org.portcullis.audit.AuditTarget;
 import org.portcullis.audit.OperatorAudit;
 import org.portcullis.config.ConfigException;
+import org.portcullis.console.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,9 +3,6 @@ package org.portcullis.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -45,15 +42,5 @@ class OpsArgumentsTest {
         assertThat(ExpiryReportCommand.csv("a, b")).isEqualTo("\"a, b\"");
         assertThat(ExpiryReportCommand.csv("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
         assertThat(ExpiryReportCommand.csv(null)).isEmpty();
-    }
-
-    @Test
-    void plainProgressLinesCarryCountRateAndEta() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "migrate", 10);
-        p.advance(10); // the last item always prints
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).startsWith("migrate: [").contains("10/10").contains("items/s").contains("ETA");
-        assertThat(out).doesNotContain("\r");
     }
 }
