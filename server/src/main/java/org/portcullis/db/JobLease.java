@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * would not. Node clocks are compared, so keep them in NTP sync (skew well below {@code ttl}).
  *
  * <p>Operator commands take their leases in the same table through {@link org.portcullis.db.Lease}
- * (one store migration per source store): same row, but taken so an operator hears at once who
- * holds it, where a job silently leaves the round to the node that holds it.
+ * (one store migration per source store): same row, renewed and released by the same statements
+ * ({@link #extend(Database, String, String, long)}, {@link #release}), but taken differently; see
+ * there why that is a class of its own and not a mode of this one.
  */
 public final class JobLease implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobLease.class);
@@ -67,8 +68,7 @@ public final class JobLease implements AutoCloseable {
             job.run(() -> extend(name));
             return true;
         } finally {
-            db.write(h -> h.createUpdate("DELETE FROM job_leases WHERE name = :name AND holder = :holder")
-                    .bind("name", name).bind("holder", holder).execute());
+            release(db, name, holder);
         }
     }
 
@@ -94,14 +94,24 @@ public final class JobLease implements AutoCloseable {
     }
 
     private boolean extend(String name) {
-        long expires = clock.millis() + ttl.toMillis();
-        boolean held = db.write(h -> h.createUpdate(
-                "UPDATE job_leases SET expires_at = :expires WHERE name = :name AND holder = :holder")
-                .bind("expires", expires).bind("name", name).bind("holder", holder).execute()) == 1;
+        boolean held = extend(db, name, holder, clock.millis() + ttl.toMillis());
         if (!held) {
             LOG.warn("job {}: {} lost its lease to another node; stopping", name, holder);
         }
         return held;
+    }
+
+    /** Moves the expiry of {@code holder}'s lease; false when {@code holder} no longer holds it. */
+    static boolean extend(Database db, String name, String holder, long expiresAt) {
+        return db.write(h -> h.createUpdate(
+                "UPDATE job_leases SET expires_at = :expires WHERE name = :name AND holder = :holder")
+                .bind("expires", expiresAt).bind("name", name).bind("holder", holder).execute()) == 1;
+    }
+
+    /** Gives {@code holder}'s lease up (nothing when another holder has it by now). */
+    static void release(Database db, String name, String holder) {
+        db.write(h -> h.createUpdate("DELETE FROM job_leases WHERE name = :name AND holder = :holder")
+                .bind("name", name).bind("holder", holder).execute());
     }
 
     /** Stops scheduling; a job in progress is interrupted and given a moment to end before the database closes. */

@@ -12,10 +12,21 @@ import java.util.Optional;
  * expiry). The holder renews it as it makes progress.
  *
  * <p>It lives in {@code job_leases}, the table {@link JobLease} uses for background jobs: the same
- * row (name, holder, expiry) serves both. The classes differ in how they take it, because their
- * callers differ: an operator at a terminal is told at once who holds the lease (and a crashed run
- * on this host is taken over without waiting for the expiry), while a node's job that finds its
- * lease held simply skips this round, and re-takes its own lease on the next.
+ * row (name, holder, expiry) serves both, renewed and released by the same statements. It is not a
+ * mode of {@link JobLease} because everything else differs, each for its caller:
+ * <ul>
+ * <li>Taking: an operator at a terminal is told at once who holds the lease, so this reads the row
+ *     and then updates it conditionally; a node's job that finds its lease held simply skips the
+ *     round, so {@link JobLease} takes it with one upsert that only says yes or no.
+ * <li>The holder: here {@code host:pid}, so the next run on the same host can see that the holder
+ *     is gone (killed with -9) and take over without waiting for the expiry; a {@link JobLease}
+ *     holder carries a random tag instead, because a restarted node may get its old pid back, and
+ *     a node re-takes its own lease by that name on every round.
+ * <li>Lifetime: one acquire, renew and close per command run; {@link JobLease} owns a scheduler
+ *     thread that retries its jobs every period, which a short-lived command does not want.
+ * </ul>
+ * One class with a mode switch would branch in each of these places and share only the two
+ * statements that are already shared.
  */
 public final class Lease implements AutoCloseable {
     private final Database db;
@@ -98,14 +109,11 @@ public final class Lease implements AutoCloseable {
 
     /** Extends the lease; false when it was lost (expired and taken by another run): stop then. */
     public boolean renew() {
-        return db.write(h -> h.createUpdate("UPDATE job_leases SET expires_at = :e WHERE name = :n AND holder = :h")
-                .bind("e", clock.millis() + ttl.toMillis()).bind("n", name).bind("h", holder).execute() == 1);
+        return JobLease.extend(db, name, holder, clock.millis() + ttl.toMillis());
     }
 
     @Override
     public void close() {
-        db.write(h -> h.createUpdate("DELETE FROM job_leases WHERE name = :n AND holder = :h")
-                .bind("n", name).bind("h", holder).execute());
+        JobLease.release(db, name, holder);
     }
-
 }
