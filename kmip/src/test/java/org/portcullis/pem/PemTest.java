@@ -1,4 +1,4 @@
-package org.portcullis.kmip;
+package org.portcullis.pem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Private keys in the PEM forms openssl writes: each legacy form (SEC1, PKCS#1) must load as the
  * same key as its PKCS#8 conversion by openssl itself.
  */
-class PemTlsTest {
+class PemTest {
     @TempDir
     Path dir;
 
@@ -40,8 +40,8 @@ class PemTlsTest {
         openssl("pkcs8", "-topk8", "-nocrypt", "-in", "sec1.pem", "-out", "pkcs8.pem");
         assertThat(Files.readString(dir.resolve("sec1.pem"))).contains("BEGIN EC PRIVATE KEY");
 
-        PrivateKey legacy = PemTls.privateKey(dir.resolve("sec1.pem"));
-        PrivateKey pkcs8 = PemTls.privateKey(dir.resolve("pkcs8.pem"));
+        PrivateKey legacy = Pem.privateKey(dir.resolve("sec1.pem"));
+        PrivateKey pkcs8 = Pem.privateKey(dir.resolve("pkcs8.pem"));
 
         assertThat(legacy.getAlgorithm()).isEqualTo("EC");
         assertThat(((java.security.interfaces.ECPrivateKey) legacy).getS())
@@ -54,10 +54,10 @@ class PemTlsTest {
         openssl("pkcs8", "-topk8", "-nocrypt", "-in", "pkcs1.pem", "-out", "pkcs8.pem");
         assertThat(Files.readString(dir.resolve("pkcs1.pem"))).contains("BEGIN RSA PRIVATE KEY");
 
-        PrivateKey legacy = PemTls.privateKey(dir.resolve("pkcs1.pem"));
+        PrivateKey legacy = Pem.privateKey(dir.resolve("pkcs1.pem"));
 
         assertThat(legacy.getAlgorithm()).isEqualTo("RSA");
-        assertThat(legacy.getEncoded()).isEqualTo(PemTls.privateKey(dir.resolve("pkcs8.pem")).getEncoded());
+        assertThat(legacy.getEncoded()).isEqualTo(Pem.privateKey(dir.resolve("pkcs8.pem")).getEncoded());
     }
 
     @Test
@@ -65,14 +65,14 @@ class PemTlsTest {
         openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes-128-cbc", "-pass",
                 "pass:x", "-out", "enc.pem");
 
-        assertThatThrownBy(() -> PemTls.privateKey(dir.resolve("enc.pem"))).isInstanceOf(GeneralSecurityException.class)
-                .hasMessageContaining("encrypted private key").hasMessageContaining("-nocrypt");
+        assertThatThrownBy(() -> Pem.privateKey(dir.resolve("enc.pem"))).isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining("encrypted private key").hasMessageContaining("openssl pkey -in " + dir.resolve("enc.pem"));
     }
 
     @Test
     void fileWithoutAKeyIsRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("none.pem"), "not pem\n");
-        assertThatThrownBy(() -> PemTls.privateKey(file)).hasMessageContaining("holds no PEM private key");
-        assertThatThrownBy(() -> PemTls.certificates(file)).hasMessageContaining("holds no PEM certificate");
+        assertThatThrownBy(() -> Pem.privateKey(file)).hasMessageContaining("holds no PEM private key");
+        assertThatThrownBy(() -> Pem.certificates(file)).hasMessageContaining("holds no PEM certificate");
     }
 }
