@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Json;
-import org.portcullis.secrets.SecretFilter.SortKey;
-import org.portcullis.secrets.SecretFilter.TimeCondition;
 
+/**
+ * Request bodies read into what the secrets service takes: a new secret (accepted and refused
+ * bodies) and metadata. The list query's parameters: {@link SecretFilterTest}.
+ */
 class SecretRequestsTest {
     private static final long MAX = 20_000;
 
@@ -28,7 +28,7 @@ class SecretRequestsTest {
         return SecretRequests.newSecret(json(body), MAX);
     }
 
-    private static AbstractThrowableAssert<?, ? extends Throwable> assertStatus(Runnable call, int status) {
+    static AbstractThrowableAssert<?, ? extends Throwable> assertStatus(Runnable call, int status) {
         return assertThatThrownBy(call::run)
                 .isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(status));
@@ -272,96 +272,6 @@ class SecretRequestsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretRequests.transport(
                         mapper.readTree("{\"transport_key_needed\": \"perhaps\"}")))
                 .hasMessageContaining("transport_key_needed");
-    }
-
-    // ---- filter ----------------------------------------------------------------------------------
-
-    private static SecretFilter filter(String... pairs) {
-        Map<String, String> q = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            q.put(pairs[i], pairs[i + 1]);
-        }
-        return SecretRequests.filter(q);
-    }
-
-    @Test
-    void limitIsClamped() {
-        assertThat(filter().limit()).isEqualTo(10);
-        assertThat(filter("limit", "").limit()).isEqualTo(10);
-        assertThat(filter("limit", "25").limit()).isEqualTo(25);
-        assertThat(filter("limit", "0").limit()).isEqualTo(1);
-        assertThat(filter("limit", "-5").limit()).isEqualTo(1);
-        assertThat(filter("limit", "100").limit()).isEqualTo(100);
-        assertThat(filter("limit", "101").limit()).isEqualTo(100);
-        assertThat(filter("limit", "abc").limit()).isEqualTo(10);
-        assertThat(filter("limit", "99999999999").limit()).as("Python's int() reads it; then clamped").isEqualTo(100);
-    }
-
-    @Test
-    void offsetIsNeverNegative() {
-        assertThat(filter().offset()).isZero();
-        assertThat(filter("offset", "30").offset()).isEqualTo(30);
-        assertThat(filter("offset", "-1").offset()).isZero();
-        assertThat(filter("offset", "x").offset()).isZero();
-    }
-
-    @Test
-    void equalityFilters() {
-        SecretFilter f = filter("name", "db", "alg", "aes", "mode", "cbc", "bits", "256", "secret_type", "symmetric");
-        assertThat(f.name()).isEqualTo("db");
-        assertThat(f.algorithm()).isEqualTo("aes");
-        assertThat(f.mode()).isEqualTo("cbc");
-        assertThat(f.bits()).isEqualTo(256);
-        assertThat(f.secretType()).isEqualTo("symmetric");
-
-        SecretFilter none = filter("name", " ", "bits", "0");
-        assertThat(none.name()).isNull();
-        assertThat(none.bits()).isNull();
-        assertThat(filter("bits", "many").bits()).isNull();
-    }
-
-    @Test
-    void sortParsing() {
-        assertThat(filter().sort()).isEmpty();
-        assertThat(filter("sort", "created:desc,name").sort())
-                .containsExactly(new SortKey("created_at", true), new SortKey("name", false));
-        assertThat(filter("sort", "updated:asc, bit_length:desc").sort())
-                .containsExactly(new SortKey("updated_at", false), new SortKey("bit_length", true));
-    }
-
-    @Test
-    void invalidSortIs400() {
-        for (String bad : List.of("colour", "created:down", "created:desc:x", "name,name", "created:", "secret_id")) {
-            assertStatus(() -> filter("sort", bad), 400).as(bad);
-        }
-    }
-
-    @Test
-    void createdRange() {
-        SecretFilter f = filter("created", "gt:2025-01-01T00:00:00,lt:2025-02-01T00:00:00Z");
-        assertThat(f.timeRanges()).containsExactly(
-                new TimeCondition("created_at", ">", Instant.parse("2025-01-01T00:00:00Z").toEpochMilli()),
-                new TimeCondition("created_at", "<", Instant.parse("2025-02-01T00:00:00Z").toEpochMilli()));
-    }
-
-    @Test
-    void timeOperatorsAndColumns() {
-        long t = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
-        assertThat(filter("updated", "gte:2025-01-01").timeRanges())
-                .containsExactly(new TimeCondition("updated_at", ">=", t));
-        assertThat(filter("expiration", "lte:2025-01-01").timeRanges())
-                .containsExactly(new TimeCondition("expiration", "<=", t));
-        assertThat(filter("created", "2025-01-01T00:00:00").timeRanges())
-                .containsExactly(new TimeCondition("created_at", "=", t));
-    }
-
-    @Test
-    void invalidTimeCombinationsAre400() {
-        for (String bad : List.of("gt:2025-01-01,gte:2025-01-02", "lt:2025-01-01,lte:2025-01-02",
-                "2025-01-01,gt:2025-01-02", "gt:2025-01-01,2025-01-02", "2025-01-01,2025-01-02",
-                "gt:yesterday", "nonsense")) {
-            assertStatus(() -> filter("created", bad), 400).as(bad);
-        }
     }
 
     // ---- metadata ----------------------------------------------------------------------------
