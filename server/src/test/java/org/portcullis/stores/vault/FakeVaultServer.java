@@ -12,9 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * installed on the machines this project is built on. It implements exactly the HTTP endpoints
  * {@link VaultStore} uses, with the behaviour Vault's API documentation gives them, and nothing
  * else (anything else is a 404 "no handler for route" or 405, as Vault answers unknown routes).
- * {@code FakeVaultServerTest} checks it against the documented examples, independently of the
+ * The KV engines are {@link FakeVaultKv}. {@code FakeVaultServerTest} checks it against the documented examples, independently of the
  * store, so it cannot drift into agreeing with whatever the store does.
  *
  * <p>Facts and where they come from (developer.hashicorp.com/vault/api-docs/…):
@@ -63,15 +61,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class FakeVaultServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** One stored version of a KV v2 key. */
-    private record Version(ObjectNode data, Instant created) {}
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final Map<String, Integer> mounts = new ConcurrentHashMap<>();
-    /** Keys are namespace + "|" + mount + "|" + path. KV v1 keeps a single version. */
-    private final Map<String, List<Version>> kv = new ConcurrentHashMap<>();
+    private final FakeVaultKv kv = new FakeVaultKv(this::now, this::holdIfAsked);
     /** Token -> (namespace, expiry). */
     private final Map<String, TokenEntry> tokens = new ConcurrentHashMap<>();
     private final Map<String, String[]> appRoles = new ConcurrentHashMap<>();
@@ -194,8 +188,17 @@ public final class FakeVaultServer implements AutoCloseable {
 
     /** How many keys a mount holds (in the root namespace). */
     public int entries(String mount) {
-        String prefix = "|" + mount + "|";
-        return (int) kv.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && !e.getValue().isEmpty()).count();
+        return kv.entries(mount);
+    }
+
+    /** Whether any version of {@code mount/path} exists in {@code namespace}, for tests. */
+    public boolean exists(String namespace, String mount, String path) {
+        return kv.exists(namespace, mount, path);
+    }
+
+    /** Replaces the data of the latest version behind Vault's back, as someone with Vault access could. */
+    public void tamper(String namespace, String mount, String path, String field, String value) {
+        kv.tamper(namespace, mount, path, field, value);
     }
 
     public int logins() {
@@ -206,25 +209,14 @@ public final class FakeVaultServer implements AutoCloseable {
         return requests.get();
     }
 
-    /** Whether any version of {@code mount/path} exists in {@code namespace}, for tests. */
-    public boolean exists(String namespace, String mount, String path) {
-        List<Version> versions = kv.get(namespace + "|" + mount + "|" + path);
-        return versions != null && !versions.isEmpty();
-    }
-
-    /** Replaces the data of the latest version behind Vault's back, as someone with Vault access could. */
-    public void tamper(String namespace, String mount, String path, String field, String value) {
-        List<Version> versions = kv.get(namespace + "|" + mount + "|" + path);
-        versions.get(versions.size() - 1).data().put(field, value);
-    }
-
     private Instant now() {
         return Instant.now().plusMillis(clockSkewMillis.get());
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------
 
-    private record Answer(int status, JsonNode body) {}
+    /** A reply: status and JSON body (null for none). */
+    record Answer(int status, JsonNode body) {}
 
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
@@ -247,7 +239,7 @@ public final class FakeVaultServer implements AutoCloseable {
         ex.close();
     }
 
-    private static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends RuntimeException {
         BadRequest(String message) {
             super(message);
         }
@@ -288,8 +280,8 @@ public final class FakeVaultServer implements AutoCloseable {
             return error(404, "no handler for route \"" + path + "\". route entry not found.");
         }
         String rest = path.substring(mount.length()).replaceFirst("^/", "");
-        return mounts.get(mount) == 2 ? kv2(method, namespace, mount, rest, query, body)
-                : kv1(method, namespace, mount, rest, body);
+        return mounts.get(mount) == 2 ? kv.kv2(method, namespace, mount, rest, query, body)
+                : kv.kv1(method, namespace, mount, rest, body);
     }
 
     private Answer login(String namespace, JsonNode body) {
@@ -314,120 +306,7 @@ public final class FakeVaultServer implements AutoCloseable {
         return new Answer(200, reply);
     }
 
-    private Answer kv2(String method, String ns, String mount, String rest, Map<String, String> query, JsonNode body) {
-        if (rest.startsWith("data/") && rest.length() > 5) {
-            String key = ns + "|" + mount + "|" + rest.substring(5);
-            switch (method) {
-                case "POST", "PUT" -> {
-                    if (!body.path("data").isObject()) {
-                        return error(400, "no data provided");
-                    }
-                    Answer answer;
-                    synchronized (kv) {
-                        List<Version> versions = kv.computeIfAbsent(key, k -> new ArrayList<>());
-                        JsonNode cas = body.path("options").path("cas");
-                        if (!cas.isMissingNode() && cas.asLong(-1) != versions.size()) {
-                            return error(400, "check-and-set parameter did not match the current version");
-                        }
-                        Instant created = now();
-                        versions.add(new Version(((ObjectNode) body.get("data")).deepCopy(), created));
-                        ObjectNode reply = envelope();
-                        reply.set("data", metadata(versions.size(), created));
-                        answer = new Answer(200, reply);
-                    }
-                    holdIfAsked();
-                    return answer;
-                }
-                case "GET" -> {
-                    List<Version> versions = kv.get(key);
-                    long wanted = query.containsKey("version") ? parseLong(query.get("version")) : 0;
-                    if (versions == null || versions.isEmpty() || wanted < 0 || wanted > versions.size()) {
-                        return error(404, null);
-                    }
-                    int v = wanted == 0 ? versions.size() : (int) wanted;
-                    Version version = versions.get(v - 1);
-                    ObjectNode inner = JSON.createObjectNode();
-                    inner.set("data", version.data().deepCopy());
-                    inner.set("metadata", metadata(v, version.created()));
-                    ObjectNode reply = envelope();
-                    reply.set("data", inner);
-                    return new Answer(200, reply);
-                }
-                default -> {
-                    return error(405, "unsupported operation");
-                }
-            }
-        }
-        if (rest.startsWith("metadata/") && method.equals("GET") && "true".equals(query.get("list"))) {
-            // LIST (here as GET ?list=true): the keys directly under a folder, sub-folders ending in "/"
-            String prefix = ns + "|" + mount + "|" + rest.substring(9);
-            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
-            kv.forEach((k, versions) -> {
-                if (k.startsWith(prefix) && !versions.isEmpty() && k.length() > prefix.length()) {
-                    String tail = k.substring(prefix.length());
-                    int slash = tail.indexOf('/');
-                    keys.add(slash < 0 ? tail : tail.substring(0, slash + 1));
-                }
-            });
-            if (keys.isEmpty()) {
-                return error(404, null);
-            }
-            ObjectNode reply = envelope();
-            ArrayNode list = reply.putObject("data").putArray("keys");
-            keys.forEach(list::add);
-            return new Answer(200, reply);
-        }
-        if (rest.startsWith("metadata/") && rest.length() > 9 && method.equals("DELETE")) {
-            kv.remove(ns + "|" + mount + "|" + rest.substring(9));
-            return new Answer(204, null);
-        }
-        return error(404, "no handler for route \"" + mount + "/" + rest + "\". route entry not found.");
-    }
-
-    private Answer kv1(String method, String ns, String mount, String rest, JsonNode body) {
-        if (rest.isEmpty()) {
-            return error(405, "unsupported operation");
-        }
-        String key = ns + "|" + mount + "|" + rest;
-        switch (method) {
-            case "POST", "PUT" -> {
-                if (!body.isObject() || body.isEmpty()) {
-                    return error(400, "missing data fields");
-                }
-                kv.put(key, new ArrayList<>(List.of(new Version(((ObjectNode) body).deepCopy(), now()))));
-                return new Answer(204, null);
-            }
-            case "GET" -> {
-                List<Version> versions = kv.get(key);
-                if (versions == null || versions.isEmpty()) {
-                    return error(404, null);
-                }
-                ObjectNode reply = envelope();
-                reply.put("lease_duration", 2764800);
-                reply.set("data", versions.get(0).data().deepCopy());
-                return new Answer(200, reply);
-            }
-            case "DELETE" -> {
-                kv.remove(key);
-                return new Answer(204, null);
-            }
-            default -> {
-                return error(405, "unsupported operation");
-            }
-        }
-    }
-
-    private static ObjectNode metadata(int version, Instant created) {
-        ObjectNode m = JSON.createObjectNode();
-        m.put("created_time", created.toString());
-        m.putNull("custom_metadata");
-        m.put("deletion_time", "");
-        m.put("destroyed", false);
-        m.put("version", version);
-        return m;
-    }
-
-    private static ObjectNode envelope() {
+    static ObjectNode envelope() {
         ObjectNode e = JSON.createObjectNode();
         e.put("request_id", UUID.randomUUID().toString());
         e.put("lease_id", "");
@@ -441,7 +320,7 @@ public final class FakeVaultServer implements AutoCloseable {
     }
 
     /** {@code {"errors":[message]}}; a missing key is {@code {"errors":[]}} as in Vault. */
-    private static Answer error(int status, String message) {
+    static Answer error(int status, String message) {
         ObjectNode e = JSON.createObjectNode();
         ArrayNode errors = e.putArray("errors");
         if (message != null && !message.isEmpty()) {
@@ -458,7 +337,7 @@ public final class FakeVaultServer implements AutoCloseable {
         }
     }
 
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
