@@ -40,7 +40,6 @@ import org.portcullis.quotas.QuotaResource;
 import org.portcullis.quotas.QuotaService;
 import org.portcullis.secrets.SecretConsumerResource;
 import org.portcullis.transport.ServerTransportKeys;
-import org.portcullis.secrets.ExpiringSecrets;
 import org.portcullis.secrets.ExpiryWatch;
 import org.portcullis.secrets.SecretConsumerService;
 import org.portcullis.secrets.SecretRepository;
@@ -101,9 +100,8 @@ public final class Application implements AutoCloseable {
             db.instrument(metrics.registry());
             StoreRegistry stores = StoreRegistry.start(config.stores(), db, clock, metrics.registry());
             audit = AuditTrail.start(config.audit(), stores, clock, metrics.registry());
-            if (config.monitoring().expiryWarningDays() > 0) {
-                ExpiringSecrets.register(db, clock, config.monitoring().expiryWarningDays(), metrics.registry());
-            }
+            ExpiryWatch expiry = config.monitoring().expiryWarningDays() <= 0 ? null
+                    : new ExpiryWatch(db, audit, clock, config.monitoring().expiryWarningDays()).meter(metrics.registry());
             Policy policy = Policy.create(PolicyProfile.named(config.policy().defaults()),
                     config.policy().enforceNewDefaults(), config.policy().enforceScope(),
                     PolicyFiles.read(config.policy().policyFile()));
@@ -164,9 +162,8 @@ public final class Application implements AutoCloseable {
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
             Application app = new Application(config, db, stores, http, audit, metrics, metricsServer, jobs);
-            if (config.monitoring().expiryWarningDays() > 0) {
-                app.expiry = new ExpiryWatch(db, audit, clock, config.monitoring().expiryWarningDays())
-                        .start(jobs, Duration.ofMinutes(1));
+            if (expiry != null) {
+                app.expiry = expiry.start(jobs, Duration.ofMinutes(1));
             }
             return app;
         } catch (Exception | Error e) {

@@ -1,5 +1,7 @@
 package org.portcullis.secrets;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * expiration and warns about each once, in the log and the audit trail. The lease only saves the
  * other nodes the same work: "once" is held by a conditional UPDATE of {@code expiry_warned_at},
  * which exactly one scan wins, so scans that overlap (a lease lost mid-scan, a test) stay correct.
+ * The same window's count is the {@code portcullis_secrets_expiring} gauge ({@link #meter}).
  */
 public final class ExpiryWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryWatch.class);
@@ -103,7 +106,31 @@ public final class ExpiryWatch {
         }
     }
 
-    /** Live secrets now inside the warning window, for a gauge. */
+    /**
+     * {@code portcullis_secrets_expiring}: {@link #inWindow} on each scrape, on every node (the
+     * scan's lease does not matter to a count). Across all projects: which secrets they are is for
+     * the operator's tools, not for labels. NaN while the database cannot be read, so an alert on
+     * it does not fire on a guess.
+     */
+    public ExpiryWatch meter(MeterRegistry registry) {
+        Gauge.builder("portcullis.secrets.expiring", this, ExpiryWatch::inWindowOrNaN)
+                .description("Live secrets that expire within the warning window (window_days) from now")
+                .tag("window_days", Long.toString(window.toDays()))
+                .strongReference(true)
+                .register(registry);
+        return this;
+    }
+
+    private double inWindowOrNaN() {
+        try {
+            return inWindow();
+        } catch (RuntimeException e) {
+            LOG.warn("could not count the secrets that expire soon: {}", e.toString());
+            return Double.NaN;
+        }
+    }
+
+    /** Live secrets now inside the warning window: one range query on {@code secrets.expiration}. */
     public long inWindow() {
         long now = clock.millis();
         return db.read(h -> h.createQuery("SELECT count(*) FROM secrets WHERE NOT deleted AND expiration > :now "
