@@ -4,113 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
-import org.portcullis.http.ApiException;
-import org.portcullis.http.Paging;
-import org.portcullis.quotas.QuotaEnforcer;
-import org.portcullis.quotas.QuotaRepository;
 import org.portcullis.testing.Api;
 import org.portcullis.testing.Api.Response;
 import org.portcullis.testing.TestDatabases;
-import org.portcullis.testing.NodePerClass;
-import org.portcullis.testing.TestServer;
 
-/** The containers API over HTTP against a real node; subclasses pick the database. */
-abstract class ContainersApiIT extends NodePerClass {
-    private static final String TS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?";
-
-    private Api api;
-
-    @BeforeAll
-    void start() throws Exception {
-        api = new Api(server.url(), "proj-" + UUID.randomUUID());
-    }
-
-    // ---- helpers --------------------------------------------------------------------------------
-
-    private Api project() {
-        return api.as("p-" + UUID.randomUUID(), null, null);
-    }
-
-    private String secretRef(String id) {
-        return server.url() + "/v1/secrets/" + id;
-    }
-
-    /** {@code {"type": type, "name": name, "secret_refs": [...]}} from name=secretId pairs. */
-    private String containerBody(String type, String name, String... refs) {
-        StringBuilder sb = new StringBuilder("{\"type\":\"" + type + "\"");
-        if (name != null) {
-            sb.append(",\"name\":").append(Api.quote(name));
-        }
-        sb.append(",\"secret_refs\":[");
-        for (int i = 0; i < refs.length; i++) {
-            String[] kv = refs[i].split("=", 2);
-            sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(kv[0]).append("\",\"secret_ref\":\"")
-                    .append(secretRef(kv[1])).append("\"}");
-        }
-        return sb.append("]}").toString();
-    }
-
-    private static String create(Api as, String body) {
-        Response r = as.postJson("/v1/containers", body);
-        if (r.status() != 201) {
-            throw new AssertionError("container create failed: " + r.status() + " " + r.body());
-        }
-        return r.json().get("container_ref").asText();
-    }
-
-    private static String idOf(String ref) {
-        return ref.substring(ref.lastIndexOf('/') + 1);
-    }
-
-    private int rows(String table) {
-        return server.app().database().read(h -> h.createQuery("SELECT count(*) FROM " + table)
-                .mapTo(Integer.class).one());
-    }
-
-    private Map<String, Integer> allRows() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        for (String t : List.of("containers", "container_secrets", "container_consumers")) {
-            m.put(t, rows(t));
-        }
-        return m;
-    }
-
-    /** The service on the test node's database, with an ACL view of the test's choosing. */
-    private ContainerService service(ContainerAcls acls) {
-        Clock clock = Clock.systemUTC();
-        return new ContainerService(server.app().database(), new ContainerRepository(server.app().database().kind()),
-                acls, Policy.create(true, Map.of()),
-                new QuotaEnforcer(server.app().database(), new QuotaRepository(), server.app().config().quotas(), clock),
-                clock);
-    }
-
-    private static Response deleteJson(Api as, String path, String json) {
-        return as.send("DELETE", path, "application/json", json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, String> refsByName(JsonNode container) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (JsonNode r : container.get("secret_refs")) {
-            m.put(r.get("name").asText(), r.get("secret_ref").asText());
-        }
-        return m;
-    }
-
+abstract class ContainersApiIT extends ContainerApiFixture {
     // ---- create, get, delete ------------------------------------------------------------------
 
     @Test
@@ -336,111 +243,6 @@ abstract class ContainersApiIT extends NodePerClass {
 
         as.delete(refs.get(0));
         assertThat(as.get("/v1/containers").json().get("total").asInt()).isEqualTo(5);
-    }
-
-    // ---- consumers --------------------------------------------------------------------------------
-
-    @Test
-    void consumerLifecycle() {
-        Api as = project();
-        String ref = create(as, containerBody("generic", "lb", "k=" + as.createText("k")));
-        String updatedBefore = as.get(ref).json().get("updated").asText();
-
-        Response reg = as.postJson(ref + "/consumers", "{\"name\":\"lbaas\",\"URL\":\"http://lb.example/1\"}");
-        assertThat(reg.status()).isEqualTo(200);
-        assertThat(reg.header("Location")).isEqualTo(ref + "/consumers");
-        JsonNode c = reg.json();
-        assertThat(c.get("container_ref").asText()).isEqualTo(ref);
-        assertThat(c.get("consumers")).hasSize(1);
-        assertThat(c.get("consumers").get(0).get("name").asText()).isEqualTo("lbaas");
-        assertThat(c.get("consumers").get(0).get("URL").asText()).isEqualTo("http://lb.example/1");
-        assertThat(c.get("consumers").get(0).size()).isEqualTo(2);
-        assertThat(c.get("updated").asText().compareTo(updatedBefore)).isGreaterThanOrEqualTo(0);
-
-        // Registering again changes nothing.
-        assertThat(as.postJson(ref + "/consumers", "{\"name\":\"lbaas\",\"URL\":\"http://lb.example/1\"}")
-                .json().get("consumers")).hasSize(1);
-        assertThat(as.postJson(ref + "/consumers", "{\"name\":\"app\",\"URL\":\"http://app.example/\"}")
-                .json().get("consumers")).hasSize(2);
-
-        JsonNode list = as.get(ref + "/consumers").json();
-        assertThat(list.get("total").asInt()).isEqualTo(2);
-        assertThat(list.get("consumers").get(0).get("name").asText()).isEqualTo("app");
-        JsonNode entry = list.get("consumers").get(1);
-        assertThat(entry.get("URL").asText()).isEqualTo("http://lb.example/1");
-        assertThat(entry.get("status").asText()).isEqualTo("ACTIVE");
-        assertThat(entry.get("created").asText()).matches(TS);
-        JsonNode page = as.get(ref + "/consumers?limit=1").json();
-        assertThat(page.get("consumers")).hasSize(1);
-        assertThat(page.get("next").asText()).isEqualTo(ref + "/consumers?limit=1&offset=1");
-        assertThat(as.get(ref).json().get("consumers")).hasSize(2);
-
-        assertThat(as.postJson(ref + "/consumers", "{\"name\":\"x\"}").status()).isEqualTo(400);
-        assertThat(as.send("POST", ref + "/consumers", "text/plain", "{}".getBytes()).status()).isEqualTo(415);
-
-        Response removed = deleteJson(as, ref + "/consumers", "{\"name\":\"lbaas\",\"URL\":\"http://lb.example/1\"}");
-        assertThat(removed.status()).isEqualTo(200);
-        assertThat(removed.json().get("consumers")).hasSize(1);
-        Response again = deleteJson(as, ref + "/consumers", "{\"name\":\"lbaas\",\"URL\":\"http://lb.example/1\"}");
-        assertThat(again.status()).isEqualTo(404);
-        assertThat(again.json().get("description").asText()).isEqualTo("Consumer not found.");
-        assertThat(deleteJson(as, ref + "/consumers", "{\"name\":\"lbaas\"}").status()).isEqualTo(400);
-
-        // Deleting the container takes its consumers along.
-        assertThat(as.delete(ref).status()).isEqualTo(204);
-        int left = server.app().database().read(h -> h.createQuery(
-                "SELECT count(*) FROM container_consumers WHERE container_id = :c").bind("c", idOf(ref))
-                .mapTo(Integer.class).one());
-        assertThat(left).isZero();
-        assertThat(as.get(ref + "/consumers").status()).isEqualTo(404);
-    }
-
-    @Test
-    void consumerById() {
-        Api as = project();
-        String ref = create(as, containerBody("generic", "byid", "k=" + as.createText("k")));
-        as.postJson(ref + "/consumers", "{\"name\":\"svc\",\"URL\":\"http://svc/1\"}");
-        String consumerId = server.app().database().read(h -> h.createQuery(
-                "SELECT id FROM container_consumers WHERE container_id = :c").bind("c", idOf(ref))
-                .mapTo(String.class).one());
-        JsonNode c = as.get(ref + "/consumers/" + consumerId).json();
-        assertThat(c.get("name").asText()).isEqualTo("svc");
-        assertThat(c.get("URL").asText()).isEqualTo("http://svc/1");
-        assertThat(as.get(ref + "/consumers/" + UUID.randomUUID()).json().get("description").asText())
-                .isEqualTo("Consumer not found.");
-        assertThat(as.get(ref + "/consumers/nope").json().get("description").asText())
-                .isEqualTo("Not Found. Provided consumer id is invalid.");
-    }
-
-    /**
-     * Only the project that registered a consumer, or the container's own project, may remove it.
-     * Reaching this needs callers from other projects that may use the container, i.e. ACL users;
-     * the service is driven directly with an ACL that grants read to everyone.
-     */
-    @Test
-    void onlyTheRegisteringProjectOrTheOwnerRemovesAConsumer() {
-        Api owner = project();
-        String id = idOf(create(owner, containerBody("generic", "shared", "k=" + owner.createText("k"))));
-        ContainerService service = service((ctx, cid) -> new PolicyTarget.AclView(true, true));
-        RequestContext b = RequestContext.project("proj-b-" + UUID.randomUUID(), "ub", Set.of("member"), "r");
-        RequestContext c = RequestContext.project("proj-c-" + UUID.randomUUID(), "uc", Set.of("member"), "r");
-        ConsumerRef consumer = new ConsumerRef("svc-b", "http://b/1");
-        assertThat(service.addConsumer(b, service.authorized(b, id, "container_consumers:post"), consumer).consumers())
-                .hasSize(1);
-        assertThatThrownBy(() -> service.removeConsumer(c, service.authorized(c, id, "container_consumers:delete"), consumer))
-                .isInstanceOf(ApiException.class)
-                .hasMessage("Not Allowed. Sorry, only the creator of a consumer can delete it.")
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(403));
-        assertThat(service.consumers(b, id, new Paging(10, 0)).total()).isEqualTo(1);
-        assertThat(service.removeConsumer(b, service.authorized(b, id, "container_consumers:delete"), consumer).consumers())
-                .isEmpty();
-
-        // The container's project may remove anyone's registration.
-        service.addConsumer(c, service.authorized(c, id, "container_consumers:post"), new ConsumerRef("svc-c", "http://c/1"));
-        Response removed = deleteJson(owner, "/v1/containers/" + id + "/consumers",
-                "{\"name\":\"svc-c\",\"URL\":\"http://c/1\"}");
-        assertThat(removed.status()).isEqualTo(200);
-        assertThat(removed.json().get("consumers")).isEmpty();
     }
 
     // ---- secrets and containers -------------------------------------------------------------------
