@@ -4,6 +4,7 @@
 #   bench/run.sh [--duration 30s] [--only sqlite|postgresql] [--skip-barbican]
 #                [--barbican-db both|sqlite|mysql] [--secrets 100000] [--connections 16]
 #                [--raw-seconds 10] [--no-build] [--keep] [--scenarios LIST]
+#                [--scale | --no-scale] [--scale-sizes 10000,100000,1000000]
 #
 # For each database: a fresh Portcullis (java -jar server/target/portcullis.jar serve --config),
 # ../shared/reference/bench.sh against it (wrk -t1 -cN: post_secret, get_payload, list_secrets),
@@ -14,8 +15,13 @@
 # 8 processes x 32 threads, on 127.0.0.1 only) is measured with the same bench.sh and extra.sh
 # in the same run. --scenarios (comma-separated; default all five: post_secret, get_payload,
 # list_secrets, container_create, acl_payload_read) measures a subset, e.g. for a quick check.
-# Prints one table with ratios and PASS/MISS against the targets; everything lands in
-# /tmp/portcullis-bench/<timestamp>/ (report.txt is the table). See bench/README.md.
+# Every wrk run also reads the server's CPU time before and after (bench/lib/cpu.sh): CPU per
+# request (us) is a column of the report. bench/scale.sh (start time, RSS and latency at 10k,
+# 100k, 1M secrets) runs when present (--scale requires it, --no-scale skips it).
+# Prints one table with ratios and PASS/MISS against the targets, then one PASS/MISS line per
+# issue-12 target; everything lands in /tmp/portcullis-bench/<timestamp>/: report.txt,
+# results.tsv (metric<TAB>value<TAB>unit), targets.txt, *.png (gnuplot). bench/readme-table.sh
+# DIR puts a run's figures into README.md. See bench/README.md.
 #
 # Env: PORTCULLIS_SHARED (default <repo>/../shared), JAVA_HOME (a JDK >= 21; default
 #      /usr/lib/jvm/temurin-25-jdk-amd64), PORTCULLIS_JAVA_OPTS (extra JVM options for the
@@ -56,6 +62,9 @@ BASE_SCENARIOS="post_secret get_payload list_secrets"      # ../shared/reference
 EXTRA_SCENARIOS="container_create acl_payload_read"        # bench/wrk/extra.sh
 SCENARIO_LIST="$BASE_SCENARIOS $EXTRA_SCENARIOS"
 
+RUN_ARGS=("$@")
+SCALE=auto
+SCALE_SIZES=
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -76,6 +85,10 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --scenarios) SCENARIO_LIST=${2//,/ }; shift 2 ;;
     --scenarios=*) SCENARIO_LIST=${1#*=}; SCENARIO_LIST=${SCENARIO_LIST//,/ }; shift ;;
+    --scale) SCALE=1; shift ;;
+    --no-scale) SCALE=0; shift ;;
+    --scale-sizes) SCALE_SIZES=$2; shift 2 ;;
+    --scale-sizes=*) SCALE_SIZES=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -110,6 +123,10 @@ case $BENCH_AUDIT in always|interval|never|off) ;;
 case $BENCH_TLS in 0|1) ;; *) echo "run.sh: BENCH_TLS must be 0 or 1" >&2; exit 2 ;; esac
 P_SCHEME=http; [ "$BENCH_TLS" = 0 ] || P_SCHEME=https
 
+SCALE_SH=$BENCH_DIR/scale.sh
+if [ "$SCALE" = auto ]; then SCALE=0; [ ! -x "$SCALE_SH" ] || SCALE=1
+elif [ "$SCALE" = 1 ] && [ ! -x "$SCALE_SH" ]; then echo "run.sh: --scale: $SCALE_SH not found" >&2; exit 2; fi
+LOAD_AVG_START=$(cut -d' ' -f1 /proc/loadavg)
 RUN=$(date +%Y%m%d-%H%M%S)
 OUT=$ROOT_OUT/$RUN
 [ -d "$ROOT_OUT" ] || { mkdir -p "$ROOT_OUT"; chmod 755 "$ROOT_OUT"; }
@@ -157,7 +174,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 
-for lib in postgres portcullis measure barbican report; do
+for lib in cpu postgres portcullis measure barbican report results targets plots; do
   # shellcheck source=/dev/null
   . "$BENCH_DIR/lib/$lib.sh"
 done
@@ -167,6 +184,7 @@ log "output in $OUT"
 [ -x "$REF/bench.sh" ] || die "reference scripts not found in $REF (set PORTCULLIS_SHARED)"
 command -v wrk >/dev/null && command -v jq >/dev/null || {
   log "wrk/jq missing: running $REF/install.sh"; "$REF/install.sh" >>"$LOG" 2>&1 || die "install.sh failed"; }
+cpu_wrap_wrk || die "cannot put bench/lib/wrk-cpu/wrk in front of wrk"   # CPU per request (lib/cpu.sh)
 
 if [ "$BUILD" = 1 ]; then
   log "building (mvn -B -q -DskipTests package in $REPO)"
@@ -194,6 +212,12 @@ for db in $DBS; do
   for d in "${PG_DIRS[@]}"; do pg_stop "$d" || true; done; PG_DIRS=()
 done
 
+if [ "$SCALE" = 1 ]; then   # its own Portcullis nodes, before Barbican, nothing else running
+  log "bench/scale.sh --out $OUT${SCALE_SIZES:+ --sizes $SCALE_SIZES} (log: $OUT/scale.log)"
+  "$SCALE_SH" --out "$OUT" ${SCALE_SIZES:+--sizes "$SCALE_SIZES"} > "$OUT/scale.log" 2>&1 ||
+    log "bench/scale.sh failed, see $OUT/scale.log (its targets will say not measured)"
+fi
+
 for db in $DBS; do
   r=$(ref_for "$db")
   [ -z "${REF_DIR[$r]:-}" ] || continue
@@ -211,7 +235,11 @@ for db in $DBS; do
   fi
 done
 
-write_report > "$OUT/report.txt"
+write_results >> "$OUT/results.tsv"   # appended: bench/scale.sh wrote its lines there already
+targets_text "$OUT/results.tsv" > "$OUT/targets.txt"
+{ write_report; echo; echo "Issue-12 targets (from results.tsv; a missing figure is a MISS that says not measured):"
+  cat "$OUT/targets.txt"; } > "$OUT/report.txt"
+write_plots "$OUT" || log "no plots"
 echo >&2
 cat "$OUT/report.txt"
 log "done: $OUT/report.txt"

@@ -8,6 +8,7 @@ measure_barbican() {  # measure_barbican sqlite|mysql -> $OUT/barbican-<db>/resu
   local db=$1 dir pid
   dir=$OUT/barbican-$db
   mkdir -p "$dir"
+  export BENCH_CPU_LOG=$dir/cpu.txt   # lib/wrk-cpu/wrk: uwsgi's CPU (master + workers) around every wrk run
   log "reference Barbican on $db: install.sh"
   BARBICAN_DB=$db "$REF/install.sh" >>"$dir/install.log" 2>&1 || { log "install.sh failed, see $dir/install.log"; return 1; }
   barbican_stop   # only what start.sh started from our own state dir

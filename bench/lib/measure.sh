@@ -43,6 +43,7 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   local db=$1 dir port sql raw_url
   dir=$OUT/$db
   mkdir -p "$dir"
+  export BENCH_CPU_LOG=$dir/cpu.txt   # lib/wrk-cpu/wrk: server CPU around every wrk run
   if [ "$db" = postgresql ]; then
     pg_start "$dir/pg" || return 1
     sql=$PG_URL

@@ -32,12 +32,14 @@ write_report() {  # -> stdout: the whole report
     esac
     printf 'reference for the %-10s rows: %s\n' "$db" "$src"
   done
+  echo "Load average (1 min): $LOAD_AVG_START at the start, $(cut -d' ' -f1 /proc/loadavg) now, on $ncpu cores"
   echo "Barbican: uwsgi ${BARBICAN_PROCESSES:-8} processes x ${BARBICAN_THREADS:-32} threads, noauth, simple_crypto. ok/s = 2xx responses per second;"
-  echo "ratio = Portcullis ok/s / Barbican ok/s. Latencies in ms (wrk, all responses)."
+  echo "ratio = Portcullis ok/s / Barbican ok/s. Latencies in ms (wrk, all responses). us/req = server CPU time"
+  echo "(utime+stime of the server process and its children, measured run only) per request, in microseconds."
   echo
-  printf '%-10s %-16s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %8s  %s\n' \
-    db scenario "P req/s" "P err" "P p50" "P p99" "B ok/s" "B req/s" "B non2x" "B p50" "B p99" ratio "target"
-  printf -- '-%.0s' $(seq 1 136); echo
+  printf '%-10s %-16s | %9s %7s %7s %7s %8s | %8s %8s %7s %7s %7s %8s | %8s  %s\n' \
+    db scenario "P req/s" "P err" "P p50" "P p99" "P us/req" "B ok/s" "B req/s" "B non2x" "B p50" "B p99" "B us/req" ratio "target"
+  printf -- '-%.0s' $(seq 1 154); echo
   for db in $DBS; do
     pf=$OUT/$db/wrk/results.txt
     bf=${REF_DIR[$(ref_for "$db")]:-/nonexistent}/results.txt
@@ -68,9 +70,11 @@ write_report() {  # -> stdout: the whole report
         tgt="$tgt, 0 errors"
         { [ "$perr" = 0 ] || [ "$verdict" = n/a ]; } || verdict=MISS
       fi
-      printf '%-10s %-16s | %9s %7s %7s %7s | %8s %8s %7s %7s %7s | %7sx  %s %s\n' "$db" "$sc" \
+      printf '%-10s %-16s | %9s %7s %7s %7s %8s | %8s %8s %7s %7s %7s %8s | %7sx  %s %s\n' "$db" "$sc" \
         "$(fmt "$prps")" "$perr" "$(fmt "$(res "$pf" $sc p50_ms)" 2)" "$(fmt "$(res "$pf" $sc p99_ms)" 2)" \
+        "$(fmt "$(cpu_us_per_request "$OUT/$db/cpu.txt" $sc)" 0)" \
         "$(fmt "$bok")" "$(fmt "$brps")" "$bnon" "$(fmt "$(res "$bf" $sc p50_ms)" 0)" "$(fmt "$(res "$bf" $sc p99_ms)" 0)" \
+        "$(fmt "$(cpu_us_per_request "$(dirname "$bf")/cpu.txt" $sc)" 0)" \
         "$ratio" "$tgt" "$verdict"
     done
   done
