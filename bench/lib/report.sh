@@ -70,12 +70,12 @@ write_report() {  # -> stdout: the whole report
         tgt="$tgt, 0 errors"
         { [ "$perr" = 0 ] || [ "$verdict" = n/a ]; } || verdict=MISS
       fi
-      printf '%-10s %-16s | %9s %7s %7s %7s %8s | %8s %8s %7s %7s %7s %8s | %7sx  %s %s\n' "$db" "$sc" \
+      printf '%-10s %-16s | %9s %7s %7s %7s %8s | %8s %8s %7s %7s %7s %8s | %7s%s  %s %s\n' "$db" "$sc" \
         "$(fmt "$prps")" "$perr" "$(fmt "$(res "$pf" $sc p50_ms)" 2)" "$(fmt "$(res "$pf" $sc p99_ms)" 2)" \
         "$(fmt "$(cpu_us_per_request "$OUT/$db/cpu.txt" $sc)" 0)" \
         "$(fmt "$bok")" "$(fmt "$brps")" "$bnon" "$(fmt "$(res "$bf" $sc p50_ms)" 0)" "$(fmt "$(res "$bf" $sc p99_ms)" 0)" \
         "$(fmt "$(cpu_us_per_request "$(dirname "$bf")/cpu.txt" $sc)" 0)" \
-        "$ratio" "$tgt" "$verdict"
+        "$ratio" "$( [ "$ratio" = n/a ] || echo x)" "$tgt" "$verdict"
     done
   done
   echo

@@ -70,13 +70,13 @@ expect '^\| CPU per request, get_payload, SQLite .*\| 90.0 us \| ≤ 70 us \| \*
 if [ -x "$HERE/../readme-table.sh" ]; then
   printf 'intro\n<!-- bench:begin -->\nold figures\n<!-- bench:end -->\noutro\n' > "$TMP/README.md"
   cp "$TMP/results.tsv" "$TMP/report-results.tsv"; mkdir -p "$TMP/rep"; cp "$TMP/results.tsv" "$TMP/rep/results.tsv"
-  "$HERE/../readme-table.sh" --readme "$TMP/README.md" "$TMP/rep" > /dev/null
+  "$HERE/../readme-table.sh" --readme "$TMP/README.md" "$TMP/rep" > /dev/null 2>&1
   cp "$TMP/README.md" "$TMP/out"
   expect '^intro$'
   expect '^outro$'
   expect '^\| CPU per request, post_secret, SQLite'
   grep -q 'old figures' "$TMP/out" && { echo "FAIL old block kept"; FAILS=$((FAILS + 1)); } || echo "ok   old block replaced"
-  "$HERE/../readme-table.sh" --readme "$TMP/README.md" "$TMP/rep" > /dev/null
+  "$HERE/../readme-table.sh" --readme "$TMP/README.md" "$TMP/rep" > /dev/null 2>&1
   cmp -s "$TMP/README.md" "$TMP/out" && echo "ok   idempotent" || { echo "FAIL second run changed README"; FAILS=$((FAILS + 1)); }
 fi
 
