@@ -6,6 +6,7 @@
 # <db>_rawinsert_<durable|nondurable>_<1|16>t, portcullis_<db>_rss_mb, meta_* (strings).
 # Sourced by bench/run.sh (needs OUT, DBS, SCENARIOS_RUN, REF_DIR, ref_for, res, raw, kv).
 
+int0() { if [[ $1 =~ ^[0-9]+$ ]]; then echo "$1"; else echo 0; fi; }
 tsv() { printf '%s\t%s\t%s\n' "$1" "${2:-n/a}" "${3:--}"; }   # tsv METRIC VALUE UNIT
 
 # wrk figures of one server: tsv_wrk PREFIX RESULTS_FILE CPU_LOG
@@ -18,9 +19,10 @@ tsv_wrk() {
     if [[ $req =~ ^[0-9]+$ && $non =~ ^[0-9]+$ ]] && [ "$req" -gt 0 ]; then
       tsv "${pre}_${sc}_ok_rps" "$(awk -v r="$rps" -v n="$req" -v e="$non" 'BEGIN{printf "%.1f", r*(n-e)/n}')" req/s
       err=$non
-      for k in connect_err write_err timeouts; do err=$((err + $(res "$f" "$sc" $k))); done
+      k="connect_err write_err timeouts"
       # Barbican's uwsgi closes every connection: wrk counts a read error per request there (bench/README.md)
-      [[ $pre == barbican_* ]] || err=$((err + $(res "$f" "$sc" read_err)))
+      [[ $pre == barbican_* ]] || k="$k read_err"
+      for k in $k; do err=$((err + $(int0 "$(res "$f" "$sc" $k)"))); done
       tsv "${pre}_${sc}_errors" "$err" count
     fi
     tsv "${pre}_${sc}_p50_ms" "$(res "$f" "$sc" p50_ms)" ms
