@@ -31,14 +31,15 @@ grep -q '^<!-- bench:begin -->$' "$README" && grep -q '^<!-- bench:end -->$' "$R
 . "$HERE/lib/targets.sh"
 targets_load "$TSV"
 val() { local v=${TV[$1]:-}; [ -n "$v" ] && [ "$v" != n/a ] && printf '%s' "$v"; }
-num0() { awk -v v="$1" 'BEGIN{ printf (v >= 100 ? "%.0f" : "%.1f"), v }'; }
+num0() { awk -v v="$1" 'BEGIN{ printf (v >= 100 ? "%.0f" : "%.1f"), v }'; }    # 1234, 86.2
+ms() { awk -v v="$1" 'BEGIN{ printf (v >= 10 ? "%.0f" : "%.1f"), v }'; }        # 612, 4.5
 
 cell_p() {  # cell_p PREFIX SCENARIO -> "7633 req/s, p99 4.5 ms, 215 µs CPU/req"
   local rps p99 cpu err
   rps=$(val "$1_$2_rps") || { printf 'n/a'; return; }
   printf '%s req/s' "$(num0 "$rps")"
   err=$(val "$1_$2_errors") && [ "$err" != 0 ] && printf ' (%s errors)' "$err"
-  p99=$(val "$1_$2_p99_ms") && printf ', p99 %s ms' "$p99"
+  p99=$(val "$1_$2_p99_ms") && printf ', p99 %s ms' "$(ms "$p99")"
   cpu=$(val "$1_$2_cpu_us_per_req") && printf ', %s µs CPU/req' "$(num0 "$cpu")"
   return 0
 }
@@ -47,14 +48,14 @@ cell_b() {  # cell_b PREFIX SCENARIO -> "6.4 ok/s of 63 req/s, p99 652 ms, 30000
   ok=$(val "$1_$2_ok_rps") || { printf 'n/a'; return; }
   printf '%s ok/s' "$(num0 "$ok")"
   rps=$(val "$1_$2_rps") && awk -v o="$ok" -v r="$rps" 'BEGIN{exit !(r > o * 1.05)}' && printf ' of %s req/s' "$(num0 "$rps")"
-  p99=$(val "$1_$2_p99_ms") && printf ', p99 %s ms' "$p99"
+  p99=$(val "$1_$2_p99_ms") && printf ', p99 %s ms' "$(ms "$p99")"
   cpu=$(val "$1_$2_cpu_us_per_req") && printf ', %s µs CPU/req' "$(num0 "$cpu")"
   return 0
 }
 times() {  # times P_PREFIX B_PREFIX SCENARIO -> "62×" or n/a
   local p b
   p=$(val "$1_$3_ok_rps") && b=$(val "$2_$3_ok_rps") &&
-    awk -v p="$p" -v b="$b" 'BEGIN{ if (b > 0) printf "%.0f×", p/b; else printf "n/a" }' || printf 'n/a'
+    awk -v p="$p" -v b="$b" 'BEGIN{ if (b > 0) printf (p/b >= 10 ? "%.0f×" : "%.1f×"), p/b; else printf "n/a" }' || printf 'n/a'
 }
 source_of() {
   case ${TV[barbican_$1_source]:-} in
@@ -74,6 +75,12 @@ block() {
   echo "\`wrk -t1 -c${TV[meta_connections]:-?}\`, ${TV[meta_duration]:-?} per scenario, audit \`fsync = ${TV[meta_audit]:-always}\`,"
   echo "load average ${TV[meta_load_average_start]:-?} at the start and ${TV[meta_load_average_end]:-?} at the end (the machine was shared"
   echo "with other work: absolute figures are noisy, ratios within the run are what count). Raw data: \`$rel/\`."
+  if awk -v l="${TV[meta_load_average_start]:-0}" -v c="${TV[meta_cores]:-2}" 'BEGIN{exit !(l > c)}'; then
+    echo
+    echo "**This run had more runnable work than cores from other processes (load average above ${TV[meta_cores]:-2}):** the"
+    echo "server got a fraction of the CPU, so its req/s and p99 are far below what it does on a quiet machine, and its"
+    echo "CPU per request is higher too. Read it for the ratios within the run, not as the product's speed."
+  fi
   echo
   echo "| scenario | Portcullis SQLite | vs Barbican SQLite | Portcullis PostgreSQL | vs Barbican MariaDB |"
   echo "|---|---|---|---|---|"
