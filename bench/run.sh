@@ -4,7 +4,7 @@
 #   bench/run.sh [--duration 30s] [--only sqlite|postgresql] [--skip-barbican]
 #                [--barbican-db both|sqlite|mysql] [--secrets 100000] [--connections 16]
 #                [--raw-seconds 10] [--no-build] [--keep] [--scenarios LIST]
-#                [--scale | --no-scale] [--scale-sizes 10000,100000,1000000]
+#                [--scale | --no-scale] [--scale-sizes 10000,100000,1000000] [--warmup 5s]
 #
 # For each database: a fresh Portcullis (java -jar server/target/portcullis.jar serve --config),
 # ../shared/reference/bench.sh against it (wrk -t1 -cN: post_secret, get_payload, list_secrets),
@@ -65,6 +65,7 @@ SCENARIO_LIST="$BASE_SCENARIOS $EXTRA_SCENARIOS"
 RUN_ARGS=("$@")
 SCALE=auto
 SCALE_SIZES=
+WARMUP=${WARMUP:-5s}   # bench.sh and wrk/extra.sh read it: the unreported run before each scenario
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -85,6 +86,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --scenarios) SCENARIO_LIST=${2//,/ }; shift 2 ;;
     --scenarios=*) SCENARIO_LIST=${1#*=}; SCENARIO_LIST=${SCENARIO_LIST//,/ }; shift ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --warmup=*) WARMUP=${1#*=}; shift ;;
     --scale) SCALE=1; shift ;;
     --no-scale) SCALE=0; shift ;;
     --scale-sizes) SCALE_SIZES=$2; shift 2 ;;
@@ -101,6 +104,8 @@ case $BENCH_STORE in software|pkcs11|vault|kmip) ;;
 case $BARBICAN_DB_MODE in both|sqlite|mysql) ;;
   *) echo "run.sh: --barbican-db must be both, sqlite or mysql" >&2; exit 2 ;; esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --duration $DURATION" >&2; exit 2; }
+[[ $WARMUP =~ ^[0-9]+[smh]?$ ]] || { echo "run.sh: bad --warmup $WARMUP" >&2; exit 2; }
+export WARMUP
 [[ $SECRETS =~ ^[0-9]+$ && $CONNS =~ ^[0-9]+$ && $RAW_SECONDS =~ ^[0-9]+$ ]] ||
   { echo "run.sh: --secrets, --connections and --raw-seconds take integers" >&2; exit 2; }
 RUN_BASE=; RUN_EXTRA=; SCENARIOS_RUN=
@@ -213,9 +218,9 @@ for db in $DBS; do
 done
 
 if [ "$SCALE" = 1 ]; then   # its own Portcullis nodes, before Barbican, nothing else running
-  log "bench/scale.sh --out $OUT${SCALE_SIZES:+ --sizes $SCALE_SIZES} (log: $OUT/scale.log)"
-  "$SCALE_SH" --out "$OUT" ${SCALE_SIZES:+--sizes "$SCALE_SIZES"} > "$OUT/scale.log" 2>&1 ||
-    log "bench/scale.sh failed, see $OUT/scale.log (its targets will say not measured)"
+  log "bench/scale.sh --out $OUT${SCALE_SIZES:+ --sizes $SCALE_SIZES} (output: $OUT/scale.out)"
+  "$SCALE_SH" --out "$OUT" ${SCALE_SIZES:+--sizes "$SCALE_SIZES"} > "$OUT/scale.out" 2>&1 ||
+    log "bench/scale.sh failed, see $OUT/scale.out (its targets will say not measured)"
 fi
 
 for db in $DBS; do

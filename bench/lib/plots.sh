@@ -56,14 +56,14 @@ plot_scale() {  # plot_scale TSV PNG: bench/scale.sh's <scenario>_<p50|p99>_ms_<
   local dat=${2%.png}.dat
   awk -F'\t' '
     function size(s) { return s == "10k" ? 10000 : s == "100k" ? 100000 : s == "1m" ? 1000000 : s + 0 }
-    $1 ~ /^(get_payload|list)_p(50|99)_ms_/ && $2 ~ /^[0-9.]+$/ {
+    $1 ~ /^(get_payload|list|list_offset)_p(50|99)_ms_/ && $2 ~ /^[0-9.]+$/ {
       split($1, f, "_ms_"); n = size(f[2]); if (n <= 0) next
       val[f[1], n] = $2; sizes[n] = 1 }
     END {
-      split("get_payload_p50 get_payload_p99 list_p50 list_p99", c, " ")
+      split("get_payload_p50 get_payload_p99 list_p50 list_p99 list_offset_p50", c, " ")
       m = asorti(sizes, s, "@ind_num_asc")
       for (i = 1; i <= m; i++) { line = s[i]
-        for (j = 1; j <= 4; j++) line = line " " (((c[j], s[i]) in val) ? val[c[j], s[i]] : "?")
+        for (j = 1; j <= 5; j++) line = line " " (((c[j], s[i]) in val) ? val[c[j], s[i]] : "?")
         print line }
     }' "$1" > "$dat"
   [ -s "$dat" ] || { rm -f "$dat"; return 0; }
@@ -74,7 +74,8 @@ set title "Portcullis (SQLite): latency against the number of secrets (flat = wi
 set xlabel "secrets in the database"
 set ylabel "latency (ms)"
 set logscale x
-set xtics ("10k" 10000, "100k" 100000, "1M" 1000000)
+set xtics ("10k" 10000, "100k" 100000, "1M" 1000000, "10M" 10000000)
+set offsets graph 0.05, graph 0.05, graph 0.15, 0
 set grid
 set datafile missing "?"
 set key top left
@@ -82,7 +83,8 @@ set yrange [0:*]
 plot "$dat" using 1:2 with linespoints title "GET payload p50" lc rgb "#1f77b4" pt 7, \
      "" using 1:3 with linespoints title "GET payload p99" lc rgb "#1f77b4" dt 2 pt 5, \
      "" using 1:4 with linespoints title "list p50" lc rgb "#2ca02c" pt 7, \
-     "" using 1:5 with linespoints title "list p99" lc rgb "#2ca02c" dt 2 pt 5
+     "" using 1:5 with linespoints title "list p99" lc rgb "#2ca02c" dt 2 pt 5, \
+     "" using 1:6 with linespoints title "list near its end (offset) p50" lc rgb "#9467bd" pt 9
 EOF
   rm -f "$dat"
 }

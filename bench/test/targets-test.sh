@@ -34,6 +34,7 @@ t() { printf '%s\t%s\t%s\n' "$@"; }
   t get_payload_p50_ms_10k 2.0 ms; t get_payload_p50_ms_100k 2.1 ms; t get_payload_p50_ms_1m 2.9 ms  # 1.45 PASS
   t get_payload_p99_ms_10k 2.0 ms; t get_payload_p99_ms_1m 3.2 ms                                   # 1.60 MISS
   t list_p50_ms_10k 4.0 ms; t list_p50_ms_1m 5.0 ms                                                  # 1.25 PASS
+  t list_offset_p50_ms_10k 4.0 ms; t list_offset_p50_ms_1m 40 ms                                      # 10.00 MISS
 } > "$TMP/results.tsv"
 
 targets_text "$TMP/results.tsv" > "$TMP/out"
@@ -52,9 +53,10 @@ expect '^MISS +RSS with 1M secrets +300 MB +target <= 256 MB'
 expect '^PASS +scale curve flat, GET payload p50: 1M / 10k \(2.0 / 2.1 / 2.9 ms.*1.45 x'
 expect '^MISS +scale curve flat, GET payload p99: .*1.60 x'
 expect '^PASS +scale curve flat, list p50: .*1.25 x'
+expect '^MISS +scale curve flat, list near its end \(offset\) p50: .*10.00 x'
 [ "$(grep -c 'scale curve flat, list p99' "$TMP/out")" = 0 ] && echo "ok   no list p99 line without its figures" ||
   { echo "FAIL list p99 line without figures"; FAILS=$((FAILS + 1)); }
-[ "$(wc -l < "$TMP/out")" = 14 ] && echo "ok   14 target lines" || { echo "FAIL $(wc -l < "$TMP/out") lines, want 14"; FAILS=$((FAILS + 1)); }
+[ "$(wc -l < "$TMP/out")" = 15 ] && echo "ok   15 target lines" || { echo "FAIL $(wc -l < "$TMP/out") lines, want 15"; FAILS=$((FAILS + 1)); }
 
 # a non-default config is named on the CPU lines; another connection count on the p99 lines
 sed -i 's/^meta_audit\talways/meta_audit\tinterval/; s/^meta_connections\t16/meta_connections\t8/' "$TMP/results.tsv"
