@@ -36,7 +36,7 @@ for v in "${VARIANTS[@]}"; do
   echo "variants.sh: $v ($(env_of "$v"))" >&2
   # shellcheck disable=SC2046 # the variant's VAR=VALUE words
   env $(env_of "$v") BENCH_ROOT="$OUT/$v" "$BENCH_DIR/run.sh" --only sqlite --skip-barbican \
-    --scenarios post_secret,get_payload --duration "$DURATION" --secrets 1000 --raw-seconds 2 "${build[@]}" \
+    --scenarios post_secret,get_payload --duration "$DURATION" --secrets 1000 --raw-seconds 2 --no-scale "${build[@]}" \
     > "$OUT/$v.log" 2>&1 || echo "variants.sh: $v failed, see $OUT/$v.log" >&2
   build=(--no-build)
 done

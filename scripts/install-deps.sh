@@ -12,7 +12,7 @@ pkgs=(
   sqlite3 postgresql                             # the two databases (postgres.sh runs a private cluster)
   keystone uwsgi-plugin-python3                  # a real Keystone for token auth tests (keystone.sh)
   python3-barbicanclient python3-openstackclient # the real Barbican clients for conformance
-  wrk                                            # bench/
+  wrk gnuplot-nox                                # bench/ (gnuplot: the bench run's PNG plots)
   procps                                         # pgrep/ps used by tests and scripts
   softhsm2 opensc                                # PKCS#11 store tests (softhsm.sh); pkcs11-tool checks key attributes
   python3-pykmip openssl                         # scripts/kmip.sh: a real KMIP server (pykmip-server) + its test CA
