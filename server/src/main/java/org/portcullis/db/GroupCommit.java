@@ -138,21 +138,28 @@ final class GroupCommit implements AutoCloseable {
         }
 
         /**
-         * Undoes the member's changes only, and lets go of the mutex. (SQLite keeps a savepoint
-         * rolled back to on its stack; the batch's COMMIT ends it.)
+         * Undoes the member's changes only, lets go of the mutex, and waits until the rest of its
+         * batch is settled: the failure may come from what the others changed (a unique key taken
+         * in the same batch), and the caller's next look, often on a reader connection, must find
+         * that committed, as it would have without group commit. (SQLite keeps a savepoint rolled
+         * back to on its stack; the batch's COMMIT ends it.)
          */
         void abort() {
+            boolean alone = batch.finished.isEmpty();
             try {
                 batch.handle.rollbackToSavepoint(savepoint);
             } catch (RuntimeException e) {
                 LOG.warn("a request's rollback failed; its whole batch is rolled back: {}", e.toString());
                 batch.doomed = e;
             } finally {
-                if (batch.finished.isEmpty()) {
+                if (alone) {
                     // nobody else is in it: do not keep SQLite's write lock for nothing
                     discard(batch);
                 }
                 mutex.unlock();
+            }
+            if (!alone) {
+                batch.outcome.exceptionally(e -> null).join();
             }
         }
     }
