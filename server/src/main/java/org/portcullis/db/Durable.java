@@ -1,6 +1,5 @@
 package org.portcullis.db;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -11,30 +10,21 @@ import java.util.function.Function;
  * commit waits for it, and fails when it fails.
  */
 public final class Durable {
-    private final CompletableFuture<?> done;
-    private final Function<Throwable, RuntimeException> refusal;
-    private RuntimeException failure;
-    private boolean settled;
+    // The refusal is made once, when the event is settled, whoever waits for it and how often.
+    private final CompletableFuture<RuntimeException> outcome;
 
     /**
      * @param done completes when durable; it must complete (or time out) by itself
-     * @param refusal what the request answers when {@code done} failed; called once
+     * @param refusal what the request answers when {@code done} failed
      */
     public Durable(CompletableFuture<?> done, Function<Throwable, RuntimeException> refusal) {
-        this.done = done;
-        this.refusal = refusal;
+        this.outcome = done.handle((ok, failed) -> failed == null ? null
+                : refusal.apply(failed instanceof CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed));
     }
 
     /** Waits for it: null once durable, else the refusal (the same one on every call). */
-    synchronized RuntimeException await() {
-        if (!settled) {
-            try {
-                done.join();
-            } catch (CompletionException | CancellationException e) {
-                failure = refusal.apply(e.getCause() == null ? e : e.getCause());
-            }
-            settled = true;
-        }
-        return failure;
+    RuntimeException await() {
+        return outcome.join();
     }
 }
