@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.portcullis.auth.RequestContext;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.AuditSettings;
+import org.portcullis.db.Database;
+import org.portcullis.db.Durable;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.AuditHook;
 import org.portcullis.http.Exchange;
@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fail closed, nothing behind.</b> If an event cannot be written, {@link #record} throws a
  * 503 and the request's answer is that error: a payload is never returned unaudited, and a change is
  * never kept unaudited. A request's changes wait in its database transaction ({@code
- * Database.inRequest}, wired by {@link AuditedTransactions}) until the handler returns, so the event
- * is written before the commit and a refused event rolls the change back: the client gets its 503
+ * Database.inRequest}, wired by {@link AuditedTransactions}) until the handler returns and its event
+ * is durable (group commit: the event's sync and the commit are shared with concurrent requests),
+ * so the event is written before the commit and a refused event rolls the change back: the client gets its 503
  * and nothing was created, changed or deleted. (Committing first and compensating afterwards was
  * rejected: the undo can fail as well, and a destroyed payload cannot be brought back.) In the rare
  * case that the commit fails after the event was written, {@link #retract} appends an event saying
@@ -63,14 +64,13 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     static final String UNAVAILABLE = "The audit trail could not be written; the request was refused.";
     static final String NOTHING_CHANGED = "Nothing was changed; retry once the service is available again.";
     private static final String SYSTEM_TYPE = "service/security/keymanager";
-    private static final String USER_TYPE = "service/security/account/user";
-    private static final int MAX_AGENT = 256;
 
     private final AuditSink sink;
     private final Clock clock;
     private final String observer;
     private final AuditWriter writer;
     private volatile boolean closed;
+    private volatile Database transactions;
 
     private AuditTrail(AuditSink sink, AuditKey key, Clock clock, String observer) {
         this.sink = sink;
@@ -192,7 +192,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
             return;
         }
         AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
-                initiator(ex), target.typeUri(), id, null, ex.method(), ex.path(), ex.requestId(), details);
+                AuditRequests.initiator(ex), target.typeUri(), id, null, ex.method(), ex.path(), ex.requestId(), details);
         write(event, action != AuditAction.READ);
     }
 
@@ -216,10 +216,10 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return;
         }
-        List<String> segments = segments(ex.path());
+        List<String> segments = AuditRequests.segments(ex.path());
         String name = segments.size() > 4 ? segments.get(4) : null; // e.g. the metadata key
         AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
-                AuditAction.ofMethod(ex.method()), "failure", denial.status(), initiator(ex),
+                AuditAction.ofMethod(ex.method()), "failure", denial.status(), AuditRequests.initiator(ex),
                 AuditTarget.typeUriOfPath(segments), AuditTarget.idOfPath(segments), name, ex.method(), ex.path(),
                 ex.requestId(), Map.of());
         write(event, false);
@@ -268,8 +268,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
             return;
         }
         AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), AuditAction.ofMethod(ex.method()),
-                "failure", 500, initiator(ex), AuditTarget.typeUriOfPath(segments(ex.path())),
-                AuditTarget.idOfPath(segments(ex.path())), "rolled back: the commit failed", ex.method(), ex.path(),
+                "failure", 500, AuditRequests.initiator(ex), AuditTarget.typeUriOfPath(AuditRequests.segments(ex.path())),
+                AuditTarget.idOfPath(AuditRequests.segments(ex.path())), "rolled back: the commit failed", ex.method(), ex.path(),
                 ex.requestId(), Map.of());
         try {
             AuditWriter.await(writer.submit(event));
@@ -281,13 +281,29 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         }
     }
 
-    /** Writes one event, durably as configured; a 503 {@link ApiException} if it cannot. */
+    /**
+     * Writes one event, durably as configured; a 503 {@link ApiException} if it cannot. Inside a
+     * request that changed something the event's place in the chain is fixed now, and the wait for
+     * its sync moves to the request's commit (which fails with that 503 if the write fails): the
+     * request's batch shares one audit sync and one database commit with the requests around it.
+     */
     void write(AuditEvent event, boolean changed) {
+        CompletableFuture<Void> done = writer.submit(event);
+        Database db = transactions;
+        if (db != null && db.commitAfter(new Durable(done.orTimeout(AuditWriter.WAIT_SECONDS, TimeUnit.SECONDS),
+                e -> failed(event, e instanceof Exception x ? x : new IOException(e), changed)))) {
+            return;
+        }
         try {
-            AuditWriter.await(writer.submit(event));
+            AuditWriter.await(done);
         } catch (IOException e) {
             throw failed(event, e, changed);
         }
+    }
+
+    /** Lets events of requests that run in {@code db}'s transactions wait for their commit ({@link #write}). */
+    void commitsIn(Database db) {
+        transactions = db;
     }
 
     /** Writes events in order, all submitted before waiting (one group commit); for offline commands. */
@@ -317,31 +333,6 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null),
                 AuditTarget.AUDIT_TRAIL.typeUri(), observer, name, null, null, null, details);
-    }
-
-    private static List<String> segments(String path) {
-        List<String> segments = new ArrayList<>();
-        for (String s : path.split("/")) {
-            if (!s.isEmpty()) {
-                segments.add(s);
-            }
-        }
-        return segments;
-    }
-
-    private static AuditEvent.Initiator initiator(Exchange ex) {
-        RequestContext ctx = ex.contextOrNull();
-        String agent = ex.header("User-Agent");
-        if (agent != null && agent.length() > MAX_AGENT) {
-            agent = agent.substring(0, MAX_AGENT);
-        }
-        if (ctx == null) {
-            return new AuditEvent.Initiator(USER_TYPE, null, null, null, null, ex.remoteAddress(), agent);
-        }
-        List<String> roles = new ArrayList<>(ctx.roles());
-        Collections.sort(roles);
-        return new AuditEvent.Initiator(USER_TYPE, ctx.userId(), ctx.projectId(), roles, ctx.systemScope(),
-                ex.remoteAddress(), agent);
     }
 
     private static String hostname() {

@@ -2,6 +2,7 @@ package org.portcullis.audit;
 
 import org.portcullis.db.CommitFailedException;
 import org.portcullis.db.Database;
+import org.portcullis.http.ApiException;
 import org.portcullis.http.Exchange;
 import org.portcullis.http.HandlerScope;
 
@@ -18,6 +19,7 @@ public final class AuditedTransactions implements HandlerScope {
     public AuditedTransactions(Database db, AuditTrail trail) {
         this.db = db;
         this.trail = trail;
+        trail.commitsIn(db);
     }
 
     @Override
@@ -29,6 +31,11 @@ public final class AuditedTransactions implements HandlerScope {
             });
         } catch (CommitFailedException e) {
             trail.retract(exchange, e);
+            // Rolled back with its batch because another request's event could not be written:
+            // the client gets that 503 (nothing was changed), not a 500.
+            if (e.getCause() instanceof ApiException refused) {
+                throw refused;
+            }
             throw e;
         }
     }

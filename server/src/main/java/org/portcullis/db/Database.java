@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * and letting several connections race for its lock is what makes Barbican answer "database is
  * locked". A single writer queued in the pool never sees that error; readers run in parallel on
  * their own connections thanks to WAL. Commits are durable ({@code synchronous=FULL}): a key
- * manager that acknowledged a key must not lose it on power failure. On PostgreSQL both go to one
- * pool and the server does the locking.
+ * manager that acknowledged a key must not lose it on power failure. Concurrent writes on SQLite
+ * share one transaction and one fsync ({@link GroupCommit}). On PostgreSQL both go to one pool,
+ * each request has a transaction of its own, and the server does the locking (and groups the
+ * commits of concurrent transactions into one WAL flush by itself).
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -40,6 +42,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readPool;
     private final Jdbi writer;
     private final Jdbi reader;
+    private final GroupCommit group; // SQLite only
     private volatile MeterRegistry meters = Metrics.NONE;
 
     private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
@@ -48,6 +51,7 @@ public final class Database implements AutoCloseable {
         this.readPool = readPool;
         this.writer = Jdbi.create(writePool);
         this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
+        this.group = kind == Kind.SQLITE ? new GroupCommit(writer) : null;
     }
 
     /**
@@ -190,7 +194,28 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("a separate write inside a request's open transaction; "
                     + "do the node's own writes before the request's changes");
         }
-        return timed(writer, "write", work);
+        return group == null ? timed(writer, "write", work) : writeInBatch(work);
+    }
+
+    /** On SQLite a write is a member of the next batch, with no event to wait for: the writer is the batches'. */
+    private <T, X extends Exception> T writeInBatch(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = new RequestTransaction(writer, group);
+        long start = System.nanoTime();
+        String outcome = "rollback";
+        try {
+            T result;
+            try {
+                result = work.withHandle(tx.handle());
+            } catch (Exception | Error e) {
+                tx.rollback();
+                throw e;
+            }
+            tx.commit();
+            outcome = "commit";
+            return result;
+        } finally {
+            record("write", outcome, start);
+        }
     }
 
     /**
@@ -238,7 +263,7 @@ public final class Database implements AutoCloseable {
         if (request.get() != null) {
             throw new IllegalStateException("a request inside a request");
         }
-        RequestTransaction tx = new RequestTransaction(writer);
+        RequestTransaction tx = new RequestTransaction(writer, group);
         request.set(tx);
         String outcome = "rollback";
         try {
@@ -259,6 +284,16 @@ public final class Database implements AutoCloseable {
                 record("write", outcome, tx.openedAtNanos());
             }
         }
+    }
+
+    /**
+     * Inside a request that changed something, makes its commit wait for {@code durable} (its audit
+     * event) and returns true: the request goes on meanwhile, and fails at its commit if {@code
+     * durable} fails. Elsewhere false: the caller waits itself.
+     */
+    public boolean commitAfter(Durable durable) {
+        RequestTransaction tx = request.get();
+        return tx != null && tx.commitAfter(durable);
     }
 
     /**
@@ -293,6 +328,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group != null) {
+            group.close();
+        }
         if (readPool != writePool) {
             readPool.close();
         }

@@ -2,29 +2,36 @@ package org.portcullis.db;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer transaction of an API request whose changes wait for the request's audit event
+ * The writer transaction of an API request whose changes wait for the request's audit event
  * ({@link Database#inRequest}). Opened at the request's first {@link Database#change}, committed
- * once the handler has returned — which is after the handler wrote the audit event — or rolled back
- * when the handler throws (the audit trail refused the event, a later check failed). Confined to
- * the request's thread.
+ * once the handler has returned and its audit event is durable, or rolled back when the handler
+ * throws (the audit trail refused the event, a later check failed). On PostgreSQL it is a
+ * transaction of its own; on SQLite it is the request's savepoint in a {@link GroupCommit} batch.
+ * Confined to the request's thread.
  */
 final class RequestTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(RequestTransaction.class);
     private final Jdbi writer;
+    private final GroupCommit group;
     private Handle handle;
+    private GroupCommit.Member member;
+    private final List<Durable> durables = new ArrayList<>();
     private int savepoints;
     private long openedAtNanos;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
 
-    RequestTransaction(Jdbi writer) {
+    /** A transaction of its own on {@code writer}, or, when {@code group} is given, a part of its batches. */
+    RequestTransaction(Jdbi writer, GroupCommit group) {
         this.writer = writer;
+        this.group = group;
     }
 
     boolean open() {
@@ -32,7 +39,11 @@ final class RequestTransaction {
     }
 
     Handle handle() {
-        if (handle == null) {
+        if (handle == null && group != null) {
+            member = group.join();
+            handle = member.handle();
+            openedAtNanos = System.nanoTime();
+        } else if (handle == null) {
             Handle h = writer.open();
             try {
                 h.begin();
@@ -84,9 +95,31 @@ final class RequestTransaction {
         afterRollback.add(action);
     }
 
-    /** Commits (if anything was changed), then runs what waited for the commit. */
+    /** Makes the commit wait for {@code d}; false when nothing is open to wait (the caller waits itself). */
+    boolean commitAfter(Durable d) {
+        if (handle == null) {
+            return false;
+        }
+        durables.add(d);
+        return true;
+    }
+
+    /**
+     * Commits (if anything was changed) once what it waits for is durable, then runs what waited
+     * for the commit. Throws the refusal of its own event that failed, or {@link
+     * CommitFailedException} when the commit failed after its event was written.
+     */
     void commit() {
-        if (handle != null) {
+        if (member != null) {
+            commitInBatch();
+        } else if (handle != null) {
+            for (Durable d : durables) {
+                RuntimeException refused = d.await();
+                if (refused != null) {
+                    rollback();
+                    throw refused;
+                }
+            }
             try {
                 handle.commit();
             } catch (RuntimeException e) {
@@ -99,13 +132,38 @@ final class RequestTransaction {
         afterCommit.forEach(Runnable::run);
     }
 
+    private void commitInBatch() {
+        GroupCommit.Member m = member;
+        member = null;
+        handle = null;
+        try {
+            m.finish(durables);
+        } catch (CompletionException e) {
+            // The whole batch was rolled back: for a member whose own event failed, that failure;
+            // for the others, a commit failure (their events were written and must be retracted).
+            afterRollback.forEach(Runnable::run);
+            afterRollback.clear();
+            for (Durable d : durables) {
+                RuntimeException refused = d.await();
+                if (refused != null) {
+                    throw refused;
+                }
+            }
+            throw new CommitFailedException(e.getCause() instanceof RuntimeException r ? r : e);
+        }
+    }
+
     /**
      * Rolls back and runs what waited for a rollback. A connection that broke meanwhile cannot roll
      * back, but then the database discards the transaction itself: that is logged, not thrown, so
      * the request's own error is what the client sees.
      */
     void rollback() {
-        if (handle != null) {
+        if (member != null) {
+            member.abort();
+            member = null;
+            handle = null;
+        } else if (handle != null) {
             try {
                 if (handle.isInTransaction()) {
                     handle.rollback();
