@@ -13,11 +13,13 @@ import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoredRef;
 import org.portcullis.stores.kmip.KmipStore;
 import org.portcullis.stores.software.SoftwareStore;
+import org.portcullis.stores.vault.VaultStore;
 
 /**
  * The per-secret work of an import, run by several worker threads at once: decrypt a payload
- * with Barbican's keys (simple_crypto) or adopt its KMIP reference, seal it into the target store,
- * read it back through that store and compare byte for byte. Holds nothing between secrets but
+ * with Barbican's keys (simple_crypto) and seal it into the target store, or adopt its KMIP or Vault
+ * reference (the object stays where Barbican put it); either way read it back through that store
+ * and compare byte for byte. Holds nothing between secrets but
  * the batch's sealers; the plaintext exists only inside {@link #seal}.
  */
 final class PayloadImport {
@@ -107,6 +109,16 @@ final class PayloadImport {
         if ("kmip_plugin".equals(storePlugin) && store instanceof KmipStore && s.storeMeta().get("key_uuid") != null) {
             StoredRef ref = KmipStore.adoptedRef(s.id(), s.storeMeta().get("key_uuid"));
             byte[] back = store.retrieve(binding, ref); // the object exists and this node can read it
+            Arrays.fill(back, (byte) 0);
+            return ref;
+        }
+        if ("vault_plugin".equals(storePlugin) && store instanceof VaultStore && s.storeMeta().get("key_id") != null) {
+            if (s.storeMeta().get("version") == null) {
+                throw new Unsupported("a Vault entry of Barbican's legacy castellan format (no metadata version: its "
+                        + "payload may or may not be base64 inside) is not imported");
+            }
+            StoredRef ref = VaultStore.adoptedRef(s.id(), routing.barbicanVaultMount(), s.storeMeta().get("key_id"));
+            byte[] back = store.retrieve(binding, ref); // the entry exists on this node's Vault and reads
             Arrays.fill(back, (byte) 0);
             return ref;
         }
