@@ -105,7 +105,8 @@ final class SecretImport {
             await(committing);
         } finally {
             workers.shutdownNow();
-            writer.shutdownNow();
+            writer.shutdown(); // a batch being written on a failure elsewhere ends as a whole: committed or rolled back
+            awaitTermination(writer);
         }
         progress.finish();
         consumers(secrets, consumers);
@@ -213,6 +214,14 @@ final class SecretImport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("import interrupted", e);
+        }
+    }
+
+    private static void awaitTermination(ExecutorService writer) {
+        try {
+            writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
