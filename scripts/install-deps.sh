@@ -18,6 +18,7 @@ pkgs=(
   python3-pykmip openssl                         # scripts/kmip.sh: a real KMIP server (pykmip-server) + its test CA
   prometheus                                     # scripts/prometheus.sh scrapes a node; promtool checks deploy/monitoring
   barbican-api python3-barbican uwsgi-core       # scripts/barbican.sh: the real Barbican 15 the import is tested against
+  mariadb-server python3-pymysql                 # scripts/barbican-mariadb.sh: that Barbican on MariaDB, an import source
   patroni etcd-server haproxy                    # scripts/cluster.sh: HA PostgreSQL and the balancer (ClusterIT)
   "$@"
 )

@@ -21,8 +21,12 @@ import org.portcullis.stores.StoreRegistry;
  * changed in Barbican since, and an interrupted run continues where it stopped.
  */
 public final class BarbicanImport {
-    /** What the operator asked for. {@code storeMap}: Barbican store (name, id or suffix) -> Portcullis store name. */
-    public record Options(Set<String> projects, boolean dryRun, Map<String, String> storeMap) {}
+    /**
+     * What the operator asked for. {@code storeMap}: Barbican store (name, id or suffix) -> Portcullis
+     * store name; {@code batch}: secrets per transaction; {@code threads}: workers that decrypt, seal
+     * and read back.
+     */
+    public record Options(Set<String> projects, boolean dryRun, Map<String, String> storeMap, int batch, int threads) {}
 
     private final BarbicanConfig barbican;
     private final Database db;
@@ -74,7 +78,8 @@ public final class BarbicanImport {
             throw new ImportRefused(e.getMessage());
         }
         ImportReport report = new ImportReport(audit);
-        SecretImport secrets = new SecretImport(db, routing, keys, report, progress, options.dryRun());
+        SecretImport secrets = new SecretImport(db, routing, keys, report, progress, options.dryRun(), options.batch(),
+                options.threads());
         EntityImport entities = new EntityImport(db, report, options.dryRun());
         secrets.check(snapshot.secrets());
         entities.check(snapshot);
@@ -113,9 +118,9 @@ public final class BarbicanImport {
                 if (options.dryRun()) {
                     report.count("preferred store", project, "set");
                 } else {
-                    preferred.set(project, target.info().id());
                     report.changed("preferred store", project, project, "set");
-                    report.committed();
+                    report.audit();
+                    preferred.set(project, target.info().id());
                 }
             }
         });

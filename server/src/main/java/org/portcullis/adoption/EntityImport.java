@@ -89,9 +89,9 @@ final class EntityImport {
             orders(h, s, now);
             quotas(h, s, now);
             transportKeys(h, s, now);
+            report.audit(); // the batch's events are on disk before it commits
             return null;
         });
-        report.committed();
     }
 
     private void containers(Handle h, BarbicanRows.Snapshot s, long now) {

@@ -22,6 +22,11 @@ public final class Fernet {
     private static final int HEADER = 1 + 8 + 16;
     private static final int MAC = 32;
 
+    // One instance per thread: looking a primitive up in the providers costs more than a token.
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> primitive(() -> Mac.getInstance("HmacSHA256")));
+    private static final ThreadLocal<Cipher> CIPHERS =
+            ThreadLocal.withInitial(() -> primitive(() -> Cipher.getInstance("AES/CBC/PKCS5Padding")));
+
     private final SecretKeySpec signing;
     private final SecretKeySpec encryption;
 
@@ -69,7 +74,7 @@ public final class Fernet {
             throw new InvalidToken("unknown Fernet version 0x" + Integer.toHexString(raw[0] & 0xff));
         }
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(signing);
             mac.update(raw, 0, raw.length - MAC);
             byte[] expected = mac.doFinal();
@@ -77,12 +82,24 @@ public final class Fernet {
             if (!MessageDigest.isEqual(expected, given)) {
                 throw new InvalidToken("Fernet signature does not match: wrong key or altered token");
             }
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, encryption, new IvParameterSpec(raw, 9, 16));
             return cipher.doFinal(raw, HEADER, raw.length - HEADER - MAC);
         } catch (GeneralSecurityException e) {
             // Only reachable after the HMAC matched: a token signed with this key but badly padded.
             throw new InvalidToken("Fernet ciphertext does not decrypt: " + e.getMessage());
+        }
+    }
+
+    private interface Lookup<T> {
+        T get() throws GeneralSecurityException;
+    }
+
+    private static <T> T primitive(Lookup<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks a primitive Fernet needs", e);
         }
     }
 

@@ -11,9 +11,10 @@ import org.portcullis.audit.AuditTarget;
 import org.portcullis.audit.OperatorAudit;
 
 /**
- * One audit event per entity an import created, updated or deleted, written after the
- * transaction that made the change committed (as kek rotation does): an event never claims a
- * change that was rolled back. Consumer changes name their secret or container.
+ * One audit event per entity an import created, updated or deleted, the events of a batch written
+ * and flushed (one fsync) inside the transaction that makes the changes, just before it commits: a
+ * change never commits without its event, and an audit trail that cannot be written rolls the batch
+ * back. Consumer changes name their secret or container.
  */
 final class ImportAudit implements Consumer<List<ImportReport.Change>> {
     private final OperatorAudit audit;

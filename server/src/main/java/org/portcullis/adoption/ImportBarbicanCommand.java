@@ -49,6 +49,14 @@ public final class ImportBarbicanCommand implements Callable<Integer> {
                     + "simple_crypto to the global default store, KMIP to this node's KMIP store")
     List<String> storeMap = new ArrayList<>();
 
+    @Option(names = "--batch", defaultValue = "500", paramLabel = "N",
+            description = "secrets per transaction (default ${DEFAULT-VALUE}); an interrupted run keeps every committed batch")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads that decrypt, seal and read back payloads "
+            + "(default: the number of CPUs)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--allow-partial", description = "exit 0 even when some items were skipped")
     boolean allowPartial;
 
@@ -63,6 +71,10 @@ public final class ImportBarbicanCommand implements Callable<Integer> {
             }
             map.put(m.substring(0, eq).strip(), m.substring(eq + 1).strip());
         }
+        if (batch < 1 || threads < 1) {
+            System.err.println("portcullis: --batch and --threads take a number of at least 1");
+            return 2;
+        }
         try {
             BarbicanConfig barbican = BarbicanConfig.read(barbicanConfig);
             PortcullisConfig c = ConfigLoader.load(config);
@@ -71,7 +83,7 @@ public final class ImportBarbicanCommand implements Callable<Integer> {
                     OperatorAudit audit = dryRun ? null
                             : OperatorAudit.open(c.audit(), stores, Clock.systemUTC(), "portcullis manage import barbican")) {
                 BarbicanImport run = new BarbicanImport(barbican, db, stores,
-                        new BarbicanImport.Options(new LinkedHashSet<>(projects), dryRun, map), System.out,
+                        new BarbicanImport.Options(new LinkedHashSet<>(projects), dryRun, map, batch, threads), System.out,
                         System.console() != null, Clock.systemUTC(), dryRun ? changes -> {} : new ImportAudit(audit));
                 ImportReport report = run.run();
                 report.print(System.out, dryRun);
@@ -85,7 +97,8 @@ public final class ImportBarbicanCommand implements Callable<Integer> {
             return 2;
         } catch (IOException | UncheckedIOException e) {
             System.err.println("portcullis: the audit trail cannot be written (" + e.getMessage() + "); what was "
-                    + "imported before is committed, the last batch's events may be missing; nothing more was changed");
+                    + "imported before is committed with its events; the batch whose events failed was rolled back, nothing more "
+                    + "was changed");
             return 1;
         }
     }

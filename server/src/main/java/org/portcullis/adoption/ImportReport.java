@@ -23,7 +23,10 @@ public final class ImportReport {
     /** One entity written to Portcullis: {@code action} is created, updated, set or deleted. */
     public record Change(String type, String id, String projectId, String action) {}
 
-    /** {@code onCommit} gets the changes of each committed transaction (the audit trail); throwing stops the import. */
+    /**
+     * {@code onCommit} gets the changes of each transaction just before it commits (the audit trail,
+     * written and forced to disk); throwing rolls that transaction back and stops the import.
+     */
     ImportReport(Consumer<List<Change>> onCommit) {
         this.onCommit = onCommit;
     }
@@ -34,7 +37,7 @@ public final class ImportReport {
                 .merge(action, 1, Integer::sum);
     }
 
-    /** Counts a change made in the open transaction; {@link #committed()} hands it on once that commits. */
+    /** Counts a change made in the open transaction; {@link #audit()} hands it on before that commits. */
     synchronized void changed(String type, String id, String projectId, String action) {
         count(type, projectId, action);
         if (!action.equals("unchanged")) {
@@ -42,8 +45,11 @@ public final class ImportReport {
         }
     }
 
-    /** After a transaction committed: its changes go to {@code onCommit}, in order. */
-    void committed() {
+    /**
+     * The last step inside a transaction: its changes go to {@code onCommit}, in order, so no change
+     * commits without its event (the server writes a request's event before its commit, too).
+     */
+    void audit() {
         List<Change> done;
         synchronized (this) {
             done = List.copyOf(uncommitted);

@@ -1,53 +1,55 @@
 package org.portcullis.adoption;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.portcullis.console.Progress;
 import org.portcullis.db.Database;
-import org.portcullis.secrets.PayloadFormats;
 import org.portcullis.secrets.Secret;
 import org.portcullis.secrets.SecretConsumer;
 import org.portcullis.secrets.SecretRepository;
-import org.portcullis.secrets.SecretType;
-import org.portcullis.stores.SecretBinding;
-import org.portcullis.stores.SecretStore;
-import org.portcullis.stores.StoreException;
-import org.portcullis.stores.StoredRef;
-import org.portcullis.stores.kmip.KmipStore;
 
 /**
  * Secrets, their user metadata and consumers. A new secret's payload is decrypted with Barbican's
  * keys (simple_crypto) or its KMIP reference kept, sealed by the target store, read back through
- * that store and compared byte for byte, and only then written, in batches of one transaction.
+ * that store and compared byte for byte ({@link PayloadImport}, on worker threads), and only then
+ * written, in batches of one transaction each (prepared-statement batches, one commit and one
+ * audit flush per batch).
  * An existing secret with the same fields gets what changed since (payload of a two-step secret,
  * metadata, consumers); one deleted in Barbican is deleted.
  */
 final class SecretImport {
     static final String TYPE = "secret";
-    private static final int BATCH = 500;
+    private static final int CHECK_BATCH = 500;
 
     private final Database db;
     private final SecretRepository repo = new SecretRepository();
-    private final StoreRouting routing;
     private final SimpleCryptoKeys keys;
+    private final PayloadImport payloads;
     private final ImportReport report;
     private final Progress progress;
     private final boolean dryRun;
+    private final int batchSize;
+    private final int threads;
 
     SecretImport(Database db, StoreRouting routing, SimpleCryptoKeys keys, ImportReport report, Progress progress,
-            boolean dryRun) {
+            boolean dryRun, int batchSize, int threads) {
         this.db = db;
-        this.routing = routing;
         this.keys = keys;
+        this.payloads = new PayloadImport(routing, keys, report);
         this.report = report;
         this.progress = progress;
         this.dryRun = dryRun;
+        this.batchSize = batchSize;
+        this.threads = threads;
     }
 
     /** A prepared row: what will be written for one new secret, or what changes for an existing one. */
@@ -69,8 +71,8 @@ final class SecretImport {
             }
         }
         List<String> conflicts = new ArrayList<>();
-        for (int i = 0; i < secrets.size(); i += BATCH) {
-            List<BarbicanRows.Secret> batch = secrets.subList(i, Math.min(secrets.size(), i + BATCH));
+        for (int i = 0; i < secrets.size(); i += CHECK_BATCH) {
+            List<BarbicanRows.Secret> batch = secrets.subList(i, Math.min(secrets.size(), i + CHECK_BATCH));
             Map<String, Secret> existing = db.read(h -> repo.findLive(h, batch.stream().map(BarbicanRows.Secret::id).toList()));
             for (BarbicanRows.Secret s : batch) {
                 Secret p = existing.get(s.id());
@@ -87,21 +89,40 @@ final class SecretImport {
 
     void run(List<BarbicanRows.Secret> secrets, List<BarbicanRows.SecretConsumer> consumers) {
         progress.start("secrets", secrets.size());
-        for (int i = 0; i < secrets.size(); i += BATCH) {
-            List<BarbicanRows.Secret> batch = secrets.subList(i, Math.min(secrets.size(), i + BATCH));
-            batch(batch);
-            progress.advance(batch.size());
+        // A pipeline: while the writer commits one batch, the workers decrypt, seal and read back the next.
+        ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("import-worker"));
+        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("import-writer"));
+        try {
+            Future<?> committing = null;
+            for (int i = 0; i < secrets.size(); i += batchSize) {
+                List<BarbicanRows.Secret> batch = secrets.subList(i, Math.min(secrets.size(), i + batchSize));
+                Plan plan = plan(batch, workers);
+                await(committing);
+                committing = writer.submit(() -> {
+                    write(plan);
+                    progress.advance(batch.size());
+                });
+            }
+            await(committing);
+        } finally {
+            workers.shutdownNow();
+            writer.shutdown(); // a batch being written on a failure elsewhere ends as a whole: committed or rolled back
+            awaitTermination(writer);
         }
         progress.finish();
         consumers(secrets, consumers);
     }
 
-    private void batch(List<BarbicanRows.Secret> batch) {
-        List<Prepared> writes = new ArrayList<>();
-        List<BarbicanRows.Secret> deletes = new ArrayList<>();
+    /** What one batch writes: new or changed rows, in Barbican's order, and the secrets deleted there. */
+    private record Plan(List<Prepared> writes, List<BarbicanRows.Secret> deletes, Map<String, Secret> existing) {}
+
+    private Plan plan(List<BarbicanRows.Secret> batch, ExecutorService workers) {
         List<String> ids = batch.stream().map(BarbicanRows.Secret::id).toList();
         Map<String, Secret> existing = db.read(h -> repo.findLive(h, ids));
         Set<String> anyRow = db.read(h -> repo.existingIds(h, ids));
+        List<BarbicanRows.Secret> deletes = new ArrayList<>();
+        List<BarbicanRows.Secret> toPrepare = new ArrayList<>();
+        List<Prepared> unchanged = new ArrayList<>();
         for (BarbicanRows.Secret s : batch) {
             Secret current = existing.get(s.id());
             if (s.deleted()) {
@@ -110,29 +131,52 @@ final class SecretImport {
                 }
             } else if (current == null && anyRow.contains(s.id())) {
                 report.skip(TYPE, s.id(), s.projectId(), "deleted in Portcullis since an earlier import; not restored");
-            } else if (current == null || (!current.hasPayload() && hasPayload(s))) {
-                Prepared p = prepare(s, current);
-                if (p != null) {
-                    writes.add(p);
-                }
+            } else if (current == null || (!current.hasPayload() && PayloadImport.hasPayload(s))) {
+                toPrepare.add(s);
             } else {
-                writes.add(new Prepared(s, current, true));
+                unchanged.add(new Prepared(s, current, true));
             }
         }
+        PayloadImport.Sealers sealers = new PayloadImport.Sealers();
+        int chunk = Math.max(1, (toPrepare.size() + threads - 1) / threads);
+        List<Future<List<Prepared>>> parts = new ArrayList<>();
+        for (int i = 0; i < toPrepare.size(); i += chunk) {
+            List<BarbicanRows.Secret> part = toPrepare.subList(i, Math.min(toPrepare.size(), i + chunk));
+            parts.add(workers.submit(() -> {
+                List<Prepared> out = new ArrayList<>();
+                for (BarbicanRows.Secret s : part) {
+                    Secret row = payloads.prepare(s, existing.get(s.id()), sealers);
+                    if (row != null) {
+                        out.add(new Prepared(s, row, existing.containsKey(s.id())));
+                    }
+                }
+                return out;
+            }));
+        }
+        List<Prepared> writes = new ArrayList<>(unchanged);
+        for (Future<List<Prepared>> part : parts) {
+            writes.addAll(await(part));
+        }
+        return new Plan(writes, deletes, existing);
+    }
+
+    /** One transaction for the whole batch; its changes reach the audit trail once it committed. */
+    private void write(Plan plan) {
         if (dryRun) {
-            writes.forEach(p -> report.count(TYPE, p.source().projectId(), p.exists() ? "checked" : "created"));
-            deletes.forEach(s -> report.count(TYPE, s.projectId(), "deleted"));
+            plan.writes().forEach(p -> report.count(TYPE, p.source().projectId(), p.exists() ? "checked" : "created"));
+            plan.deletes().forEach(s -> report.count(TYPE, s.projectId(), "deleted"));
             return;
         }
         long now = System.currentTimeMillis();
         db.write(h -> {
-            for (Prepared p : writes) {
+            repo.insertAll(h, plan.writes().stream().filter(p -> !p.exists()).map(Prepared::row).toList());
+            for (Prepared p : plan.writes()) {
                 BarbicanRows.Secret s = p.source();
+                Secret before = plan.existing().get(s.id());
                 String action;
                 if (!p.exists()) {
-                    repo.insert(h, p.row());
                     action = "created";
-                } else if (p.row().hasPayload() && existing.get(s.id()) != null && !existing.get(s.id()).hasPayload()) {
+                } else if (p.row().hasPayload() && before != null && !before.hasPayload()) {
                     repo.setPayload(h, s.id(), p.row().storeId(), p.row().contentType(), p.row().stored(), s.updatedAt());
                     action = "updated";
                 } else {
@@ -145,88 +189,49 @@ final class SecretImport {
                 }
                 report.changed(TYPE, s.id(), s.projectId(), action);
             }
-            for (BarbicanRows.Secret s : deletes) {
+            for (BarbicanRows.Secret s : plan.deletes()) {
                 repo.delete(h, s.id(), now);
                 report.changed(TYPE, s.id(), s.projectId(), "deleted");
             }
+            report.audit(); // the batch's events are on disk before it commits
             return null;
         });
-        report.committed();
     }
 
-    private static boolean hasPayload(BarbicanRows.Secret s) {
-        return s.encrypted() != null || s.storeMeta().containsKey("key_uuid") || s.storeMeta().containsKey("key_id");
-    }
-
-    /** Seals and verifies one payload; null (and a skip with the reason) when it cannot be imported. */
-    private Prepared prepare(BarbicanRows.Secret s, Secret current) {
-        SecretType type;
+    private static <T> T await(Future<T> f) {
+        if (f == null) {
+            return null;
+        }
         try {
-            type = SecretType.fromApi(s.secretType());
-        } catch (RuntimeException e) {
-            report.skip(TYPE, s.id(), s.projectId(), "unknown secret type " + s.secretType());
-            return null;
-        }
-        String storePlugin = StoreRouting.storePlugin(s.storePlugin());
-        String cryptoPlugin = s.encrypted() == null ? null : StoreRouting.cryptoPlugin(s.encrypted().kekPlugin());
-        SecretStore store = hasPayload(s) ? routing.target(storePlugin, cryptoPlugin)
-                : routing.target("store_crypto", "simple_crypto");
-        if (store == null) {
-            report.skip(TYPE, s.id(), s.projectId(), "no Portcullis store for Barbican's " + storePlugin
-                    + (cryptoPlugin == null ? "" : "/" + cryptoPlugin) + " (configure one or use --store-map)");
-            return null;
-        }
-        SecretBinding binding = new SecretBinding(s.id(), s.projectId(), store.info().id());
-        StoredRef stored = null;
-        if (hasPayload(s)) {
-            try {
-                stored = seal(s, store, binding, storePlugin, cryptoPlugin);
-            } catch (Fernet.InvalidToken e) {
-                report.skip(TYPE, s.id(), s.projectId(), "payload does not decrypt with Barbican's KEK: " + e.getMessage());
-                return null;
-            } catch (StoreException | Unsupported e) {
-                report.skip(TYPE, s.id(), s.projectId(), e.getMessage());
-                return null;
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("import interrupted", e);
         }
-        String contentType = stored == null ? null : PayloadFormats.normalize(s.contentType());
-        Secret row = new Secret(s.id(), s.projectId(), s.creatorId(), s.name(), type, s.algorithm(), s.bitLength(),
-                s.mode(), s.expiration(), s.status(), current != null ? current.storeId() : store.info().id(),
-                contentType, stored, s.createdAt(), s.updatedAt());
-        return new Prepared(s, row, current != null);
     }
 
-    private StoredRef seal(BarbicanRows.Secret s, SecretStore store, SecretBinding binding, String storePlugin,
-            String cryptoPlugin) throws Fernet.InvalidToken {
-        if ("store_crypto".equals(storePlugin) && "simple_crypto".equals(cryptoPlugin)) {
-            byte[] plaintext = keys.payload(s.encrypted());
-            try {
-                StoredRef ref = store.store(binding, plaintext);
-                byte[] back = store.retrieve(binding, ref);
-                boolean same = Arrays.equals(back, plaintext);
-                Arrays.fill(back, (byte) 0);
-                if (!same) {
-                    throw new Unsupported("read-back through store '" + store.info().name()
-                            + "' returned other bytes than Barbican's; not imported");
-                }
-                return ref;
-            } finally {
-                Arrays.fill(plaintext, (byte) 0);
-            }
+    private static void awaitTermination(ExecutorService writer) {
+        try {
+            writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if ("kmip_plugin".equals(storePlugin) && store instanceof KmipStore && s.storeMeta().get("key_uuid") != null) {
-            StoredRef ref = KmipStore.adoptedRef(s.id(), s.storeMeta().get("key_uuid"));
-            byte[] back = store.retrieve(binding, ref); // the object exists and this node can read it
-            Arrays.fill(back, (byte) 0);
-            return ref;
-        }
-        if ("p11_crypto".equals(cryptoPlugin)) {
-            throw new Unsupported("Barbican p11_crypto payloads are not imported: Portcullis' PKCS#11 store does not "
-                    + "unwrap Barbican's project KEKs (see README, Moving from Barbican)");
-        }
-        throw new Unsupported("payloads of Barbican's " + storePlugin + (cryptoPlugin == null ? "" : "/" + cryptoPlugin)
-                + " into Portcullis store '" + store.info().name() + "' (" + store.info().storePlugin()
-                + ") are not supported");
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static boolean sameFields(BarbicanRows.Secret s, Secret p) {
@@ -271,15 +276,8 @@ final class SecretImport {
                     }
                 }
             }
+            report.audit(); // the batch's events are on disk before it commits
             return null;
         });
-        report.committed();
-    }
-
-    /** A payload this import cannot carry over; the secret is skipped with this reason. */
-    static final class Unsupported extends RuntimeException {
-        Unsupported(String message) {
-            super(message);
-        }
     }
 }

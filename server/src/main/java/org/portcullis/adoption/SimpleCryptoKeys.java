@@ -2,21 +2,20 @@ package org.portcullis.adoption;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Barbican's simple_crypto key hierarchy: the master {@code kek} (a Fernet key) wraps each
  * project KEK ({@code kek_data.plugin_meta}, a Fernet token whose plaintext is the project's
  * Fernet key); a payload ({@code encrypted_data.cypher_text}) is base64 of a Fernet token under the
- * project KEK. Unwrapped project KEKs are kept for the run only.
+ * project KEK. Unwrapped project KEKs are kept for the run only; the import's worker threads share them.
  */
 final class SimpleCryptoKeys {
     static final String PLUGIN = "barbican.plugin.crypto.simple_crypto.SimpleCryptoPlugin";
 
     private final Fernet master;
     private final Map<String, byte[]> wrapped;
-    private final Map<String, Fernet> projectKeks = new HashMap<>();
+    private final Map<String, Fernet> projectKeks = new java.util.concurrent.ConcurrentHashMap<>();
 
     SimpleCryptoKeys(Fernet master, Map<String, byte[]> wrapped) {
         this.master = master;

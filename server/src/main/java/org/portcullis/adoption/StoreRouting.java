@@ -81,6 +81,11 @@ final class StoreRouting {
         return same.size() == 1 ? same.get(0) : null;
     }
 
+    /** The KV mount Barbican's vault_plugin (castellan) writes to: its {@code kv_mountpoint}, default "secret". */
+    String barbicanVaultMount() {
+        return config.plugin("vault_plugin").getOrDefault("kv_mountpoint", "secret");
+    }
+
     /** The Portcullis store for a Barbican secret_stores id (preferred stores); null when none. */
     SecretStore targetOfBarbicanStore(String barbicanStoreId) {
         return barbicanStores.stream().filter(s -> s.id().equals(barbicanStoreId)).findFirst()

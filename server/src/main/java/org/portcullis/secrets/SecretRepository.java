@@ -28,6 +28,25 @@ public final class SecretRepository {
                 .execute();
     }
 
+    /** Many new rows in one prepared-statement batch (an import batch). */
+    public void insertAll(Handle h, List<Secret> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        org.jdbi.v3.core.statement.PreparedBatch batch = h.prepareBatch("INSERT INTO secrets (" + COLUMNS
+                + ", deleted) VALUES (:id, :project, :creator, :name, :type, :alg, :bits, :mode, :exp, :status, :store, "
+                + ":ct, :payload, :created, :updated, :deleted)");
+        for (Secret s : rows) {
+            batch.bind("id", s.id()).bind("project", s.projectId()).bind("creator", s.creatorId()).bind("name", s.name())
+                    .bind("type", s.secretType().apiName()).bind("alg", s.algorithm()).bind("bits", s.bitLength())
+                    .bind("mode", s.mode()).bind("exp", s.expiration()).bind("status", s.status())
+                    .bind("store", s.storeId()).bind("ct", s.contentType())
+                    .bind("payload", s.stored() == null ? null : s.stored().bytes())
+                    .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false).add();
+        }
+        batch.execute();
+    }
+
     public Optional<Secret> find(Handle h, String id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM secrets WHERE id = :id AND NOT deleted")
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne();

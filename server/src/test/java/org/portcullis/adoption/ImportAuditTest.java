@@ -21,7 +21,7 @@ import picocli.CommandLine;
 
 /**
  * The import's audit events: one per entity it changed, none for what was already in place, and
- * written only once the transaction that made the changes committed, into the operator trail
+ * written when the transaction that makes the changes hands them on (just before it commits), into the operator trail
  * ({@code <file>.manage}) that {@code manage audit verify} accepts.
  */
 class ImportAuditTest {
@@ -29,7 +29,7 @@ class ImportAuditTest {
     Path dir;
 
     @Test
-    void oneEventPerChangeAfterTheCommitInAVerifiableTrail() throws Exception {
+    void oneEventPerChangeBeforeTheCommitInAVerifiableTrail() throws Exception {
         Path key = dir.resolve("audit-key");
         Files.writeString(key, Base64.getEncoder().encodeToString(new byte[32]));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -46,8 +46,8 @@ class ImportAuditTest {
             report.changed("transport key", "tk-1", null, "created");
             assertThat(imported(trail)).isEmpty();
 
-            report.committed();
-            report.committed(); // nothing new: nothing written twice
+            report.audit();
+            report.audit(); // nothing new: nothing written twice
 
             assertThat(report.total("secret", "created")).isEqualTo(1);
             assertThat(report.total("secret", "unchanged")).isEqualTo(1);

@@ -46,12 +46,13 @@ class SimpleCryptoKeysTest {
         String hex = java.util.HexFormat.of().formatHex(WRAPPED.getBytes(StandardCharsets.US_ASCII));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
                 ResultSet rs = c.createStatement().executeQuery("SELECT '\\x" + hex + "', '" + WRAPPED + "', "
-                        + "'2026-12-06 08:08:51.707273', '2030-01-01 00:00:00'")) {
+                        + "'2026-12-06 08:08:51.707273', '2030-01-01 00:00:00', '2030-01-01T00:00:00.5'")) {
             rs.next();
             assertThat(new String(BarbicanReader.bytes(rs, 1), StandardCharsets.US_ASCII)).isEqualTo(WRAPPED);
             assertThat(new String(BarbicanReader.bytes(rs, 2), StandardCharsets.US_ASCII)).isEqualTo(WRAPPED);
             assertThat(BarbicanReader.time(rs, 3)).isEqualTo(1796544531707L);
             assertThat(BarbicanReader.time(rs, 4)).isEqualTo(1893456000000L);
+            assertThat(BarbicanReader.time(rs, 5)).isEqualTo(1893456000500L);
         }
     }
 }

@@ -107,6 +107,20 @@ public final class SoftwareStore implements SecretStore {
         return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
+    /**
+     * A sealer for one batch of writes that commits right after (an import batch): each project's
+     * active KEK is looked up once per batch, where {@link #store} looks it up per payload. Keep it
+     * for one batch only, so a reseal that activates a fresh KEK is seen by the next batch.
+     */
+    public java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
+        java.util.Map<String, ProjectKek> active = new java.util.concurrent.ConcurrentHashMap<>();
+        return (binding, payload) -> {
+            requireOwnStore(binding);
+            ProjectKek kek = active.computeIfAbsent(binding.projectId(), projectKeks::active);
+            return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
+        };
+    }
+
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);

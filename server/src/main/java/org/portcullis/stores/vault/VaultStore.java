@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class VaultStore implements SecretStore, ExternalObjects, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VaultStore.class);
     private static final String FORMAT = "1";
+    private static final String ADOPTED_PREFIX = "vault-adopted1:";
     private static final String SEGMENT = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
     private static final String PLAIN_PROJECT = "[A-Za-z0-9_-]{1,64}";
 
@@ -69,9 +70,58 @@ public final class VaultStore implements SecretStore, ExternalObjects, AutoClose
         return write(path, entry(binding, payload)).encode();
     }
 
+    /**
+     * The reference an import writes for an entry Barbican's vault_plugin (castellan) wrote:
+     * {@code "vault-adopted1:" + secret id + ":" + mount + ":" + key id}, UTF-8. Castellan keeps a
+     * KV v2 entry at {@code {mount}/data/{key id}} whose {@code value} is the payload in hex, and
+     * nothing in it names the secret: the reference must name the secret it is read for, so one
+     * copied into another secret's row yields nothing. The entry stays where Barbican put it.
+     */
+    public static StoredRef adoptedRef(String secretId, String mount, String keyId) {
+        new VaultRef(2, 1, mount, keyId); // refuses what is not a plain Vault path
+        return new StoredRef((ADOPTED_PREFIX + secretId + ":" + mount + ":" + keyId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The castellan entry an adopted reference names (KV v2, latest version, as castellan reads it); null for other references. */
+    private static VaultRef adopted(SecretBinding binding, StoredRef stored) {
+        String text = new String(stored.bytes(), StandardCharsets.UTF_8);
+        if (!text.startsWith(ADOPTED_PREFIX)) {
+            return null;
+        }
+        String rest = text.substring(ADOPTED_PREFIX.length());
+        String owner = binding.secretId() + ":";
+        int colon = rest.lastIndexOf(':');
+        if (!rest.startsWith(owner) || colon <= owner.length()) {
+            throw new StoreException("the secret's adopted Vault reference belongs to another secret; the row was "
+                    + "altered or copied", null, true);
+        }
+        return new VaultRef(2, 1, rest.substring(owner.length(), colon), rest.substring(colon + 1));
+    }
+
+    private byte[] castellanPayload(SecretBinding binding, VaultRef ref) {
+        VaultClient.Reply reply = client.send("GET", ref.mount() + "/data/" + ref.path(), null);
+        if (reply.status() == 404) {
+            throw new StoreException("secret " + binding.secretId() + ": Vault at " + client.url() + " has no entry "
+                    + ref.mount() + "/" + ref.path() + " (written by Barbican); it was deleted outside Portcullis", null);
+        }
+        if (reply.status() != 200) {
+            throw refused("read", ref.path(), reply);
+        }
+        try {
+            return HexFormat.of().parseHex(reply.body().path("data").path("data").path("value").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("secret " + binding.secretId() + ": the Vault entry Barbican wrote at " + ref.mount()
+                    + "/" + ref.path() + " has no hex value; it was altered outside Portcullis", null, true);
+        }
+    }
+
     @Override
     public byte[] retrieve(SecretBinding binding, StoredRef stored) {
         requireOwnStore(binding);
+        VaultRef castellan = adopted(binding, stored);
+        if (castellan != null) {
+            return castellanPayload(binding, castellan);
+        }
         VaultRef ref = parse(binding, stored);
         JsonNode data = read(ref, binding.secretId());
         boolean bound = FORMAT.equals(data.path("portcullis_format").asText(null))
@@ -94,7 +144,9 @@ public final class VaultStore implements SecretStore, ExternalObjects, AutoClose
     @Override
     public void delete(SecretBinding binding, StoredRef stored) {
         requireOwnStore(binding);
-        VaultRef ref = parse(binding, stored);
+        VaultRef castellan = adopted(binding, stored);
+        // Deleted through Portcullis after the move: destroyed, every version, as its own entries are.
+        VaultRef ref = castellan != null ? castellan : parse(binding, stored);
         String api = ref.kvVersion() == 2 ? ref.mount() + "/metadata/" + ref.path() : ref.mount() + "/" + ref.path();
         VaultClient.Reply reply = client.send("DELETE", api, null);
         if (reply.status() != 204 && reply.status() != 200 && reply.status() != 404) {
