@@ -29,8 +29,9 @@ How start is timed: the script takes the wall clock (date +%s.%N) just before it
 and polls GET /healthcheck every 20 ms; start_ready_seconds_SIZE is the time of the first 200
 minus that. The process's own start (/proc/PID/stat starttime) is within a few ms of it and is
 logged for comparison. The JVM options are the launcher's (scripts/lib.sh server_jvm_opts),
-including its AOT cache: the first start after a build writes the cache (reported as
-start_ready_first_seconds_SIZE), the later ones use it.
+including its AOT cache (scripts/lib.sh server_aot_opts), kept in DIR: the first start records
+it (reported apart as start_ready_first_seconds_SIZE), the later ones start from it.
+PORTCULLIS_AOT=0 measures without the cache.
 
 Lines appended to DIR/results.tsv (metric<TAB>value<TAB>unit), SIZE = 10k, 100k, 1m, ...:
   seed_rate_SIZE, start_ready_seconds_SIZE, start_ready_first_seconds_SIZE, start_cpu_seconds_SIZE,
@@ -39,6 +40,9 @@ Lines appended to DIR/results.tsv (metric<TAB>value<TAB>unit), SIZE = 10k, 100k,
   for NAME in get_payload, list, list_offset
 (*_cpu_us_*: the server's CPU time per request during the run, the figure that holds on a busy
 machine). Also DIR/scale.log (the run), DIR/SIZE/ (server logs, wrk output).
+
+A DIR that holds an earlier SQLite run's database is reused: the sizes start from the secrets it
+holds (so a new build can be measured on the same 1M rows; its first start migrates them).
 
 Needs: the reference wrk scripts ($PORTCULLIS_SHARED/reference/wrk, default ../shared beside the
 repository), a built jar (./portcullis build) and bench classes (mvn -pl bench -am package), wrk, curl,
@@ -137,8 +141,9 @@ EOF
 start_server() {
   local logf=$1 t0 t1 code deadline
   server_jvm_opts
+  server_aot_opts "$SERVER_JAR" "$OUT"  # the launcher's AOT cache, kept in DIR
   t0=$(date +%s.%N)
-  "$JAVA" "${SERVER_JVM_OPTS[@]}" -jar "$SERVER_JAR" serve --config "$NODE/portcullis.conf" > "$logf" 2>&1 < /dev/null &
+  "$JAVA" "${SERVER_AOT_OPTS[@]}" "${SERVER_JVM_OPTS[@]}" -jar "$SERVER_JAR" serve --config "$NODE/portcullis.conf" > "$logf" 2>&1 < /dev/null &
   SERVER_PID=$!
   deadline=$((SECONDS + 180))
   while :; do
@@ -219,16 +224,25 @@ median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR + 1) / 2)]}'; }
 
 # ---------------------------------------------------------------- main
 say "bench/scale.sh: sizes $SIZES, $DB, wrk -c$CONNS -d$DURATION, $STARTS starts; $(nproc) cores, $(uptime | sed 's/.*load/load/')"
-write_config
-: > "$OUT/samples.tsv"
 have=0 first=1
+if [ "$DB" = sqlite ] && [ -f "$NODE/portcullis.db" ] && [ -s "$OUT/seeded-count" ]; then
+  # DIR holds the database of an earlier run: grow it from there (a new build migrates it first)
+  have=$(cat "$OUT/seeded-count")
+  PORT=$(sed -n 's/^bind_port = //p' "$NODE/portcullis.conf")
+  say "reusing $NODE with $have seeded secrets"
+else
+  write_config
+  : > "$OUT/samples.tsv"
+fi
 IFS=, read -r -a sizes <<<"$SIZES"
 for n in $(printf '%s\n' "${sizes[@]}" | sort -n); do
-  [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt "$have" ] || die "sizes must be ascending numbers (got $n after $have)"
+  [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge "$have" ] || die "sizes must be ascending numbers (got $n after $have)"
   l=$(label "$n"); dir=$OUT/$l; mkdir -p "$dir"
   say "== $l secrets ($(uptime | sed 's/.*load/load/'))"
-  seed $((n - have)) "$dir"; have=$n
-  metric "seed_rate_$l" "$SEED_RATE" secrets/s
+  [ "$n" = "$have" ] || seed $((n - have)) "$dir"
+  have=$n; echo "$have" > "$OUT/seeded-count"
+  [ -z "${SEED_RATE:-}" ] || metric "seed_rate_$l" "$SEED_RATE" secrets/s
+  SEED_RATE=
   times=() cpus=()
   for i in $(seq 1 "$STARTS"); do
     stop_server
