@@ -97,7 +97,7 @@ server_jvm_opts() {
 # (classes loaded and linked, method profiles); JDK 19-24: a dynamic CDS archive. The first run
 # after a build records it when the JVM exits (SIGTERM included; a SIGKILLed run records none and
 # the next run tries again), every later run starts from it: about half the start-up CPU and 20 MB
-# less RSS (bench/scale.sh). A cache older than the jar is dropped, as the JVM would refuse it.
+# less RSS (bench/scale.sh). A cache older than the jar or the JDK is dropped and recorded again.
 # PORTCULLIS_AOT=0, or a cache named in PORTCULLIS_JAVA_OPTS, turns this off.
 server_aot_opts() {
   local jar=$1 dir=${2:-$(dirname "$1")} major cache
@@ -112,13 +112,17 @@ server_aot_opts() {
   else
     return 0
   fi
-  [ ! -e "$cache" ] || [ "$cache" -nt "$jar" ] || rm -f "$cache"
+  # Older than the jar or the JDK (the JVM would refuse it), or its recording was cut short (the
+  # JVM deletes CACHE.config once CACHE is complete; a kill during the write leaves both): record anew.
+  if [ -e "$cache.config" ] || { [ -e "$cache" ] && { [ "$jar" -nt "$cache" ] || [ "$JAVA_HOME/lib/modules" -nt "$cache" ]; }; }; then
+    rm -f "$cache" "$cache.config"
+  fi
   if [ "$major" -lt 25 ]; then
     SERVER_AOT_OPTS=(-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$cache")
   elif [ -f "$cache" ]; then
-    SERVER_AOT_OPTS=(-XX:AOTCache="$cache")
-  else
-    SERVER_AOT_OPTS=(-XX:AOTCacheOutput="$cache")
+    SERVER_AOT_OPTS=(-XX:AOTCache="$cache" -Xlog:aot*=error)
+  else # recording lists every class it cannot keep as a warning: noise in the server's log
+    SERVER_AOT_OPTS=(-XX:AOTCacheOutput="$cache" -Xlog:aot*=error)
   fi
 }
 
