@@ -154,6 +154,10 @@ start_server() {
     sleep 0.02
   done
   t1=$(date +%s.%N)
+  # the answer must be our node's: another process may have taken the port between two starts
+  for _ in $(seq 1 100); do grep -q "listening on http://127.0.0.1:$PORT " "$logf" && break; sleep 0.02; done
+  kill -0 "$SERVER_PID" 2>/dev/null && grep -q "listening on http://127.0.0.1:$PORT " "$logf" ||
+    die "GET /healthcheck on port $PORT was answered, but not by the node just started (see $logf)"
   READY_CPU_SECONDS=$(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$TICK" 'BEGIN{printf "%.2f", t / hz}')
   READY_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
   # the process's own start, for comparison: boot time + starttime ticks
