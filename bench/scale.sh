@@ -233,7 +233,7 @@ have=0 first=1
 if [ "$DB" = sqlite ] && [ -f "$NODE/portcullis.db" ] && [ -s "$OUT/seeded-count" ]; then
   # DIR holds the database of an earlier run: grow it from there (a new build migrates it first)
   have=$(cat "$OUT/seeded-count")
-  PORT=$(sed -n 's/^bind_port = //p' "$NODE/portcullis.conf")
+  sed -i "s#^bind_port = .*#bind_port = $PORT#; s#^host_href = .*#host_href = http://127.0.0.1:$PORT#" "$NODE/portcullis.conf"
   say "reusing $NODE with $have seeded secrets"
 else
   write_config
