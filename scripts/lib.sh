@@ -92,6 +92,40 @@ server_jvm_opts() {
   SERVER_JVM_OPTS=("${opts[@]}" "${extra[@]}")
 }
 
+# server_aot_opts JAR [DIR]: sets SERVER_AOT_OPTS, the JVM's ahead-of-time cache for a server run
+# of JAR, kept in DIR (default: beside the jar; none if it is not writable). JDK >= 25: an AOT cache
+# (classes loaded and linked, method profiles); JDK 19-24: a dynamic CDS archive. The first run
+# after a build records it when the JVM exits (SIGTERM included; a SIGKILLed run records none and
+# the next run tries again), every later run starts from it: about half the start-up CPU and 20 MB
+# less RSS (bench/scale.sh). A cache older than the jar or the JDK is dropped and recorded again.
+# PORTCULLIS_AOT=0, or a cache named in PORTCULLIS_JAVA_OPTS, turns this off.
+server_aot_opts() {
+  local jar=$1 dir=${2:-$(dirname "$1")} major cache
+  SERVER_AOT_OPTS=()
+  [ "${PORTCULLIS_AOT:-1}" != 0 ] && [ -d "$dir" ] && [ -w "$dir" ] || return 0
+  [[ ${PORTCULLIS_JAVA_OPTS:-} != *AOTCache* && ${PORTCULLIS_JAVA_OPTS:-} != *SharedArchiveFile* ]] || return 0
+  major=$(java_major "${PORTCULLIS_JDK_VERSION:-0}")
+  if [ "$major" -ge 25 ]; then
+    cache=$dir/portcullis.aot
+  elif [ "$major" -ge 19 ]; then
+    cache=$dir/portcullis.jsa
+  else
+    return 0
+  fi
+  # Older than the jar or the JDK (the JVM would refuse it), or its recording was cut short (the
+  # JVM deletes CACHE.config once CACHE is complete; a kill during the write leaves both): record anew.
+  if [ -e "$cache.config" ] || { [ -e "$cache" ] && { [ "$jar" -nt "$cache" ] || [ "$JAVA_HOME/lib/modules" -nt "$cache" ]; }; }; then
+    rm -f "$cache" "$cache.config"
+  fi
+  if [ "$major" -lt 25 ]; then
+    SERVER_AOT_OPTS=(-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$cache")
+  elif [ -f "$cache" ]; then
+    SERVER_AOT_OPTS=(-XX:AOTCache="$cache" -Xlog:aot*=error)
+  else # recording lists every class it cannot keep as a warning: noise in the server's log
+    SERVER_AOT_OPTS=(-XX:AOTCacheOutput="$cache" -Xlog:aot*=error)
+  fi
+}
+
 # new_kek FILE: a software store's KEK (32 random bytes, base64) with mode 0400, unless FILE exists
 # (a node's KEK must never change under its data).
 new_kek() {

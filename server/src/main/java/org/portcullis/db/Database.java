@@ -65,7 +65,9 @@ public final class Database implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                migrate(settings);
+                if (!SchemaVersion.upToDate(settings)) {
+                    migrate(settings);
+                }
                 break;
             } catch (RuntimeException e) {
                 if (settings.kind() == Kind.SQLITE || !DatabaseUnavailable.causedBy(e)) {

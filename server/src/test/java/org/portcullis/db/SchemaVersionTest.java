@@ -25,4 +25,19 @@ class SchemaVersionTest {
             assertThat(v.pending()).isEqualTo(SchemaVersion.known().size()).isPositive();
         }
     }
+
+    /** What lets a node skip Flyway at start: only a complete history with no failed migration. */
+    @Test
+    void upToDateOnlyWhenEveryMigrationSucceeded() {
+        DatabaseSettings settings = DatabaseSettings.sqliteFile(dir.resolve("history.sqlite"), 2);
+        assertThat(SchemaVersion.upToDate(settings)).as("no history table").isFalse();
+        try (Database db = Database.open(settings)) {
+            assertThat(SchemaVersion.upToDate(settings)).isTrue();
+            String latest = SchemaVersion.of(db).latest();
+            db.write(h -> h.execute("UPDATE flyway_schema_history SET success = FALSE WHERE version = ?", latest));
+            assertThat(SchemaVersion.upToDate(settings)).as("the last migration failed").isFalse();
+            db.write(h -> h.execute("DELETE FROM flyway_schema_history WHERE version = ?", latest));
+            assertThat(SchemaVersion.upToDate(settings)).as("the last migration is missing").isFalse();
+        }
+    }
 }
