@@ -108,6 +108,19 @@ public final class SoftwareStore implements SecretStore {
     }
 
     @Override
+    public List<StoredRef> storeAll(List<SecretBinding> bindings, List<byte[]> payloads) {
+        java.util.Map<String, ProjectKek> keks = new java.util.HashMap<>();
+        List<StoredRef> out = new java.util.ArrayList<>(bindings.size());
+        for (int i = 0; i < bindings.size(); i++) {
+            SecretBinding binding = bindings.get(i);
+            requireOwnStore(binding);
+            ProjectKek kek = keks.computeIfAbsent(binding.projectId(), projectKeks::active);
+            out.add(RowCiphertext.seal(kek.aead(), kek.id(), binding, payloads.get(i)));
+        }
+        return out;
+    }
+
+    @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         requireOwnStore(binding);
         ProjectKek kek = projectKeks.byId(RowCiphertext.projectKekId(binding, ref), binding.projectId());
