@@ -10,6 +10,7 @@ import org.portcullis.crypto.SealedPayload;
 import org.portcullis.crypto.WrappedKey;
 import org.portcullis.db.Database;
 import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.MasterKeyCheck;
 import org.portcullis.stores.ProjectKekRotation;
 import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretBinding;
@@ -88,9 +89,7 @@ public final class SoftwareStore implements SecretStore {
 
             @Override
             public List<String> retireUnused() {
-                return MasterKeyCheck.states(db, info).entrySet().stream()
-                        .filter(e -> "previous".equals(e.getValue()) && MasterKeyCheck.retire(db, info, e.getKey()))
-                        .map(java.util.Map.Entry::getKey).toList();
+                return MasterKeyCheck.retireUnused(db, info);
             }
         }, clock));
     }
