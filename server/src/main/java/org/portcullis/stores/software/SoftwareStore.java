@@ -108,12 +108,13 @@ public final class SoftwareStore implements SecretStore {
 
     @Override
     public List<StoredRef> storeAll(List<SecretBinding> bindings, List<byte[]> payloads) {
-        java.util.Map<String, ProjectKek> keks = new java.util.HashMap<>();
+        bindings.forEach(this::requireOwnStore);
+        java.util.Map<String, ProjectKek> keks = bindings.isEmpty() ? java.util.Map.of()
+                : projectKeks.activeAll(bindings.stream().map(SecretBinding::projectId).distinct().toList());
         List<StoredRef> out = new java.util.ArrayList<>(bindings.size());
         for (int i = 0; i < bindings.size(); i++) {
             SecretBinding binding = bindings.get(i);
-            requireOwnStore(binding);
-            ProjectKek kek = keks.computeIfAbsent(binding.projectId(), projectKeks::active);
+            ProjectKek kek = keks.get(binding.projectId());
             out.add(RowCiphertext.seal(kek.aead(), kek.id(), binding, payloads.get(i)));
         }
         return out;
