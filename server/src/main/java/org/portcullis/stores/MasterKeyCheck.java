@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <li>The first node to start a store records its current key as active.
  * <li>A node whose current key ({@code kek_file}; {@code mkek_label}/{@code hmac_label}) is new
  *     while the active key is among its previous ones ({@code previous_kek_files};
- *     {@code previous_mkek_labels}/{@code previous_hmac_labels}) starts the rotation: its key becomes active, the old one previous.
+ *     {@code previous_mkek_labels}/{@code previous_hmac_labels}) starts the rotation: its key
+ *     becomes active, the old one previous.
  * <li>A node whose current key is previous or retired, or unknown, is refused: it would wrap new
  *     project KEKs that the other nodes cannot read.
  * <li>A node that dropped a previous key still needed by project KEKs is refused, naming how many;
