@@ -4,8 +4,9 @@
 #   bench/kek-rotate.sh [--secrets 100000] [--projects 100] [--only sqlite|postgresql]
 #                       [--connections 16] [--batch 500] [--no-build] [--keep]
 #
-# For each database: a node on the old master KEK is loaded with N secrets in P projects
-# (portcullis-bench load), restarted with kek_file = new key and previous_kek_files = old key,
+# For each database: N secrets in P projects are sealed under the old master KEK and inserted in
+# batches (DoctorSeed, from server/target/test-classes), a node starts with kek_file = new key and
+# previous_kek_files = old key,
 # then wrk (-t1 -cN, get_payload over 100 of the secrets) measures GET p99 for 10 s alone, and
 # again in 5 s rounds while `portcullis manage kek rotate --reseal` runs against the same
 # database. Prints secrets re-sealed per second and the GET p99 before and during (the worst
@@ -49,10 +50,12 @@ command -v wrk >/dev/null || die "wrk is not installed"
 pick_jdk
 JAVA=$JAVA_HOME/bin/java
 SERVER_JAR=$REPO/server/target/portcullis.jar
-BENCH_JAR=$BENCH_DIR/target/portcullis-bench.jar
+TEST_CLASSES=$REPO/server/target/test-classes
 if [ "$BUILD" = 1 ]; then
-  (cd "$REPO" && MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -q -DskipTests package) || die "build failed"
+  (cd "$REPO" && MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -q -o -DskipTests package -pl server -am \
+    && MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -q -o -pl server test-compile) || die "build failed"
 fi
+[ -f "$TEST_CLASSES/org/portcullis/ops/DoctorSeed.class" ] || die "no $TEST_CLASSES (mvn -pl server test-compile)"
 OUT=${BENCH_ROOT:-/tmp/portcullis-bench}/kek-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 PID=
@@ -64,6 +67,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# scripts/postgres.sh makes a throw-away TEST cluster (fsync=off, synchronous_commit=off); a bench
+# must measure a durable database, so both go back on (as bench/run.sh does) and are checked.
+pg_durable() {  # pg_durable DIR URL
+  local port; port=$(sed -n 's#.*@127\.0\.0\.1:\([0-9]*\)/.*#\1#p' <<<"$2")
+  local pgbin; pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  local as=(); [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+  (cd / && "${as[@]}" "$pgbin/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$port" -U postgres -d postgres \
+    -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+    -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()") >/dev/null
+  local got; got=$(cd / && "${as[@]}" "$pgbin/psql" -X -q -At -h "$1" -p "$port" -U postgres -d postgres \
+    -c "SHOW fsync" -c "SHOW synchronous_commit" | tr '\n' ' ')
+  [ "$got" = "on on " ] || { echo "PostgreSQL is not durable (fsync, synchronous_commit: $got)" >&2; exit 2; }
+}
 conf() {  # conf FILE SQL PORT KEK [PREVIOUS]
   cat > "$1" <<CONF
 [DEFAULT]
@@ -92,7 +108,8 @@ start() {  # start CONF LOG PORT
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 p99() { sed -n 's/.* p99_ms=\([^ ]*\).*/\1/p' "$1"; }
 
-printf '%-10s %8s %10s %12s %14s %14s\n' database secrets seconds secrets/s "GET p99 alone" "GET p99 during" | tee "$OUT/report.txt"
+printf '%-10s %8s %10s %12s %8s %14s %14s %6s\n' database secrets seconds secrets/s cpu_s "GET p99 alone" "GET p99 during" \
+  load | tee "$OUT/report.txt"
 for db in sqlite postgresql; do
   [ -n "$ONLY" ] && [ "$ONLY" != "$db" ] && continue
   dir=$OUT/$db/data
@@ -101,39 +118,41 @@ for db in sqlite postgresql; do
     sql="sqlite:///$dir/portcullis.sqlite"
   else
     PG_DIR=$OUT/$db/postgres
-    sql=$("$REPO/scripts/postgres.sh" start "$PG_DIR" | sed -n 's/^PORTCULLIS_PG_JDBC=//p')
+    "$REPO/scripts/postgres.sh" start "$PG_DIR" > "$OUT/$db/postgres.env"
+    sql=$(sed -n 's/^PORTCULLIS_PG_JDBC=//p' "$OUT/$db/postgres.env")
+    pg_durable "$PG_DIR" "$(sed -n 's/^PORTCULLIS_PG_URL=//p' "$OUT/$db/postgres.env")"
   fi
   new_kek "$dir/kek-old"; new_kek "$dir/kek-new"
   port=$(free_port 19500)
   conf "$dir/portcullis.conf" "$sql" "$port" "$dir/kek-old"
-  start "$dir/portcullis.conf" "$OUT/$db/node-old.log" "$port"
-  per=$(( (SECRETS + PROJECTS - 1) / PROJECTS ))
-  for p in $(seq 1 "$PROJECTS"); do
-    "$JAVA" -jar "$BENCH_JAR" load "http://127.0.0.1:$port" "bench-$p" "$per" 16 > /dev/null
-  done
-  curl -s -H 'X-Project-Id: bench-1' "http://127.0.0.1:$port/v1/secrets?limit=100" \
-    | grep -o '"secret_ref": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' > "$OUT/$db/ids.txt"
-  stop
+  # Sealed through the store and inserted in batches (DoctorSeed): N API creates would take longer
+  # than the rotation on a busy machine, and what is measured is the rotation.
+  "$JAVA" -cp "$SERVER_JAR:$TEST_CLASSES" org.portcullis.ops.DoctorSeed "$dir/portcullis.conf" "$SECRETS" "$PROJECTS" \
+    2> "$OUT/$db/seed.err" | tee "$OUT/$db/seed.txt" >&2
   conf "$dir/portcullis.conf" "$sql" "$port" "$dir/kek-new" "$dir/kek-old"
   start "$dir/portcullis.conf" "$OUT/$db/node-new.log" "$port"
   url=http://127.0.0.1:$port
-  wrk -t1 -c"$CONNS" -d10s --timeout 10s --latency -s "$WRK_LUA_DIR/get_payload.lua" "$url" -- bench-1 "$OUT/$db/ids.txt" > "$OUT/$db/wrk-alone.txt" 2>&1
+  curl -s -H 'X-Project-Id: seed-1' "$url/v1/secrets?limit=100" \
+    | grep -o '"secret_ref": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' > "$OUT/$db/ids.txt"
+  wrk -t1 -c"$CONNS" -d10s --timeout 10s --latency -s "$WRK_LUA_DIR/get_payload.lua" "$url" -- seed-1 "$OUT/$db/ids.txt" > "$OUT/$db/wrk-alone.txt" 2>&1
   t0=$(date +%s.%N)
-  "$JAVA" -XX:+UseSerialGC -jar "$SERVER_JAR" manage kek rotate --config "$dir/portcullis.conf" --reseal --batch "$BATCH" \
+  /usr/bin/time -f '%U %S' -o "$OUT/$db/rotate.cpu" "$JAVA" -XX:+UseSerialGC -jar "$SERVER_JAR" manage kek rotate --config "$dir/portcullis.conf" --reseal --batch "$BATCH" \
     > "$OUT/$db/rotate.log" 2>&1 &
   rot=$!
   worst=0; round=0
   while kill -0 "$rot" 2>/dev/null; do
     round=$((round + 1))
-    wrk -t1 -c"$CONNS" -d5s --timeout 10s --latency -s "$WRK_LUA_DIR/get_payload.lua" "$url" -- bench-1 "$OUT/$db/ids.txt" > "$OUT/$db/wrk-during-$round.txt" 2>&1
+    wrk -t1 -c"$CONNS" -d5s --timeout 10s --latency -s "$WRK_LUA_DIR/get_payload.lua" "$url" -- seed-1 "$OUT/$db/ids.txt" > "$OUT/$db/wrk-during-$round.txt" 2>&1
     v=$(p99 "$OUT/$db/wrk-during-$round.txt"); worst=$(awk -v a="$worst" -v b="${v:-0}" 'BEGIN{print (b > a) ? b : a}')
   done
   wait "$rot" || die "rotate failed: $(tail -5 "$OUT/$db/rotate.log")"
   t1=$(date +%s.%N)
   resealed=$(sed -n 's/.* \([0-9]*\) payload(s) re-sealed.*/\1/p' "$OUT/$db/rotate.log")
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
-  printf '%-10s %8s %10s %12.0f %14s %14s\n' "$db" "$resealed" "$secs" "$(awk -v n="$resealed" -v s="$secs" 'BEGIN{print n/s}')" \
-    "$(p99 "$OUT/$db/wrk-alone.txt") ms" "$worst ms" | tee -a "$OUT/report.txt"
+  cpu=$(awk '{printf "%.1f", $1 + $2}' "$OUT/$db/rotate.cpu")
+  printf '%-10s %8s %10s %12.0f %8s %14s %14s %6s\n' "$db" "$resealed" "$secs" \
+    "$(awk -v n="$resealed" -v s="$secs" 'BEGIN{print n/s}')" "$cpu" "$(p99 "$OUT/$db/wrk-alone.txt") ms" "$worst ms" \
+    "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/report.txt"
   stop
   [ -n "$PG_DIR" ] && { "$REPO/scripts/postgres.sh" stop "$PG_DIR" >/dev/null; PG_DIR=; }
 done

@@ -2,7 +2,6 @@ package org.portcullis.audit;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -354,11 +353,6 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     /** Whether API requests are refused until a probe event can be written. */
     boolean refusing() {
         return writer.broken();
-    }
-
-    /** The path of the file sink, for tests and messages; null for other sinks. */
-    Path file() {
-        return sink instanceof FileAuditSink f ? Path.of(f.describe()) : null;
     }
 
     /** The node stops on SIGTERM after its drain: the stop event ends its chain (best effort; it goes anyway). */

@@ -80,7 +80,7 @@ public final class OperatorAudit implements AutoCloseable {
 
     /** Where the events go, for the summary. */
     public String describe() {
-        return trail.enabled() ? String.valueOf(trail.file() != null ? trail.file() : "syslog") : "audit disabled";
+        return trail.enabled() ? trail.describe() : "audit disabled";
     }
 
     /** Queues one event: {@code action} on {@code target} {@code id}, with small facts (ids, key ids). */

@@ -2,7 +2,6 @@ package org.portcullis.ops;
 
 import org.portcullis.adoption.ImportBarbicanCommand;
 import org.portcullis.audit.AuditVerifyCommand;
-import org.portcullis.stores.KekCommand;
 import org.portcullis.stores.pkcs11.HsmCommand;
 import picocli.CommandLine.Command;
 

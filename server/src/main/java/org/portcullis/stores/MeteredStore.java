@@ -42,6 +42,11 @@ final class MeteredStore implements SecretStore {
     }
 
     @Override
+    public java.util.List<StoredRef> storeAll(java.util.List<SecretBinding> bindings, java.util.List<byte[]> payloads) {
+        return timed("store", () -> store.storeAll(bindings, payloads));
+    }
+
+    @Override
     public byte[] retrieve(SecretBinding binding, StoredRef ref) {
         return timed("retrieve", () -> store.retrieve(binding, ref));
     }

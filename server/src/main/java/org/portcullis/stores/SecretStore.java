@@ -16,6 +16,19 @@ public interface SecretStore {
     /** Seals a payload for one secret; the result goes into the secret's row. */
     StoredRef store(SecretBinding binding, byte[] payload);
 
+    /**
+     * Seals several payloads, one per binding, in order (a migration's batch). Stores that can share
+     * work across a batch override it: the software store looks each project's active KEK up once
+     * per batch instead of once per payload.
+     */
+    default java.util.List<StoredRef> storeAll(java.util.List<SecretBinding> bindings, java.util.List<byte[]> payloads) {
+        java.util.List<StoredRef> out = new java.util.ArrayList<>(bindings.size());
+        for (int i = 0; i < bindings.size(); i++) {
+            out.add(store(bindings.get(i), payloads.get(i)));
+        }
+        return out;
+    }
+
     /** Opens what {@link #store} returned for the same binding. */
     byte[] retrieve(SecretBinding binding, StoredRef ref);
 

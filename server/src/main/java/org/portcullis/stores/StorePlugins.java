@@ -8,7 +8,6 @@ import org.portcullis.stores.kmip.KmipSettings;
 import org.portcullis.stores.kmip.KmipStore;
 import org.portcullis.stores.pkcs11.Pkcs11Store;
 import org.portcullis.stores.software.MasterKeyring;
-import org.portcullis.stores.software.MasterKeyCheck;
 import org.portcullis.stores.software.SoftwareStore;
 import org.portcullis.stores.vault.VaultSettings;
 import org.portcullis.stores.vault.VaultStore;
@@ -28,7 +27,7 @@ final class StorePlugins {
         return switch (plugin) {
             case "store_crypto/simple_crypto" -> {
                 MasterKeyring ring = MasterKeyring.load(configured);
-                MasterKeyCheck.verify(db, info, ring, clock);
+                MasterKeyCheck.verify(db, info, ring.checkKeys(), clock);
                 yield new SoftwareStore(info, ring, db, clock);
             }
             case "vault_plugin" -> new VaultStore(info, VaultSettings.fromOptions(configured.options()), clock);

@@ -17,7 +17,8 @@ import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreRegistry;
 
 /**
- * Not a test: fills a node's database for {@code bench/doctor.sh} faster than the API can on a
+ * Not a test: fills a node's database for {@code bench/doctor.sh}, {@code bench/ops.sh} and
+ * {@code bench/kek-rotate.sh} faster than the API can on a
  * busy machine. {@code DoctorSeed CONFIG N PROJECTS} seals N text payloads through the global
  * default store (the same sealing and the same row as a create; project KEKs made on first use),
  * spread over PROJECTS projects, inserted 2,000 rows per transaction. Run it while no node runs:
@@ -39,13 +40,18 @@ public final class DoctorSeed {
                 int batch = Math.min(2_000, n - done);
                 List<Secret> rows = new ArrayList<>(batch);
                 long now = clock.millis();
+                List<SecretBinding> bindings = new ArrayList<>(batch);
+                List<byte[]> payloads = new ArrayList<>(batch);
                 for (int i = 0; i < batch; i++) {
-                    String id = UUID.randomUUID().toString();
-                    String project = "seed-" + ((done + i) % projects);
-                    byte[] payload = ("seeded payload " + (done + i)).getBytes(StandardCharsets.UTF_8);
-                    var stored = store.store(new SecretBinding(id, project, store.info().id()), payload);
-                    rows.add(new Secret(id, project, "seeder", "seed-" + (done + i), SecretType.OPAQUE, null, null, null,
-                            null, "ACTIVE", store.info().id(), "text/plain", stored, now, now));
+                    bindings.add(new SecretBinding(UUID.randomUUID().toString(), "seed-" + ((done + i) % projects),
+                            store.info().id()));
+                    payloads.add(("seeded payload " + (done + i)).getBytes(StandardCharsets.UTF_8));
+                }
+                var stored = store.storeAll(bindings, payloads);
+                for (int i = 0; i < batch; i++) {
+                    SecretBinding b = bindings.get(i);
+                    rows.add(new Secret(b.secretId(), b.projectId(), "seeder", "seed-" + (done + i), SecretType.OPAQUE,
+                            null, null, null, null, "ACTIVE", store.info().id(), "text/plain", stored.get(i), now, now));
                 }
                 db.write(h -> {
                     rows.forEach(s -> repository.insert(h, s));

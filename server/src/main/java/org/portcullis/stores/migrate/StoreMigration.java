@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * secret either on its old store or switched; a copy written but never switched is an object
  * named after the secret in the new store, which the next run removes before writing again.
  */
-public final class StoreMigration {
+public final class StoreMigration implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
 
     /** Told after each batch how many secrets it covered and which were switched. */
@@ -44,11 +44,25 @@ public final class StoreMigration {
     private final Database db;
     private final MigrationScope scope;
     private final int batchSize;
+    private final int workers;
+    private final java.util.concurrent.ExecutorService pool;
 
-    public StoreMigration(Database db, MigrationScope scope, int batchSize) {
+    /** {@code workers} threads copy each batch side by side; {@link #close} ends them. */
+    public StoreMigration(Database db, MigrationScope scope, int batchSize, int workers) {
         this.db = db;
         this.scope = scope;
         this.batchSize = batchSize;
+        this.workers = workers;
+        this.pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "migrate-copy");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
     }
 
     /** How many secrets the scope holds now. */
@@ -69,16 +83,8 @@ public final class StoreMigration {
                 return new Outcome(moved, skipped, failures, false);
             }
             after = page.get(page.size() - 1).id();
-            List<Copy> copies = new ArrayList<>();
-            for (Row row : page) {
-                try {
-                    copies.add(copy(row));
-                } catch (RuntimeException e) {
-                    failures.add(row.id() + ": " + e.getMessage());
-                    LOG.warn("secret {} stays in store '{}': {}", row.id(), scope.from().info().name(), e.getMessage());
-                }
-            }
-            List<String> switched = switchRows(copies);
+            List<Copy> copies = copyAll(page, failures);
+            java.util.Set<String> switched = new java.util.HashSet<>(switchRows(copies));
             for (Copy c : copies) {
                 if (switched.contains(c.row().id())) {
                     destroyQuietly(scope.from(), binding(c.row(), scope.from()), c.row().payload());
@@ -88,7 +94,7 @@ public final class StoreMigration {
             }
             moved += switched.size();
             skipped += copies.size() - switched.size();
-            listener.batch(page.size(), switched);
+            listener.batch(page.size(), copies.stream().map(c -> c.row().id()).filter(switched::contains).toList());
             if (!keepGoing.getAsBoolean()) {
                 return new Outcome(moved, skipped, failures, true);
             }
@@ -102,22 +108,111 @@ public final class StoreMigration {
                 .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3))).list());
     }
 
-    /** Writes the payload to the new store and checks it reads back the same (null ref: no payload). */
-    private Copy copy(Row row) {
-        if (row.payload() == null) {
-            return new Copy(row, null);
+    /**
+     * Copies a page: split into one slice per worker, the slices run side by side (the crypto and
+     * the stores' round trips are the cost; the rows switch in one transaction afterwards). In
+     * page order; a secret that failed is in {@code failures} and not in the result.
+     */
+    private List<Copy> copyAll(List<Row> page, List<String> failures) {
+        int slices = Math.min(workers, Math.max(1, page.size() / 50));
+        int size = (page.size() + slices - 1) / slices;
+        List<java.util.concurrent.Future<List<Object>>> parts = new ArrayList<>();
+        for (int at = 0; at < page.size(); at += size) {
+            List<Row> slice = page.subList(at, Math.min(page.size(), at + size));
+            parts.add(pool.submit(() -> copySlice(slice)));
         }
-        SecretStore from = scope.from();
-        SecretStore to = scope.to();
-        byte[] payload = from.retrieve(binding(row, from), new StoredRef(row.payload()));
-        SecretBinding target = binding(row, to);
-        if (to instanceof ExternalObjects external) {
-            // a copy from a run that died before switching: only migrations write under this name
-            for (StoredRef leftover : external.find(target)) {
-                to.delete(target, leftover);
+        List<Copy> copies = new ArrayList<>(page.size());
+        for (var part : parts) {
+            for (Object o : join(part)) {
+                if (o instanceof Copy c) {
+                    copies.add(c);
+                } else {
+                    failures.add((String) o);
+                }
             }
         }
-        StoredRef written = to.store(target, payload);
+        return copies;
+    }
+
+    private static List<Object> join(java.util.concurrent.Future<List<Object>> part) {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Copies (Copy) or failures ("id: why"), in the slice's order; one storeAll call for the slice. */
+    private List<Object> copySlice(List<Row> slice) {
+        SecretStore from = scope.from();
+        SecretStore to = scope.to();
+        Object[] out = new Object[slice.size()];
+        List<Integer> at = new ArrayList<>();
+        List<SecretBinding> targets = new ArrayList<>();
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < slice.size(); i++) {
+            Row row = slice.get(i);
+            if (row.payload() == null) {
+                out[i] = new Copy(row, null);
+                continue;
+            }
+            try {
+                byte[] payload = from.retrieve(binding(row, from), new StoredRef(row.payload()));
+                SecretBinding target = binding(row, to);
+                if (to instanceof ExternalObjects external) {
+                    // a copy from a run that died before switching: only migrations write under this name
+                    for (StoredRef leftover : external.find(target)) {
+                        to.delete(target, leftover);
+                    }
+                }
+                at.add(i);
+                targets.add(target);
+                payloads.add(payload);
+            } catch (RuntimeException e) {
+                out[i] = failed(row, e);
+            }
+        }
+        List<StoredRef> written;
+        try {
+            written = to.storeAll(targets, payloads);
+        } catch (RuntimeException e) {
+            // one failure spoils the whole call: retry one by one so only that secret stays behind
+            written = new ArrayList<>();
+            for (int k = 0; k < targets.size(); k++) {
+                try {
+                    written.add(to.store(targets.get(k), payloads.get(k)));
+                } catch (RuntimeException single) {
+                    written.add(null);
+                    out[at.get(k)] = failed(slice.get(at.get(k)), single);
+                }
+            }
+        }
+        for (int k = 0; k < targets.size(); k++) {
+            int i = at.get(k);
+            if (written.get(k) == null) {
+                Arrays.fill(payloads.get(k), (byte) 0);
+                continue;
+            }
+            try {
+                out[i] = verify(slice.get(i), targets.get(k), payloads.get(k), written.get(k));
+            } catch (RuntimeException e) {
+                out[i] = failed(slice.get(i), e);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private String failed(Row row, RuntimeException e) {
+        LOG.warn("secret {} stays in store '{}': {}", row.id(), scope.from().info().name(), e.getMessage());
+        return row.id() + ": " + e.getMessage();
+    }
+
+    /** Checks the copy reads back the same bytes; destroys it otherwise. */
+    private Copy verify(Row row, SecretBinding target, byte[] payload, StoredRef written) {
+        SecretStore to = scope.to();
         try {
             if (!Arrays.equals(payload, to.retrieve(target, written))) {
                 throw new StoreException("store '" + to.info().name() + "' gave back other bytes than were written", null);

@@ -12,6 +12,7 @@ import javax.crypto.SecretKey;
 import org.portcullis.config.StoreOptions;
 import org.portcullis.crypto.AssociatedData;
 import org.portcullis.crypto.Hmac;
+import org.portcullis.stores.MasterKeyCheck;
 import org.portcullis.stores.StoreException;
 
 /**
@@ -90,6 +91,13 @@ final class HsmKeyring {
                     + "it cannot be decrypted until it is restored to the token", null);
         }
         return key;
+    }
+
+    /** What {@link MasterKeyCheck} checks against the store's {@code master_keys} record. */
+    MasterKeyCheck.Keys checkKeys() {
+        return new MasterKeyCheck.Keys(current.masterId(), "MKEK/HMAC pair (master id " + current.masterId()
+                + ", labels '" + current.mkekLabel() + "' / '" + current.hmacLabel() + "')", byId::containsKey,
+                "MKEK/HMAC pair", "mkek_label/hmac_label", PREVIOUS_MKEKS + "/" + PREVIOUS_HMACS);
     }
 
     Pair current() {

@@ -16,6 +16,7 @@ import org.portcullis.config.StoreOptions;
 import org.portcullis.db.Database;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.MasterKeyCheck;
 import org.portcullis.stores.ProjectKekRotation;
 import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretStore;
@@ -84,6 +85,7 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
             throw options.invalid("hmac_label", "'" + settings.hmacLabel() + "' cannot be used for HMAC-SHA256: "
                     + e.getMessage());
         }
+        MasterKeyCheck.verify(db, info, ring.checkKeys(), clock);
         return new Pkcs11Store(info, token, new HsmProjectKeys(db, info.id(), token, ring, clock), db, clock);
     }
 
@@ -144,7 +146,7 @@ public final class Pkcs11Store implements SecretStore, AutoCloseable {
 
             @Override
             public List<String> retireUnused() {
-                return List.of(); // no master_keys record for HSM labels: status shows what is left
+                return MasterKeyCheck.retireUnused(db, info);
             }
         }, clock));
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.portcullis.config.PortcullisConfig.KekSource;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
+import org.portcullis.stores.MasterKeyCheck;
 
 /**
  * A software store's master KEKs: the current one ({@code kek_file}), which wraps every new or
@@ -45,6 +46,12 @@ public final class MasterKeyring {
     /** The key with this id (current or previous), if this node holds it. */
     public Optional<MasterKek> byId(String keyId) {
         return Optional.ofNullable(byId.get(keyId));
+    }
+
+    /** What {@link MasterKeyCheck} checks against the store's {@code master_keys} record. */
+    public MasterKeyCheck.Keys checkKeys() {
+        return new MasterKeyCheck.Keys(current.keyId(), "master KEK (fingerprint " + current.keyId() + ", from "
+                + current.origin() + ")", byId::containsKey, "master KEK", "kek_file", PREVIOUS_OPTION);
     }
 
     /** Every key id this node can read with, the current one first. */

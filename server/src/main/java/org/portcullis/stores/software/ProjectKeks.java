@@ -48,6 +48,25 @@ final class ProjectKeks {
         return id.map(kekId -> byId(kekId, projectId)).orElseGet(() -> create(projectId));
     }
 
+    /**
+     * The active KEKs of several projects with one query (a migration's batch spans many
+     * projects; one lookup each was a database round trip per project per batch); a project
+     * without one gets it created as in {@link #active}.
+     */
+    Map<String, ProjectKek> activeAll(java.util.Collection<String> projectIds) {
+        Map<String, String> ids = new java.util.HashMap<>();
+        db.read(h -> h.createQuery("SELECT project_id, id FROM project_keks WHERE store_id = :s AND active "
+                        + "AND project_id IN (<p>)")
+                .bind("s", storeId).bindList("p", java.util.List.copyOf(projectIds))
+                .map((rs, ctx) -> ids.put(rs.getString(1), rs.getString(2))).list());
+        Map<String, ProjectKek> out = new java.util.HashMap<>();
+        for (String p : projectIds) {
+            String id = ids.get(p);
+            out.put(p, id == null ? active(p) : byId(id, p));
+        }
+        return out;
+    }
+
     /** The KEK a payload names, which must belong to {@code projectId}. */
     ProjectKek byId(String kekId, String projectId) {
         ProjectKek cached = byId.get(kekId);

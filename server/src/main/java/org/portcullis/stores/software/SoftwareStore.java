@@ -10,6 +10,7 @@ import org.portcullis.crypto.SealedPayload;
 import org.portcullis.crypto.WrappedKey;
 import org.portcullis.db.Database;
 import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.MasterKeyCheck;
 import org.portcullis.stores.ProjectKekRotation;
 import org.portcullis.stores.RowCiphertext;
 import org.portcullis.stores.SecretBinding;
@@ -88,9 +89,7 @@ public final class SoftwareStore implements SecretStore {
 
             @Override
             public List<String> retireUnused() {
-                return MasterKeyCheck.states(db, info).entrySet().stream()
-                        .filter(e -> "previous".equals(e.getValue()) && MasterKeyCheck.retire(db, info, e.getKey()))
-                        .map(java.util.Map.Entry::getKey).toList();
+                return MasterKeyCheck.retireUnused(db, info);
             }
         }, clock));
     }
@@ -119,6 +118,20 @@ public final class SoftwareStore implements SecretStore {
             ProjectKek kek = active.computeIfAbsent(binding.projectId(), projectKeks::active);
             return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
         };
+    }
+
+    @Override
+    public List<StoredRef> storeAll(List<SecretBinding> bindings, List<byte[]> payloads) {
+        bindings.forEach(this::requireOwnStore);
+        java.util.Map<String, ProjectKek> keks = bindings.isEmpty() ? java.util.Map.of()
+                : projectKeks.activeAll(bindings.stream().map(SecretBinding::projectId).distinct().toList());
+        List<StoredRef> out = new java.util.ArrayList<>(bindings.size());
+        for (int i = 0; i < bindings.size(); i++) {
+            SecretBinding binding = bindings.get(i);
+            ProjectKek kek = keks.get(binding.projectId());
+            out.add(RowCiphertext.seal(kek.aead(), kek.id(), binding, payloads.get(i)));
+        }
+        return out;
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.portcullis.config.ConfigException;
 import org.portcullis.stores.KeyRotation;
-import org.portcullis.stores.StoreException;
 import org.portcullis.testing.SoftHsm;
 import org.portcullis.testing.StoreNode;
 
@@ -20,7 +20,9 @@ import org.portcullis.testing.StoreNode;
  * Rotation of a PKCS#11 store on SoftHSM2: a new MKEK and HMAC key made by {@code manage hsm
  * gen-mkek / gen-hmac} under new labels become current, the old labels stay readable through
  * {@code previous_mkek_labels} / {@code previous_hmac_labels} until every project KEK is
- * re-wrapped (and, with reseal, every payload re-sealed); then the new labels alone read all.
+ * re-wrapped (and, with reseal, every payload re-sealed); then the new labels alone read all. The
+ * pairs follow the software store's lifecycle record (active, previous, retired): a node whose
+ * labels the record says were replaced, retired or never used is refused at start.
  */
 class HsmKeyRotationIT {
     private static final String STORES = """
@@ -50,13 +52,17 @@ class HsmKeyRotationIT {
             }
             oldId = n.store().keyRotation().orElseThrow().currentKeyId();
         }
-        try (StoreNode n = StoreNode.start(dir, STORES + newSection)) {
-            assertThatThrownBy(() -> n.readAll(payloads)).isInstanceOf(StoreException.class)
-                    .hasMessageContaining("is wrapped by master key " + oldId);
-        }
+        // master_keys records the old pair as active: a node with only the new labels is refused at start.
+        assertThatThrownBy(() -> StoreNode.start(dir, STORES + newSection)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not match the one that encrypted existing secrets (MKEK/HMAC pair " + oldId);
         try (StoreNode n = StoreNode.start(dir, STORES + both)) {
             n.readAll(payloads);
             KeyRotation r = n.store().keyRotation().orElseThrow();
+            // the node holding both started the rotation: the old pair is previous, and needed
+            assertThatThrownBy(() -> StoreNode.start(dir, STORES + oldSection)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("was replaced by MKEK/HMAC pair " + r.currentKeyId());
+            assertThatThrownBy(() -> StoreNode.start(dir, STORES + newSection)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("2 project KEK(s) are still wrapped by MKEK/HMAC pair " + oldId);
             assertThat(r.usage()).anySatisfy(u -> {
                 assertThat(u.keyId()).isEqualTo(oldId);
                 assertThat(u.projectKeks()).isEqualTo(2);
@@ -68,10 +74,14 @@ class HsmKeyRotationIT {
             }
             assertThat(all.stream().filter(c -> c.kind().equals("reseal"))).hasSize(6);
             assertThat(r.pendingProjectKeks()).isZero();
-            assertThat(r.usage()).noneSatisfy(u -> assertThat(u.keyId()).isEqualTo(oldId));
+            assertThat(r.retireUnused()).containsExactly(oldId);
+            assertThat(r.usage()).anySatisfy(u -> assertThat(u).isEqualTo(new KeyRotation.KeyUse(oldId, "retired", 0, 0)));
         }
         try (StoreNode n = StoreNode.start(dir, STORES + newSection)) {
             n.readAll(payloads);
         }
+        // the lifecycle record outlives the labels: a node with only the retired pair is refused, saying so
+        assertThatThrownBy(() -> StoreNode.start(dir, STORES + oldSection)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("was retired by a master-key rotation");
     }
 }

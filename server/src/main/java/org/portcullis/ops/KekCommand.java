@@ -1,4 +1,4 @@
-package org.portcullis.stores;
+package org.portcullis.ops;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,7 +8,9 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.db.Database;
-import picocli.CommandLine;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,15 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "kek", mixinStandardHelpOptions = true,
         description = "Master-key rotation: which master key protects what, and re-wrapping under the new one.",
         subcommands = {KekCommand.Status.class, KekRotateCommand.class})
-public final class KekCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
+public final class KekCommand extends CommandGroup {
 
     /** A database and the configured stores, opened as a node opens them (keys checked, rotation noticed). */
     record Opened(PortcullisConfig config, Database db, StoreRegistry stores) implements AutoCloseable {

@@ -1,4 +1,4 @@
-package org.portcullis.stores.software;
+package org.portcullis.stores;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

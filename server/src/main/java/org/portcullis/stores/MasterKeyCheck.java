@@ -1,24 +1,29 @@
-package org.portcullis.stores.software;
+package org.portcullis.stores;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.portcullis.config.ConfigException;
 import org.portcullis.db.Database;
-import org.portcullis.stores.StoreInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes "a KEK that differs between nodes" impossible, and follows rotations. Table
- * {@code master_keys} holds one row per master KEK a store has known, by fingerprint, in state
+ * Makes "a KEK that differs between nodes" impossible, and follows rotations, for every store
+ * whose project KEKs are wrapped by a master key: software (master KEK files) and PKCS#11 (MKEK
+ * and HMAC label pairs, named by their master id). Table
+ * {@code master_keys} holds one row per master key a store has known, by fingerprint, in state
  * {@code active} (wraps new project KEKs; one per store), {@code previous} (replaced by a newer
  * key; project KEKs may still need it) or {@code retired} (no project KEK needs it any more).
  *
  * <ul>
  * <li>The first node to start a store records its current key as active.
- * <li>A node whose current key ({@code kek_file}) is new while the active key is among its
- *     {@code previous_kek_files} starts the rotation: its key becomes active, the old one previous.
+ * <li>A node whose current key ({@code kek_file}; {@code mkek_label}/{@code hmac_label}) is new
+ *     while the active key is among its previous ones ({@code previous_kek_files};
+ *     {@code previous_mkek_labels}/{@code previous_hmac_labels}) starts the rotation: its key
+ *     becomes active, the old one previous.
  * <li>A node whose current key is previous or retired, or unknown, is refused: it would wrap new
  *     project KEKs that the other nodes cannot read.
  * <li>A node that dropped a previous key still needed by project KEKs is refused, naming how many;
@@ -28,40 +33,47 @@ import org.slf4j.LoggerFactory;
 public final class MasterKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(MasterKeyCheck.class);
 
+    /**
+     * A node's master keys as the check sees them: the current key's id and how refusals name it
+     * ({@code describe}, e.g. "master KEK (fingerprint …, from …)"), which ids it can read with,
+     * what a key is called ({@code noun}) and the options that set the current and previous keys.
+     */
+    public record Keys(String currentId, String describe, Predicate<String> holds, String noun, String currentOption,
+            String previousOption) {}
+
     private MasterKeyCheck() {}
 
-    public static void verify(Database db, StoreInfo store, MasterKeyring ring, Clock clock) {
-        MasterKek kek = ring.current();
+    public static void verify(Database db, StoreInfo store, Keys kek, Clock clock) {
         Map<String, String> states = states(db, store);
         String active = activeOf(states);
         if (active == null) {
             try {
-                insertActive(db, store, kek.keyId(), clock);
+                insertActive(db, store, kek.currentId(), clock);
                 return;
             } catch (RuntimeException raced) {
                 states = states(db, store); // another node registered its key at the same moment
                 active = activeOf(states);
             }
         }
-        if (!kek.keyId().equals(active) && ring.byId(active).isPresent() && states.get(kek.keyId()) == null) {
+        if (!kek.currentId().equals(active) && kek.holds().test(active) && states.get(kek.currentId()) == null) {
             promote(db, store, active, kek, clock);
             states = states(db, store);
             active = activeOf(states);
         }
-        if (!kek.keyId().equals(active)) {
-            throw refused(store, kek, active, states.get(kek.keyId()));
+        if (!kek.currentId().equals(active)) {
+            throw refused(store, kek, active, states.get(kek.currentId()));
         }
         Map<String, Integer> needed = ProjectKekCounts.byMasterKey(db, store.id());
         for (Map.Entry<String, String> e : states.entrySet()) {
             String id = e.getKey();
-            if (id.equals(active) || ring.byId(id).isPresent()) {
+            if (id.equals(active) || kek.holds().test(id)) {
                 continue;
             }
             int n = needed.getOrDefault(id, 0);
             if (n > 0) {
                 throw new ConfigException("secret store '" + store.name() + "': " + n + " project KEK(s) are still "
-                        + "wrapped by master KEK " + id + ", which this node's configuration no longer names; their "
-                        + "secrets would be unreadable. Keep that key's file in " + MasterKeyring.PREVIOUS_OPTION
+                        + "wrapped by " + kek.noun() + " " + id + ", which this node's configuration no longer names; "
+                        + "their secrets would be unreadable. Keep that key in " + kek.previousOption()
                         + " until `portcullis manage kek status` shows 0 for it (run `portcullis manage kek rotate`). "
                         + "No secret has been changed.");
             }
@@ -71,20 +83,27 @@ public final class MasterKeyCheck {
         }
     }
 
+    /** Marks retired the store's previous keys that no project KEK needs any more; their ids. */
+    public static List<String> retireUnused(Database db, StoreInfo store) {
+        return states(db, store).entrySet().stream()
+                .filter(e -> "previous".equals(e.getValue()) && retire(db, store, e.getKey()))
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** Marks a key retired if no project KEK of the store needs it; true if it is (now) retired. */
-    static boolean retire(Database db, StoreInfo store, String keyId) {
+    private static boolean retire(Database db, StoreInfo store, String keyId) {
         int n = db.write(h -> h.createUpdate("UPDATE master_keys SET state = 'retired' WHERE store_id = :s AND key_id = :k "
                         + "AND state = 'previous' AND NOT EXISTS (SELECT 1 FROM project_keks WHERE store_id = :s "
                         + "AND master_key_id = :k)")
                 .bind("s", store.id()).bind("k", keyId).execute());
         if (n > 0) {
-            LOG.info("secret store '{}': master KEK {} retired: no project KEK is wrapped by it any more", store.name(),
+            LOG.info("secret store '{}': master key {} retired: no project KEK is wrapped by it any more", store.name(),
                     keyId);
         }
         return n > 0;
     }
 
-    private static void promote(Database db, StoreInfo store, String old, MasterKek kek, Clock clock) {
+    private static void promote(Database db, StoreInfo store, String old, Keys kek, Clock clock) {
         try {
             db.write(h -> {
                 int n = h.createUpdate("UPDATE master_keys SET state = 'previous' WHERE store_id = :s AND key_id = :k "
@@ -92,36 +111,35 @@ public final class MasterKeyCheck {
                         .bind("s", store.id()).bind("k", old).execute();
                 if (n == 1) {
                     h.createUpdate("INSERT INTO master_keys (store_id, key_id, state, created_at) VALUES (:s, :k, 'active', :t)")
-                            .bind("s", store.id()).bind("k", kek.keyId()).bind("t", clock.millis()).execute();
+                            .bind("s", store.id()).bind("k", kek.currentId()).bind("t", clock.millis()).execute();
                 }
                 return n;
             });
-            LOG.warn("secret store '{}': master KEK rotation started: {} (from {}) is now the current master KEK, {} "
-                    + "is previous; run `portcullis manage kek rotate` to re-wrap the project KEKs", store.name(),
-                    kek.keyId(), kek.origin(), old);
+            LOG.warn("secret store '{}': master key rotation started: {} is now the current {}, {} is previous; run "
+                    + "`portcullis manage kek rotate` to re-wrap the project KEKs", store.name(), kek.describe(),
+                    kek.noun(), old);
         } catch (RuntimeException raced) {
             LOG.info("secret store '{}': another node started the rotation to {} at the same moment", store.name(),
-                    kek.keyId());
+                    kek.currentId());
         }
     }
 
-    private static ConfigException refused(StoreInfo store, MasterKek kek, String active, String state) {
-        String head = "secret store '" + store.name() + "': this node's master KEK (fingerprint " + kek.keyId()
-                + ", from " + kek.origin() + ") ";
+    private static ConfigException refused(StoreInfo store, Keys kek, String active, String state) {
+        String head = "secret store '" + store.name() + "': this node's " + kek.describe() + " ";
         String tail = " No secret has been changed.";
         if ("retired".equals(state)) {
             return new ConfigException(head + "was retired by a master-key rotation: no project KEK is wrapped by it "
-                    + "any more, and the current master KEK is " + active + ". Use the current key file as kek_file."
-                    + tail);
+                    + "any more, and the current " + kek.noun() + " is " + active + ". Configure the current key as "
+                    + kek.currentOption() + "." + tail);
         }
         if ("previous".equals(state)) {
-            return new ConfigException(head + "was replaced by master KEK " + active + " in a rotation that is still "
-                    + "running. Set kek_file to the new key and list this one in " + MasterKeyring.PREVIOUS_OPTION
-                    + " until `portcullis manage kek status` shows 0 for it." + tail);
+            return new ConfigException(head + "was replaced by " + kek.noun() + " " + active + " in a rotation that is "
+                    + "still running. Set " + kek.currentOption() + " to the new key and list this one in "
+                    + kek.previousOption() + " until `portcullis manage kek status` shows 0 for it." + tail);
         }
-        return new ConfigException(head + "does not match the one that encrypted existing secrets (fingerprint "
-                + active + "); starting would make them unreadable. Use the same KEK file as the other nodes (to rotate "
-                + "the master KEK, keep the current key in " + MasterKeyring.PREVIOUS_OPTION + ")." + tail);
+        return new ConfigException(head + "does not match the one that encrypted existing secrets (" + kek.noun() + " "
+                + active + "); starting would make them unreadable. Use the same " + kek.currentOption() + " as the "
+                + "other nodes (to rotate the master key, keep the current key in " + kek.previousOption() + ")." + tail);
     }
 
     private static void insertActive(Database db, StoreInfo store, String keyId, Clock clock) {
@@ -131,7 +149,7 @@ public final class MasterKeyCheck {
                 .execute());
     }
 
-    static Map<String, String> states(Database db, StoreInfo store) {
+    private static Map<String, String> states(Database db, StoreInfo store) {
         Map<String, String> out = new LinkedHashMap<>();
         db.read(h -> h.createQuery("SELECT key_id, state FROM master_keys WHERE store_id = :s ORDER BY created_at")
                 .bind("s", store.id())

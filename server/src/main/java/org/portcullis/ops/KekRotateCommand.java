@@ -1,4 +1,4 @@
-package org.portcullis.stores;
+package org.portcullis.ops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,9 @@ import org.portcullis.audit.AuditTarget;
 import org.portcullis.audit.OperatorAudit;
 import org.portcullis.config.ConfigException;
 import org.portcullis.console.Progress;
+import org.portcullis.stores.KeyRotation;
+import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
