@@ -12,7 +12,6 @@ import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoredRef;
 import org.portcullis.stores.kmip.KmipStore;
-import org.portcullis.stores.software.SoftwareStore;
 import org.portcullis.stores.vault.VaultStore;
 
 /**
@@ -34,14 +33,13 @@ final class PayloadImport {
     }
 
     /**
-     * The sealers of one batch, one per target store: a software store looks each project's active
-     * KEK up once per batch rather than once per payload.
+     * The sealers of one batch, one per target store ({@link SecretStore#batchSealer}).
      */
     static final class Sealers {
         private final Map<SecretStore, BiFunction<SecretBinding, byte[], StoredRef>> byStore = new ConcurrentHashMap<>();
 
         StoredRef store(SecretStore store, SecretBinding binding, byte[] plaintext) {
-            return byStore.computeIfAbsent(store, s -> s instanceof SoftwareStore sw ? sw.batchSealer() : s::store)
+            return byStore.computeIfAbsent(store, SecretStore::batchSealer)
                     .apply(binding, plaintext);
         }
     }

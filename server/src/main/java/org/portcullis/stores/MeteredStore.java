@@ -42,6 +42,12 @@ final class MeteredStore implements SecretStore {
     }
 
     @Override
+    public java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
+        java.util.function.BiFunction<SecretBinding, byte[], StoredRef> seal = store.batchSealer();
+        return (binding, payload) -> timed("store", () -> seal.apply(binding, payload));
+    }
+
+    @Override
     public java.util.List<StoredRef> storeAll(java.util.List<SecretBinding> bindings, java.util.List<byte[]> payloads) {
         return timed("store", () -> store.storeAll(bindings, payloads));
     }

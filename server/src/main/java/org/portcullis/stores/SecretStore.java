@@ -17,14 +17,21 @@ public interface SecretStore {
     StoredRef store(SecretBinding binding, byte[] payload);
 
     /**
-     * Seals several payloads, one per binding, in order (a migration's batch). Stores that can share
-     * work across a batch override it: the software store looks each project's active KEK up once
-     * per batch instead of once per payload.
+     * A sealer for one batch of writes that commits right after (an import or migration batch).
+     * Stores that can share work across a batch override it: the software store looks each
+     * project's active KEK up once per batch instead of once per payload. Use it for one batch
+     * only, so a KEK activated meanwhile (a reseal) is seen by the next batch.
      */
+    default java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
+        return this::store;
+    }
+
+    /** Seals several payloads, one per binding, in order (a migration's batch). */
     default java.util.List<StoredRef> storeAll(java.util.List<SecretBinding> bindings, java.util.List<byte[]> payloads) {
+        java.util.function.BiFunction<SecretBinding, byte[], StoredRef> seal = batchSealer();
         java.util.List<StoredRef> out = new java.util.ArrayList<>(bindings.size());
         for (int i = 0; i < bindings.size(); i++) {
-            out.add(store(bindings.get(i), payloads.get(i)));
+            out.add(seal.apply(bindings.get(i), payloads.get(i)));
         }
         return out;
     }

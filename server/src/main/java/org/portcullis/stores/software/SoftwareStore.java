@@ -106,11 +106,8 @@ public final class SoftwareStore implements SecretStore {
         return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
-    /**
-     * A sealer for one batch of writes that commits right after (an import batch): each project's
-     * active KEK is looked up once per batch, where {@link #store} looks it up per payload. Keep it
-     * for one batch only, so a reseal that activates a fresh KEK is seen by the next batch.
-     */
+    /** Each project's active KEK is looked up once for the batch (the first payload of that project). */
+    @Override
     public java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
         java.util.Map<String, ProjectKek> active = new java.util.concurrent.ConcurrentHashMap<>();
         return (binding, payload) -> {
@@ -120,6 +117,7 @@ public final class SoftwareStore implements SecretStore {
         };
     }
 
+    /** One query for the active KEKs of every project in the batch. */
     @Override
     public List<StoredRef> storeAll(List<SecretBinding> bindings, List<byte[]> payloads) {
         bindings.forEach(this::requireOwnStore);
