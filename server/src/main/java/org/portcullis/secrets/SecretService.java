@@ -285,15 +285,15 @@ public final class SecretService {
 
     /**
      * A live secret checked against {@code rule}: the row and its ACL are read in one
-     * transaction, since every secret request starts here.
+     * statement, since every secret request starts here.
      */
     public Secret authorized(RequestContext ctx, String id, String rule) {
         record Loaded(Secret secret, PolicyTarget target) {}
         long now = clock.millis();
         Loaded loaded = db.read(h -> {
-            Secret secret = repository.find(h, id).filter(s -> !s.expiredAt(now))
-                    .orElseThrow(() -> ApiException.notFound(NOT_FOUND));
-            return new Loaded(secret, acls.target(h, ctx, aclEntity(secret)));
+            SecretRepository.WithReadAcl found = repository.findWithReadAcl(h, id, ctx.userId())
+                    .filter(f -> !f.secret().expiredAt(now)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+            return new Loaded(found.secret(), acls.target(ctx, aclEntity(found.secret()), found.readAcl()));
         });
         policy.enforce(ctx, rule, loaded.target());
         return loaded.secret();
