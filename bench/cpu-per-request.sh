@@ -9,6 +9,8 @@
 #   cpu_server_seconds S      server CPU seconds spent during the run
 #   requests R                requests counted
 #   wall_seconds W            wall time of the run
+#   jit_us_per_request J      of N, what the JIT compiler threads spent: a server still warming up
+#                             shows here, and N - J is then the steadier figure to compare
 # CPU time, unlike req/s, does not depend on what else the machine runs (8 agents share 2 cores
 # here), so ratios between runs hold; the kernel's accounting is in clock ticks (usually 10 ms),
 # hence runs of a few thousand requests or more.
@@ -26,13 +28,25 @@ TCK=$(getconf CLK_TCK)
 # Fields 14 and 15 (utime, stime) counted after the ")" that ends the command name, which may
 # itself hold spaces.
 cpu_ticks() { sed 's/.*) //' "/proc/$PID/stat" | awk '{print $12 + $13}'; }
+# The same for the JIT compiler threads alive now (HotSpot names them C1/C2 CompilerThreadN).
+jit_ticks() {
+  local t v sum=0
+  for t in /proc/"$PID"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in
+      C1\ CompilerThre*|C2\ CompilerThre*)   # a compiler thread may exit meanwhile: then it adds nothing
+        v=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')
+        sum=$((sum + ${v:-0})) ;;
+    esac
+  done
+  echo "$sum"
+}
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-c0=$(cpu_ticks); t0=$(date +%s.%N)
+c0=$(cpu_ticks); j0=$(jit_ticks); t0=$(date +%s.%N)
 rc=0
 "$@" | tee "$out" || rc=$?
-t1=$(date +%s.%N); c1=$(cpu_ticks)
+t1=$(date +%s.%N); c1=$(cpu_ticks); j1=$(jit_ticks)
 
 n=${CPU_REQUESTS:-}
 [ -n "$n" ] || n=$(sed -n 's/^RESULT .* requests=\([0-9]*\).*/\1/p' "$out" | tail -n 1)
@@ -41,8 +55,10 @@ if [ -z "$n" ] || [ "$n" -eq 0 ]; then
   echo "cpu-per-request.sh: no request count in the command's output" >&2
   exit 3
 fi
-awk -v c0="$c0" -v c1="$c1" -v t="$TCK" -v n="$n" -v t0="$t0" -v t1="$t1" 'BEGIN {
+awk -v c0="$c0" -v c1="$c1" -v j0="$j0" -v j1="$j1" -v t="$TCK" -v n="$n" -v t0="$t0" -v t1="$t1" 'BEGIN {
   s = (c1 - c0) / t
-  printf "cpu_us_per_request %.2f\ncpu_server_seconds %.2f\nrequests %d\nwall_seconds %.2f\n", s * 1e6 / n, s, n, t1 - t0
+  j = (j1 > j0 ? j1 - j0 : 0) / t
+  printf "cpu_us_per_request %.2f\ncpu_server_seconds %.2f\nrequests %d\nwall_seconds %.2f\njit_us_per_request %.2f\n",
+    s * 1e6 / n, s, n, t1 - t0, j * 1e6 / n
 }'
 exit "$rc"
