@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.auth.Policy;
@@ -36,8 +37,11 @@ public final class AclService {
     }
 
     private PolicyTarget.AclView view(Handle h, RequestContext ctx, AclEntity.Kind kind, String entityId) {
-        return repository.readAcl(h, kind, entityId, ctx.userId())
-                .map(acl -> new PolicyTarget.AclView(ctx.userId() != null && acl.callerListed(), acl.projectAccess()))
+        return view(ctx, repository.readAcl(h, kind, entityId, ctx.userId()));
+    }
+
+    private static PolicyTarget.AclView view(RequestContext ctx, Optional<AclRepository.ReadAcl> readAcl) {
+        return readAcl.map(acl -> new PolicyTarget.AclView(ctx.userId() != null && acl.callerListed(), acl.projectAccess()))
                 .orElse(PolicyTarget.AclView.DEFAULT);
     }
 
@@ -50,6 +54,14 @@ public final class AclService {
     public PolicyTarget target(Handle h, RequestContext ctx, AclEntity entity) {
         return PolicyTarget.of(entity.kind().policyName(), entity.projectId(), entity.creatorId(),
                 view(h, ctx, entity.kind(), entity.id()));
+    }
+
+    /**
+     * As {@link #target(RequestContext, AclEntity)}, from the entity's read ACL as the caller's
+     * own query read it ({@link AclRepository#readAcl}'s meaning, for {@code ctx}'s user).
+     */
+    public PolicyTarget target(RequestContext ctx, AclEntity entity, Optional<AclRepository.ReadAcl> readAcl) {
+        return PolicyTarget.of(entity.kind().policyName(), entity.projectId(), entity.creatorId(), view(ctx, readAcl));
     }
 
     public List<Acl> get(RequestContext ctx, AclEntity entity) {

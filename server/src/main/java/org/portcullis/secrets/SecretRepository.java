@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.portcullis.acl.AclRepository;
 import org.portcullis.containers.ContainerRepository;
 import org.portcullis.stores.StoredRef;
 
@@ -16,6 +17,7 @@ import org.portcullis.stores.StoredRef;
 public final class SecretRepository {
     private static final String COLUMNS = "id, project_id, creator_id, name, secret_type, algorithm, bit_length, mode, "
             + "expiration, status, store_id, content_type, payload, created_at, updated_at";
+    private static final String QUALIFIED_COLUMNS = "s." + COLUMNS.replace(", ", ", s.");
 
     public void insert(Handle h, Secret s) {
         h.createUpdate("INSERT INTO secrets (" + COLUMNS + ", deleted) VALUES (:id, :project, :creator, :name, :type, "
@@ -50,6 +52,28 @@ public final class SecretRepository {
     public Optional<Secret> find(Handle h, String id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM secrets WHERE id = :id AND NOT deleted")
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** A live secret and its read ACL as {@code userId} sees it (empty: the secret has none). */
+    public record WithReadAcl(Secret secret, Optional<AclRepository.ReadAcl> readAcl) {}
+
+    /**
+     * As {@link #find} plus {@link AclRepository#readAcl} for {@code userId}, in one statement:
+     * every request on a secret needs both, and a statement costs more than a join.
+     */
+    public Optional<WithReadAcl> findWithReadAcl(Handle h, String id, String userId) {
+        return h.createQuery("SELECT " + QUALIFIED_COLUMNS + ", a.project_access AS acl_project_access, "
+                        + "EXISTS (SELECT 1 FROM acl_users u WHERE u.acl_id = a.id AND u.user_id = :u) AS acl_listed "
+                        + "FROM secrets s LEFT JOIN acls a ON a.entity_type = 'secret' AND a.entity_id = s.id "
+                        + "AND a.operation = 'read' WHERE s.id = :id AND NOT s.deleted")
+                .bind("id", id).bind("u", userId == null ? "" : userId)
+                .map((rs, ctx) -> {
+                    boolean projectAccess = rs.getBoolean("acl_project_access");
+                    Optional<AclRepository.ReadAcl> acl = rs.wasNull() ? Optional.empty()
+                            : Optional.of(new AclRepository.ReadAcl(projectAccess, rs.getBoolean("acl_listed")));
+                    return new WithReadAcl(map(rs), acl);
+                })
+                .findOne();
     }
 
     /** The live rows among {@code ids} (an import looks at a batch at once). */

@@ -9,6 +9,7 @@ import org.portcullis.acl.AclService;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
+import org.portcullis.config.DatabaseSettings.Kind;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.idempotency.IdempotentCreate;
@@ -62,13 +63,32 @@ public final class SecretService {
         policy.enforce(ctx, rule);
     }
 
-    /** Creates a secret; the caller has passed {@code secrets:post} ({@link #authorize}). */
+    /**
+     * Creates a secret; the caller has passed {@code secrets:post} ({@link #authorize}). Runs inside
+     * a request ({@link Database#inRequest}), whose one transaction holds the quota check and the insert.
+     */
     public Secret create(RequestContext ctx, NewSecret request) {
         long now = clock.millis();
         if (request.expiration() != null && request.expiration() <= now) {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
         }
-        quotas.precheck(ctx.projectId(), Resource.SECRETS); // before sealing anything
+        // On PostgreSQL, with stores that seal in this process (no backend round trip), sealing
+        // may run inside the write transaction: the authoritative quota check opens it (refusing
+        // before anything is sealed) and the preferred-store and project-KEK reads join it, one
+        // connection checkout instead of four. Not on SQLite: there the transaction holds the one
+        // write lock, which nodes sharing the file contend for; every read outside it shortens
+        // that hold. Nor with a backend's seal (KMIP, HSM, Vault), which may take long: no
+        // transaction waits for it. Then a precheck refuses early; the check before the insert is
+        // authoritative.
+        boolean inTransaction = db.kind() == Kind.POSTGRESQL && stores.sealsInProcess();
+        if (inTransaction) {
+            db.change(h -> {
+                quotas.check(h, ctx.projectId(), Resource.SECRETS);
+                return null;
+            });
+        } else {
+            quotas.precheck(ctx.projectId(), Resource.SECRETS);
+        }
         SecretStore store = preferred.storeForNewSecret(ctx.projectId());
         String id = UUID.randomUUID().toString();
         SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
@@ -78,7 +98,9 @@ public final class SecretService {
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
         try {
             db.change(h -> {
-                quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
+                if (!inTransaction) {
+                    quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
+                }
                 repository.insert(h, secret);
                 IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
                 return null;
@@ -285,15 +307,15 @@ public final class SecretService {
 
     /**
      * A live secret checked against {@code rule}: the row and its ACL are read in one
-     * transaction, since every secret request starts here.
+     * statement, since every secret request starts here.
      */
     public Secret authorized(RequestContext ctx, String id, String rule) {
         record Loaded(Secret secret, PolicyTarget target) {}
         long now = clock.millis();
         Loaded loaded = db.read(h -> {
-            Secret secret = repository.find(h, id).filter(s -> !s.expiredAt(now))
-                    .orElseThrow(() -> ApiException.notFound(NOT_FOUND));
-            return new Loaded(secret, acls.target(h, ctx, aclEntity(secret)));
+            SecretRepository.WithReadAcl found = repository.findWithReadAcl(h, id, ctx.userId())
+                    .filter(f -> !f.secret().expiredAt(now)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+            return new Loaded(found.secret(), acls.target(ctx, aclEntity(found.secret()), found.readAcl()));
         });
         policy.enforce(ctx, rule, loaded.target());
         return loaded.secret();

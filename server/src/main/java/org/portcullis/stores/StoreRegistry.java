@@ -28,6 +28,7 @@ public final class StoreRegistry implements AutoCloseable {
     private final Map<String, SecretStore> byId;
     private final SecretStore globalDefault;
     private final List<SecretStore> plugins;
+    private final boolean sealsInProcess;
 
     private StoreRegistry(boolean multipleStores, Map<String, SecretStore> byId, SecretStore globalDefault,
             List<SecretStore> plugins) {
@@ -35,6 +36,8 @@ public final class StoreRegistry implements AutoCloseable {
         this.byId = Collections.unmodifiableMap(byId);
         this.globalDefault = globalDefault;
         this.plugins = List.copyOf(plugins);
+        this.sealsInProcess = byId.values().stream().map(SecretStore::info)
+                .allMatch(i -> "store_crypto".equals(i.storePlugin()) && "simple_crypto".equals(i.cryptoPlugin()));
     }
 
     public static StoreRegistry start(StoreSettings settings, Database db, Clock clock) {
@@ -116,6 +119,15 @@ public final class StoreRegistry implements AutoCloseable {
             }
             return row;
         });
+    }
+
+    /**
+     * True when every configured store seals in this process with keys kept in the database
+     * (software stores): a seal then costs no backend round trip, so a request may seal while it
+     * holds its write transaction.
+     */
+    public boolean sealsInProcess() {
+        return sealsInProcess;
     }
 
     public boolean multipleStores() {

@@ -40,7 +40,11 @@ final class ProjectKeks {
         this.clock = clock;
     }
 
-    /** The project's active KEK, created (and committed on its own) if it has none yet. */
+    /**
+     * The project's active KEK, created if it has none yet: inside a request that opened its
+     * transaction, in that transaction (committed with the secret sealed under it, or not at all);
+     * elsewhere committed on its own.
+     */
     ProjectKek active(String projectId) {
         Optional<String> id = db.read(h -> h.createQuery(
                         "SELECT id FROM project_keks WHERE project_id = :p AND store_id = :s AND active")
@@ -100,7 +104,7 @@ final class ProjectKeks {
         NewKek k = newKek(projectId);
         long now = clock.millis();
         try {
-            db.write(h -> h.createUpdate("INSERT INTO project_keks (id, project_id, store_id, master_key_id, wrapped, "
+            db.change(h -> h.createUpdate("INSERT INTO project_keks (id, project_id, store_id, master_key_id, wrapped, "
                             + "active, created_at, updated_at) VALUES (:id, :p, :s, :m, :w, :a, :t, :t)")
                     .bind("id", k.id()).bind("p", projectId).bind("s", storeId).bind("m", ring.current().keyId())
                     .bind("w", k.wrapped()).bind("a", true).bind("t", now)
