@@ -70,7 +70,7 @@ public final class SecretResource {
             throw ApiException.badRequest("transport_key_needed is for a secret whose payload follows, wrapped, "
                     + "in a PUT; this request already carries one.");
         }
-        // The server's transport key, made on first use, before this request's own change begins.
+        // The server's transport key, made on first use (then committed with this request).
         String transportKey = wrapping.keyNeeded() ? transport.current() : null;
         Secret secret = service.create(ex.context(), request);
         audit.record(ex, AuditAction.CREATE, AuditTarget.SECRET, secret.id(), createDetails(secret));

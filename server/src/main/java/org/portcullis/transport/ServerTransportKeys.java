@@ -60,11 +60,14 @@ public final class ServerTransportKeys {
                             .encodeToString(pair.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
             long now = clock.millis();
-            db.write(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, "
+            // Part of the request that asked for it (transport_key_needed): sealing it may already
+            // have opened that request's transaction (the project KEK of its owner is created
+            // there), and the key commits with the request or not at all.
+            db.change(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, "
                             + "updated_at, deleted, private_key, store_id) VALUES (:id, :p, :k, :t, :t, :d, :pk, :s)")
                     .bind("id", id).bind("p", PLUGIN).bind("k", pem).bind("t", now).bind("d", false)
                     .bind("pk", sealed.bytes()).bind("s", store.info().id()).execute());
-            unsealed.put(id, pair.getPrivate());
+            db.afterCommit(() -> unsealed.put(id, pair.getPrivate()));
             return id;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA key generation unavailable", e);
