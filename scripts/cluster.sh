@@ -28,7 +28,14 @@ MEMBERS=(pg0 pg1)
 NODES=(1 2 3)
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A killed process stays in the table as a zombie until whoever inherited it reaps it (here PID 1,
+# on its own schedule): that is not alive, or a node killed a moment ago would never be restarted.
+alive() {
+  local state
+  [ -f "$1" ] || return 1
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$(cat "$1")/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
 port_of() { cat "$dir/ports/$1"; }
 http_code() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true; }
 
@@ -327,7 +334,11 @@ node() {
   case $verb in
     start) start_node "$arg" ;;
     term) stop_pid "$dir/node$arg/node.pid" TERM ;;
-    kill) alive "$dir/node$arg/node.pid" && kill -KILL "$(cat "$dir/node$arg/node.pid")"; true ;;
+    kill) # returns once the process is gone, so that a start right after it starts a new node
+      local f=$dir/node$arg/node.pid i
+      alive "$f" && kill -KILL "$(cat "$f")"
+      for ((i = 0; i < 300; i++)); do alive "$f" || break; sleep 0.2; done
+      true ;;
     *) usage ;;
   esac
 }
