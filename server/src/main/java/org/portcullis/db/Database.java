@@ -49,9 +49,19 @@ public final class Database implements AutoCloseable {
         this.kind = kind;
         this.writePool = writePool;
         this.readPool = readPool;
-        this.writer = Jdbi.create(writePool);
-        this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
+        this.writer = jdbi(kind, writePool);
+        this.reader = readPool == writePool ? writer : jdbi(kind, readPool);
         this.group = kind == Kind.SQLITE ? new GroupCommit(writer) : null;
+    }
+
+    private static Jdbi jdbi(Kind kind, HikariDataSource pool) {
+        Jdbi jdbi = Jdbi.create(pool);
+        if (kind == Kind.SQLITE) {
+            // PostgreSQL's driver keeps server-side prepared statements itself (prepareThreshold).
+            CachingStatementBuilder statements = new CachingStatementBuilder();
+            jdbi.setStatementBuilderFactory(connection -> statements);
+        }
+        return jdbi;
     }
 
     /**
@@ -126,7 +136,6 @@ public final class Database implements AutoCloseable {
     private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean readOnly) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
-        hc.setJdbcUrl(settings.jdbcUrl());
         if (settings.user() != null) {
             hc.setUsername(settings.user());
         }
@@ -140,14 +149,18 @@ public final class Database implements AutoCloseable {
         hc.setConnectionTimeout(settings.waitSeconds() * 1000L);
         hc.setInitializationFailTimeout(-1);
         if (settings.kind() == Kind.SQLITE) {
-            hc.addDataSourceProperty("journal_mode", "WAL");
-            hc.addDataSourceProperty("synchronous", "FULL");
-            hc.addDataSourceProperty("busy_timeout", "30000");
-            hc.addDataSourceProperty("foreign_keys", "true");
+            java.util.Properties p = new java.util.Properties();
+            p.setProperty("journal_mode", "WAL");
+            p.setProperty("synchronous", "FULL");
+            p.setProperty("busy_timeout", "30000");
+            p.setProperty("foreign_keys", "true");
             // A writer's transaction takes the lock at BEGIN, so it never has to upgrade a read
             // lock mid-transaction (the other source of SQLITE_BUSY).
-            hc.addDataSourceProperty("transaction_mode", readOnly ? "DEFERRED" : "IMMEDIATE");
+            p.setProperty("transaction_mode", readOnly ? "DEFERRED" : "IMMEDIATE");
+            // Connections that keep their prepared statements (CachingStatementBuilder).
+            hc.setDataSource(SqliteConnection.dataSource(settings.jdbcUrl(), p));
         } else {
+            hc.setJdbcUrl(settings.jdbcUrl());
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             hc.addDataSourceProperty("connectTimeout", String.valueOf(settings.waitSeconds()));
             hc.addDataSourceProperty("loginTimeout", String.valueOf(settings.waitSeconds()));

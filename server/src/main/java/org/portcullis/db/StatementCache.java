@@ -1,0 +1,82 @@
+package org.portcullis.db;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The idle prepared statements of one physical SQLite connection, by SQL text. Preparing is what a
+ * short SQLite statement costs most (parsing and planning it again on every request), so a
+ * statement is handed back here when Jdbi is done with it instead of being finalized.
+ *
+ * <p>A statement is either idle here or lent to exactly one user: {@link #take} removes it, so the
+ * same SQL run twice at once on one connection (a query nested in the iteration of another) gets
+ * a second statement, and {@link #give} keeps one per SQL and closes the extra. The least recently
+ * used statement is closed beyond {@link #MAX_IDLE} (SQL built with a variable number of
+ * placeholders would otherwise grow the cache without end). Synchronized because the pool may
+ * close the connection (eviction, a broken connection) on its own thread.
+ */
+final class StatementCache {
+    private static final Logger LOG = LoggerFactory.getLogger(StatementCache.class);
+    static final int MAX_IDLE = 200;
+
+    private final Map<String, PreparedStatement> idle = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= MAX_IDLE) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+    private boolean closed;
+
+    /** The idle statement for {@code sql}, removed from the cache, or null when there is none. */
+    synchronized PreparedStatement take(String sql) {
+        return closed ? null : idle.remove(sql);
+    }
+
+    /**
+     * Keeps {@code statement} for the next {@link #take} of {@code sql}, its parameters cleared;
+     * closes it instead when one is kept already, when it carries per-query settings that a later
+     * user must not inherit, or when the connection is closed or broken.
+     */
+    synchronized void give(String sql, PreparedStatement statement) {
+        try {
+            if (!closed && !statement.isClosed() && statement.getQueryTimeout() == 0 && statement.getMaxRows() == 0
+                    && !idle.containsKey(sql)) {
+                statement.clearParameters();
+                idle.put(sql, statement);
+                return;
+            }
+        } catch (SQLException e) {
+            LOG.debug("not keeping a statement for reuse: {}", e.toString());
+        }
+        closeQuietly(statement);
+    }
+
+    /** How many statements are idle (for tests). */
+    synchronized int size() {
+        return idle.size();
+    }
+
+    /** Closes every idle statement; the connection is closing, nothing is kept from now on. */
+    synchronized void close() {
+        closed = true;
+        idle.values().forEach(StatementCache::closeQuietly);
+        idle.clear();
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            // A statement of a broken connection: SQLite frees it with the connection.
+            LOG.debug("a cached statement did not close cleanly: {}", e.toString());
+        }
+    }
+}
