@@ -54,14 +54,16 @@ public final class QuotaRepository {
 
     public record Page(List<ProjectQuota> quotas, int total) {}
 
+    // By position, in the order of COLUMNS: sqlite-jdbc resolves a column name by asking SQLite
+    // for the names one by one, on every execution.
     private static ProjectQuota map(ResultSet rs) throws SQLException {
-        return new ProjectQuota(rs.getString("project_id"),
-                new QuotaValues(nullableInt(rs, "secrets"), nullableInt(rs, "orders"), nullableInt(rs, "containers"),
-                        nullableInt(rs, "consumers"), nullableInt(rs, "cas")),
-                rs.getLong("created_at"), rs.getLong("updated_at"));
+        return new ProjectQuota(rs.getString(1),
+                new QuotaValues(nullableInt(rs, 2), nullableInt(rs, 3), nullableInt(rs, 4), nullableInt(rs, 5),
+                        nullableInt(rs, 6)),
+                rs.getLong(7), rs.getLong(8));
     }
 
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
         int v = rs.getInt(column);
         return rs.wasNull() ? null : v;
     }

@@ -68,9 +68,9 @@ public final class SecretRepository {
                         + "AND a.operation = 'read' WHERE s.id = :id AND NOT s.deleted")
                 .bind("id", id).bind("u", userId == null ? "" : userId)
                 .map((rs, ctx) -> {
-                    boolean projectAccess = rs.getBoolean("acl_project_access");
+                    boolean projectAccess = rs.getBoolean(FIRST_EXTRA); // acl_project_access
                     Optional<AclRepository.ReadAcl> acl = rs.wasNull() ? Optional.empty()
-                            : Optional.of(new AclRepository.ReadAcl(projectAccess, rs.getBoolean("acl_listed")));
+                            : Optional.of(new AclRepository.ReadAcl(projectAccess, rs.getBoolean(FIRST_EXTRA + 1)));
                     return new WithReadAcl(map(rs), acl);
                 })
                 .findOne();
@@ -196,27 +196,31 @@ public final class SecretRepository {
     /** A page of secrets and the total number matching the query. */
     public record Page(List<Secret> secrets, int total) {}
 
+    // Every query of rows selects COLUMNS first, in this order: columns are read by position, since
+    // sqlite-jdbc resolves a name by asking SQLite for the column names one by one, per execution.
+    private static final int PAYLOAD = 13;
+    private static final int FIRST_EXTRA = 16;
+
     private static Secret map(ResultSet rs) throws SQLException {
-        byte[] payload = rs.getBytes("payload");
+        byte[] payload = rs.getBytes(PAYLOAD);
         return row(rs, payload == null ? null : new StoredRef(payload));
     }
 
-    /** Listing never reads ciphertext; a marker says whether there is one. */
+    /** Listing never reads ciphertext; a marker (in the payload's place) says whether there is one. */
     private static Secret mapListed(ResultSet rs) throws SQLException {
-        return row(rs, rs.getBoolean("has_payload") ? PRESENT : null);
+        return row(rs, rs.getBoolean(PAYLOAD) ? PRESENT : null);
     }
 
     private static final StoredRef PRESENT = new StoredRef(new byte[0]);
 
     private static Secret row(ResultSet rs, StoredRef stored) throws SQLException {
-        int bits = rs.getInt("bit_length");
+        int bits = rs.getInt(7);
         Integer bitLength = rs.wasNull() ? null : bits;
-        long exp = rs.getLong("expiration");
+        long exp = rs.getLong(9);
         Long expiration = rs.wasNull() ? null : exp;
-        return new Secret(rs.getString("id"), rs.getString("project_id"), rs.getString("creator_id"),
-                rs.getString("name"), SecretType.fromApi(rs.getString("secret_type")), rs.getString("algorithm"),
-                bitLength, rs.getString("mode"), expiration, rs.getString("status"), rs.getString("store_id"),
-                rs.getString("content_type"), stored, rs.getLong("created_at"), rs.getLong("updated_at"));
+        return new Secret(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                SecretType.fromApi(rs.getString(5)), rs.getString(6), bitLength, rs.getString(8), expiration,
+                rs.getString(10), rs.getString(11), rs.getString(12), stored, rs.getLong(14), rs.getLong(15));
     }
 
     // ---- user metadata ---------------------------------------------------------------------
