@@ -29,8 +29,7 @@ final class CachingStatementBuilder implements StatementBuilder {
         if (physical == null || ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
             return PLAIN.create(conn, sql, ctx);
         }
-        PreparedStatement cached = physical.statements().take(sql);
-        return cached != null ? cached : physical.prepareStatement(sql);
+        return physical.statements().lend(sql, physical::prepareStatement);
     }
 
     @Override
@@ -41,10 +40,7 @@ final class CachingStatementBuilder implements StatementBuilder {
     @Override
     public void close(Connection conn, String sql, Statement stmt) throws SQLException {
         SqliteConnection physical = physical(conn);
-        if (physical != null && stmt instanceof PreparedStatement ps && !stmt.isClosed()
-                && stmt.getConnection() == physical) {
-            physical.statements().give(sql, ps);
-        } else {
+        if (physical == null || !(stmt instanceof PreparedStatement ps) || !physical.statements().giveBack(ps)) {
             PLAIN.close(conn, sql, stmt);
         }
     }

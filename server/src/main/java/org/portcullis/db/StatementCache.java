@@ -2,6 +2,7 @@ package org.portcullis.db;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -12,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * short SQLite statement costs most (parsing and planning it again on every request), so a
  * statement is handed back here when Jdbi is done with it instead of being finalized.
  *
- * <p>A statement is either idle here or lent to exactly one user: {@link #take} removes it, so the
+ * <p>A statement is either idle here or lent to exactly one user: {@link #lend} removes it, so the
  * same SQL run twice at once on one connection (a query nested in the iteration of another) gets
- * a second statement, and {@link #give} keeps one per SQL and closes the extra. The least recently
+ * a second statement, and {@link #giveBack} keeps one per SQL and closes the extra. The least recently
  * used statement is closed beyond {@link #MAX_IDLE} (SQL built with a variable number of
  * placeholders would otherwise grow the cache without end). Synchronized because the pool may
  * close the connection (eviction, a broken connection) on its own thread.
@@ -33,30 +34,54 @@ final class StatementCache {
             return true;
         }
     };
+    private final Map<PreparedStatement, String> lent = new IdentityHashMap<>();
     private boolean closed;
 
-    /** The idle statement for {@code sql}, removed from the cache, or null when there is none. */
-    synchronized PreparedStatement take(String sql) {
-        return closed ? null : idle.remove(sql);
+    /**
+     * A statement for {@code sql}: the idle one, or one prepared by {@code prepare}; lent until
+     * {@link #giveBack}.
+     */
+    synchronized PreparedStatement lend(String sql, Preparer prepare) throws SQLException {
+        PreparedStatement statement = closed ? null : idle.remove(sql);
+        if (statement == null) {
+            statement = prepare.prepare(sql);
+        }
+        if (!closed) {
+            lent.put(statement, sql);
+        }
+        return statement;
+    }
+
+    /** Prepares a statement on the connection. */
+    interface Preparer {
+        PreparedStatement prepare(String sql) throws SQLException;
     }
 
     /**
-     * Keeps {@code statement} for the next {@link #take} of {@code sql}, its parameters cleared;
-     * closes it instead when one is kept already, when it carries per-query settings that a later
-     * user must not inherit, or when the connection is closed or broken.
+     * Takes back a statement that {@link #lend} handed out, for the next user of its SQL, its
+     * parameters cleared; closes it instead when one is kept already, when it carries per-query
+     * settings that a later user must not inherit, or when the connection is closed or broken.
+     * False (nothing done) for a statement this cache did not lend.
      */
-    synchronized void give(String sql, PreparedStatement statement) {
+    synchronized boolean giveBack(PreparedStatement statement) {
+        // Keyed by the SQL it was prepared from: Jdbi names a statement by its text before
+        // parsing (with :named parameters) when it closes it, by the parsed text when it creates it.
+        String sql = lent.remove(statement);
+        if (sql == null) {
+            return false;
+        }
         try {
             if (!closed && !statement.isClosed() && statement.getQueryTimeout() == 0 && statement.getMaxRows() == 0
                     && !idle.containsKey(sql)) {
                 statement.clearParameters();
                 idle.put(sql, statement);
-                return;
+                return true;
             }
         } catch (SQLException e) {
             LOG.debug("not keeping a statement for reuse: {}", e.toString());
         }
         closeQuietly(statement);
+        return true;
     }
 
     /** How many statements are idle (for tests). */
@@ -69,6 +94,7 @@ final class StatementCache {
         closed = true;
         idle.values().forEach(StatementCache::closeQuietly);
         idle.clear();
+        lent.clear(); // closed by their users, or with the connection
     }
 
     private static void closeQuietly(PreparedStatement statement) {

@@ -92,6 +92,21 @@ class CachingStatementBuilderTest {
     }
 
     @Test
+    void databaseReadsAndWritesOnSqliteReuseTheirStatements() {
+        try (Database db = Database.open(org.portcullis.config.DatabaseSettings.sqliteFile(dir.resolve("db.sqlite"), 1))) {
+            for (int i = 0; i < 3; i++) {
+                db.read(h -> query(h, "SELECT count(*) FROM secrets").mapTo(Integer.class).one());
+            }
+            for (int i = 0; i < 2; i++) {
+                db.write(h -> query(h, "SELECT count(*) FROM secrets").mapTo(Integer.class).one());
+            }
+        }
+        assertThat(used).hasSize(5);
+        assertThat(used.get(1)).isSameAs(used.get(0));
+        assertThat(used.get(4)).isSameAs(used.get(3));
+    }
+
+    @Test
     void twoConnectionsNeverShareAStatement() {
         try (Handle a = jdbi.open(); Handle b = jdbi.open()) {
             assertThat(count(a)).isEqualTo(3);
@@ -141,6 +156,12 @@ class CachingStatementBuilderTest {
             assertThatThrownBy(() -> h.createUpdate(insert).bind("id", 1).bind("v", "dup").execute())
                     .hasMessageContaining("UNIQUE");
             h.createUpdate(insert).bind("id", 4).bind("v", "d").execute();
+            String byId = "SELECT v FROM t WHERE id = :id";
+            assertThat(query(h, byId).bind("id", 4).mapTo(String.class).findOne()).hasValue("d");
+            assertThat(query(h, byId).bind("id", 9).mapTo(String.class).findOne()).isEmpty();
+            assertThat(query(h, byId).bind("id", 1).mapTo(String.class).findOne()).hasValue("a");
+            assertThat(used.get(1)).as("named parameters: reused too").isSameAs(used.get(0));
+            assertThat(used.get(2)).isSameAs(used.get(0));
             assertThatThrownBy(() -> h.createUpdate(insert).bind("id", 5).execute()).isInstanceOf(RuntimeException.class);
             assertThat(count(h)).isEqualTo(4);
         });
