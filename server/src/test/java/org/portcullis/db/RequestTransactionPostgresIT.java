@@ -134,4 +134,21 @@ class RequestTransactionPostgresIT {
         })).hasMessageContaining("audit trail");
         assertThat(ids()).isEmpty();
     }
+
+    @Test
+    void aOneStatementReadSeesWhatIsCommittedAndInsideARequestItsOwnChanges() throws Exception {
+        insert("a");
+        assertThat(countInOneStatement()).isEqualTo(1);
+        db.inRequest(() -> {
+            assertThat(countInOneStatement()).isEqualTo(1);
+            insert("b");
+            assertThat(countInOneStatement()).as("on the request's transaction, not committed yet").isEqualTo(2);
+            return null;
+        });
+        assertThat(countInOneStatement()).isEqualTo(2);
+    }
+
+    private int countInOneStatement() {
+        return db.readStatement(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
+    }
 }
