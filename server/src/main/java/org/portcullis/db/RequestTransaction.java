@@ -111,6 +111,7 @@ final class RequestTransaction {
         } catch (Exception | Error e) {
             try {
                 if (first) {
+                    kept = false; // a nested change that succeeded went with it
                     h.getConnection().rollback();
                 } else {
                     h.getConnection().rollback(savepoint);

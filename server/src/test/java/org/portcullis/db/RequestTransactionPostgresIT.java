@@ -126,6 +126,28 @@ class RequestTransactionPostgresIT {
     }
 
     @Test
+    void aFirstChangeThatFailsAfterANestedOneTakesTheNestedOneWithIt() throws Exception {
+        db.inRequest(() -> {
+            failing(h -> {
+                insert(h, "a");
+                db.change(inner -> {
+                    insert(inner, "b");
+                    return null;
+                });
+                throw new IllegalStateException("refused after the nested change");
+            });
+            insert("c");
+            failing(h -> {
+                insert(h, "d");
+                insert(h, "c");
+                return null;
+            });
+            return null;
+        });
+        assertThat(ids()).containsExactly("c");
+    }
+
+    @Test
     void aHandlerThatThrowsAfterItsChangesLeavesNothing() {
         assertThatThrownBy(() -> db.inRequest(() -> {
             insert("a");
