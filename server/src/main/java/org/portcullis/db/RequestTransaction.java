@@ -24,6 +24,8 @@ final class RequestTransaction {
     private GroupCommit.Member member;
     private final List<Durable> durables = new ArrayList<>();
     private int savepoints;
+    private boolean kept; // PostgreSQL: a change of this transaction succeeded (its rows are in it)
+    private int changing; // PostgreSQL: changes under way (nested ones included)
     private long openedAtNanos;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
@@ -67,6 +69,9 @@ final class RequestTransaction {
      * caller catches the exception and goes on (PostgreSQL needs it to go on at all).
      */
     <T, X extends Exception> T change(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+        if (group == null) {
+            return changeOnServer(work);
+        }
         Handle h = handle();
         String name = "change_" + (++savepoints);
         h.savepoint(name);
@@ -85,6 +90,47 @@ final class RequestTransaction {
         }
         h.releaseSavepoint(name);
         return result;
+    }
+
+    /**
+     * The same on PostgreSQL, in fewer round trips (each one is a statement the server parses and
+     * two context switches on a busy machine; a POST secret made 9, now 6): no savepoint when
+     * nothing before the change is kept (the first change of the transaction: on failure the whole
+     * transaction is rolled back instead, and the next statement begins a new one), and none is
+     * released (the commit releases them all; a released subtransaction keeps its id all the same).
+     */
+    private <T, X extends Exception> T changeOnServer(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+        Handle h = handle();
+        boolean first = !kept && changing == 0;
+        java.sql.Savepoint savepoint = first ? null : savepoint(h);
+        changing++;
+        try {
+            T result = work.withHandle(h);
+            kept = true;
+            return result;
+        } catch (Exception | Error e) {
+            try {
+                if (first) {
+                    kept = false; // a nested change that succeeded went with it
+                    h.getConnection().rollback();
+                } else {
+                    h.getConnection().rollback(savepoint);
+                }
+            } catch (java.sql.SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback); // as above: the connection is gone, and the transaction with it
+            }
+            throw e;
+        } finally {
+            changing--;
+        }
+    }
+
+    private java.sql.Savepoint savepoint(Handle h) {
+        try {
+            return h.getConnection().setSavepoint("change_" + (++savepoints));
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.transaction.TransactionException("could not set a savepoint", e);
+        }
     }
 
     void afterCommit(Runnable action) {

@@ -1,0 +1,176 @@
+package org.portcullis.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.config.DatabaseSettings;
+import org.portcullis.testing.TestDatabases;
+
+/**
+ * A request's changes on PostgreSQL, where the first change of a transaction runs without a
+ * savepoint (its failure rolls back the whole, still empty, transaction) and savepoints are never
+ * released: a failed change that the caller catches still leaves nothing of itself, the request
+ * goes on, and what it kept commits.
+ */
+class RequestTransactionPostgresIT {
+    @TempDir
+    Path dir;
+    private Database db;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Database.open(DatabaseSettings.parse(TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL, dir), 4, dir));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private static void insert(org.jdbi.v3.core.Handle h, String id) {
+        h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
+                + "deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id).execute();
+    }
+
+    private void insert(String id) {
+        db.change(h -> {
+            insert(h, id);
+            return null;
+        });
+    }
+
+    private List<String> ids() {
+        return db.read(h -> h.createQuery("SELECT id FROM transport_keys ORDER BY id").mapTo(String.class).list());
+    }
+
+    /** Runs {@code change} as a change that fails; the caller catches it and goes on. */
+    private void failing(org.jdbi.v3.core.HandleCallback<Void, RuntimeException> change) {
+        try {
+            db.change(change);
+        } catch (RuntimeException expected) {
+            // the caller goes on
+        }
+    }
+
+    @Test
+    void aFirstChangeThatFailsIsCaughtAndTheRequestGoesOn() throws Exception {
+        db.inRequest(() -> {
+            failing(h -> {
+                insert(h, "a");
+                throw new IllegalArgumentException("a later check failed");
+            });
+            insert("b");
+            return null;
+        });
+        assertThat(ids()).containsExactly("b");
+    }
+
+    @Test
+    void aFirstChangeThatTheDatabaseRefusesLeavesTheTransactionUsable() throws Exception {
+        insert("a");
+        db.inRequest(() -> {
+            failing(h -> {
+                insert(h, "x");
+                insert(h, "a"); // duplicate key: PostgreSQL aborts the transaction
+                return null;
+            });
+            insert("b");
+            assertThat(ids()).as("the request reads its own kept change only").containsExactly("a", "b");
+            return null;
+        });
+        assertThat(ids()).containsExactly("a", "b");
+    }
+
+    @Test
+    void aLaterChangeThatFailsLeavesNoPartOfItselfAndKeepsTheEarlierOnes() throws Exception {
+        insert("a");
+        db.inRequest(() -> {
+            insert("b");
+            failing(h -> {
+                insert(h, "c");
+                insert(h, "a");
+                return null;
+            });
+            failing(h -> {
+                insert(h, "d");
+                throw new IllegalStateException("refused");
+            });
+            insert("e");
+            return null;
+        });
+        assertThat(ids()).containsExactly("a", "b", "e");
+    }
+
+    @Test
+    void aNestedChangeThatFailsInsideTheFirstOneUndoesOnlyItself() throws Exception {
+        db.inRequest(() -> {
+            db.change(h -> {
+                insert(h, "a");
+                failing(inner -> {
+                    insert(inner, "b");
+                    insert(inner, "a");
+                    return null;
+                });
+                insert(h, "c");
+                return null;
+            });
+            return null;
+        });
+        assertThat(ids()).containsExactly("a", "c");
+    }
+
+    @Test
+    void aFirstChangeThatFailsAfterANestedOneTakesTheNestedOneWithIt() throws Exception {
+        db.inRequest(() -> {
+            failing(h -> {
+                insert(h, "a");
+                db.change(inner -> {
+                    insert(inner, "b");
+                    return null;
+                });
+                throw new IllegalStateException("refused after the nested change");
+            });
+            insert("c");
+            failing(h -> {
+                insert(h, "d");
+                insert(h, "c");
+                return null;
+            });
+            return null;
+        });
+        assertThat(ids()).containsExactly("c");
+    }
+
+    @Test
+    void aHandlerThatThrowsAfterItsChangesLeavesNothing() {
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            insert("a");
+            insert("b");
+            throw new IllegalStateException("the audit trail refused the event");
+        })).hasMessageContaining("audit trail");
+        assertThat(ids()).isEmpty();
+    }
+
+    @Test
+    void aOneStatementReadSeesWhatIsCommittedAndInsideARequestItsOwnChanges() throws Exception {
+        insert("a");
+        assertThat(countInOneStatement()).isEqualTo(1);
+        db.inRequest(() -> {
+            assertThat(countInOneStatement()).isEqualTo(1);
+            insert("b");
+            assertThat(countInOneStatement()).as("on the request's transaction, not committed yet").isEqualTo(2);
+            return null;
+        });
+        assertThat(countInOneStatement()).isEqualTo(2);
+    }
+
+    private int countInOneStatement() {
+        return db.readStatement(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
+    }
+}
