@@ -34,7 +34,7 @@ it (reported apart as start_ready_first_seconds_SIZE), the later ones start from
 PORTCULLIS_AOT=0 measures without the cache.
 
 Lines appended to DIR/results.tsv (metric<TAB>value<TAB>unit), SIZE = 10k, 100k, 1m, ...:
-  seed_rate_SIZE, start_ready_seconds_SIZE, start_ready_first_seconds_SIZE, start_cpu_seconds_SIZE,
+  seed_rate_SIZE, scale_load_average_SIZE, start_ready_seconds_SIZE, start_ready_first_seconds_SIZE, start_cpu_seconds_SIZE,
   rss_start_mb_SIZE, rss_mb_SIZE, hwm_mb_SIZE,
   NAME_{p50,p99}_ms_SIZE, NAME_rps_SIZE, NAME_cpu_us_SIZE, NAME_errors_SIZE
   for NAME in get_payload, list, list_offset
@@ -248,6 +248,8 @@ for n in $(printf '%s\n' "${sizes[@]}" | sort -n); do
   have=$n; echo "$have" > "$OUT/seeded-count"
   [ -z "${SEED_RATE:-}" ] || metric "seed_rate_$l" "$SEED_RATE" secrets/s
   SEED_RATE=
+  # the figures of a busy machine read differently: its 1-minute load average before the starts
+  metric "scale_load_average_$l" "$(cut -d' ' -f1 /proc/loadavg)" load
   times=() cpus=()
   for i in $(seq 1 "$STARTS"); do
     stop_server

@@ -82,4 +82,19 @@ if [ -x "$HERE/../readme-table.sh" ]; then
   cmp -s "$TMP/README.md" "$TMP/out" && echo "ok   idempotent" || { echo "FAIL second run changed README"; FAILS=$((FAILS + 1)); }
 fi
 
+# a run without bench/scale.sh says why its start, RSS and scale lines are missing
+{ t meta_command "bench/run.sh --duration 10s --no-scale" -; t portcullis_sqlite_post_secret_cpu_us_per_req 180.5 us; } \
+  > "$TMP/noscale.tsv"
+targets_text "$TMP/noscale.tsv" > "$TMP/out"
+expect '^MISS +ready after JVM start, 100k secrets, SQLite +not measured .*\(bench/run.sh ran with --no-scale'
+expect '^MISS +RSS with 1M secrets +not measured .*--no-scale'
+expect '^MISS +scale curve flat, list p50: .*not measured .*--no-scale'
+# scale.sh ran up to 100k only: the 1M lines say so; the start line carries its CPU and load
+{ t meta_command "bench/run.sh --scale-sizes 10000,100000" -; t start_ready_seconds_10k 0.9 s; t start_ready_seconds_100k 0.95 s
+  t start_cpu_seconds_100k 1.6 s; t scale_load_average_100k 0.4 load; t list_p50_ms_10k 4.0 ms; } > "$TMP/no1m.tsv"
+targets_text "$TMP/no1m.tsv" > "$TMP/out"
+expect '^PASS +ready after JVM start, 100k secrets, SQLite +0.95 s .*\(start CPU 1.6 s, load average 0.4\)'
+expect '^MISS +RSS with 1M secrets +not measured .*did not reach 1M'
+expect '^MISS +scale curve flat, list p50: .*did not reach 1M'
+
 [ "$FAILS" = 0 ] && echo "targets-test: all checks passed" || { echo "targets-test: $FAILS check(s) failed"; exit 1; }

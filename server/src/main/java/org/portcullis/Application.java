@@ -2,6 +2,8 @@ package org.portcullis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -23,6 +25,7 @@ import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
 import org.portcullis.db.JobLease;
 import org.portcullis.http.HttpServer;
+import org.portcullis.http.Json;
 import org.portcullis.http.Router;
 import org.portcullis.http.VersionResource;
 import org.portcullis.logging.LogSetup;
@@ -91,8 +94,21 @@ public final class Application implements AutoCloseable {
     public static Application start(PortcullisConfig config) throws Exception {
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
-        Metrics metrics = Metrics.create(version());
-        Database db = Database.open(config.database());
+        // The meter registry and the JSON mapper need nothing from the database: they are built
+        // on another core while this thread opens the database and checks the stores (together a
+        // sixth of the start-up CPU, all of it before the first request could be served).
+        CompletableFuture<Metrics> early = CompletableFuture.supplyAsync(() -> {
+            initialize(Json.class);
+            return Metrics.create(version());
+        }, runnable -> Thread.ofPlatform().name("start-metrics").daemon().start(runnable));
+        Database db;
+        try {
+            db = Database.open(config.database());
+        } catch (RuntimeException | Error e) {
+            early.thenAccept(Metrics::close);
+            throw e;
+        }
+        Metrics metrics = joined(early, db);
         AuditTrail audit = null;
         MetricsServer metricsServer = null;
         JobLease jobs = null;
@@ -179,6 +195,23 @@ public final class Application implements AutoCloseable {
             db.close();
             metrics.close();
             throw e;
+        }
+    }
+
+    private static Metrics joined(CompletableFuture<Metrics> early, Database db) {
+        try {
+            return early.join();
+        } catch (CompletionException e) {
+            db.close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static void initialize(Class<?> c) {
+        try {
+            Class.forName(c.getName(), true, c.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e); // the class was loaded to name it
         }
     }
 

@@ -28,6 +28,21 @@ class PortcullisCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** A node's start builds only the node's commands; anything else the whole tree, manage included. */
+    @Test
+    void serveAndDevParseWithoutTheOperatorCommands() {
+        for (String node : List.of("serve", "dev")) {
+            CommandLine cl = Portcullis.commandLine(new String[] {node, "--help"});
+            assertThat(cl.getSubcommands()).containsOnlyKeys("serve", "dev");
+            assertThat(cl.getCommandName()).isEqualTo("portcullis");
+            assertThat(cl.getSubcommands().get(node).getCommandSpec().qualifiedName()).isEqualTo("portcullis " + node);
+        }
+        for (String[] other : List.of(new String[0], new String[] {"--help"}, new String[] {"manage", "doctor"},
+                new String[] {"serv"})) {
+            assertThat(Portcullis.commandLine(other).getSubcommands()).containsKeys("serve", "dev", "manage");
+        }
+    }
+
     /** Every command path of the tree, found from the model so a new command is covered too. */
     static List<String> commands() {
         List<String> paths = new ArrayList<>();

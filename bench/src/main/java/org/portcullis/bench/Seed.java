@@ -68,7 +68,7 @@ public final class Seed {
                     int to = Math.min(count, from + BATCH);
                     List<Secret> batch = seal(store, project, base, from, to);
                     db.write(h -> {
-                        batch.forEach(s -> repository.insert(h, s));
+                        repository.insertAll(h, batch); // one prepared batch, as an import writes
                         return null;
                     });
                     for (int i = from; i < to; i++) {

@@ -1,12 +1,9 @@
 package org.portcullis.db;
 
 import java.io.IOException;
-import java.net.URI;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.portcullis.config.DatabaseSettings;
@@ -99,31 +96,34 @@ public record SchemaVersion(String current, String latest, int pending) {
             return List.of();
         }
         try {
-            URI uri = url.toURI();
-            if (uri.getScheme().equals("jar")) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                } catch (FileSystemAlreadyExistsException e) {
-                    fs = FileSystems.getFileSystem(uri);
+            if (url.openConnection() instanceof JarURLConnection jar) {
+                // The jar's own entry list, which the class loader has read already (a zip file
+                // system would index the whole jar again: a tenth of a node's start-up CPU).
+                jar.setUseCaches(false);
+                try (JarFile file = jar.getJarFile()) {
+                    List<String> out = new ArrayList<>();
+                    file.stream().map(e -> e.getName()).filter(n -> n.startsWith("db/migration/"))
+                            .forEach(n -> version(n.substring("db/migration/".length()), out));
+                    return out;
                 }
-                return versions(fs.getPath("/db/migration"));
             }
-            return versions(Path.of(uri));
+            return versions(Path.of(url.toURI()));
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot list this build's migrations: " + e.getMessage(), e);
+        }
+    }
+
+    private static void version(String fileName, List<String> out) {
+        Matcher m = MIGRATION.matcher(fileName);
+        if (m.matches()) {
+            out.add(m.group(1));
         }
     }
 
     private static List<String> versions(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(f -> {
-                Matcher m = MIGRATION.matcher(f.getFileName().toString());
-                if (m.matches()) {
-                    out.add(m.group(1));
-                }
-            });
+            files.forEach(f -> version(f.getFileName().toString(), out));
         }
         return out;
     }

@@ -25,4 +25,10 @@ public record SecretFilter(
     public record TimeCondition(String column, String operator, long epochMillis) {}
 
     public record SortKey(String column, boolean descending) {}
+
+    /** No condition narrows the rows (sort and page do not): the total is the project's count. */
+    public boolean unfiltered() {
+        return name == null && algorithm == null && mode == null && bits == null && secretType == null
+                && timeRanges.isEmpty();
+    }
 }

@@ -28,6 +28,7 @@ public final class SecretRepository {
                 .bind("ct", s.contentType()).bind("payload", s.stored() == null ? null : s.stored().bytes())
                 .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false)
                 .execute();
+        SecretCounts.add(h, s.projectId(), 1);
     }
 
     /** Many new rows in one prepared-statement batch (an import batch). */
@@ -47,6 +48,9 @@ public final class SecretRepository {
                     .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false).add();
         }
         batch.execute();
+        Map<String, Long> added = new java.util.HashMap<>();
+        rows.forEach(s -> added.merge(s.projectId(), 1L, Long::sum));
+        SecretCounts.addAll(h, added);
     }
 
     public Optional<Secret> find(Handle h, String id) {
@@ -138,9 +142,13 @@ public final class SecretRepository {
         h.createUpdate("DELETE FROM acl_users WHERE acl_id IN (SELECT id FROM acls WHERE entity_type = 'secret' "
                 + "AND entity_id = :id)").bind("id", id).execute();
         h.createUpdate("DELETE FROM acls WHERE entity_type = 'secret' AND entity_id = :id").bind("id", id).execute();
-        return h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
+        boolean gone = h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
                         + "WHERE id = :id AND NOT deleted" + (storeId == null ? "" : " AND store_id = :s"))
                 .bind("d", true).bind("t", now).bind("id", id).bind("s", storeId).execute() == 1;
+        if (gone) {
+            SecretCounts.removed(h, id);
+        }
+        return gone;
     }
 
     /**
@@ -167,9 +175,15 @@ public final class SecretRepository {
             where.append(" AND ").append(c.column()).append(' ').append(c.operator()).append(" :").append(bind);
             binds.put(bind, c.epochMillis());
         }
-        Query count = h.createQuery("SELECT count(*)" + where);
-        binds.forEach(count::bind);
-        int total = count.mapTo(Integer.class).one();
+        int total;
+        if (aclUser == null && f.unfiltered()) {
+            // no filter: the project's counter, not a count of its rows (O(1) instead of O(rows))
+            total = SecretCounts.listable(h, projectId, now);
+        } else {
+            Query count = h.createQuery("SELECT count(*)" + where);
+            binds.forEach(count::bind);
+            total = count.mapTo(Integer.class).one();
+        }
         if (total <= f.offset()) {
             return new Page(List.of(), total);
         }

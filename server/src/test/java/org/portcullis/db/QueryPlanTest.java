@@ -56,6 +56,8 @@ class QueryPlanTest {
                 h.execute("INSERT INTO orders (id, project_id, type, meta, status, created_at, updated_at, deleted) "
                         + "VALUES (?, 'p', 'key', '{}', 'ACTIVE', ?, ?, FALSE)", "o" + i, i, i);
             }
+            // rows written around SecretRepository: their project's count as it would keep it
+            h.execute("INSERT INTO secret_counts (project_id, slot, live) VALUES ('p', 0, 3)");
             return null;
         });
     }
@@ -91,12 +93,15 @@ class QueryPlanTest {
                 assertThat(orders.list(h, "p", 10, offset)).hasSize(3 - offset);
             }
             assertThat(orders.count(h, "p")).isEqualTo(3);
+            SecretFilter byName = new SecretFilter("n", null, null, null, null, List.of(), List.of(), false, 10, 0);
+            assertThat(secrets.list(h, "p", null, byName, 1L).total()).isZero();
         });
         assertThat(plans).extracting(Plan::sql)
                 .anyMatch(s -> s.matches("SELECT .* FROM secrets WHERE project_id .* ORDER BY .*"))
                 .anyMatch(s -> s.matches("SELECT .* FROM containers WHERE project_id .* ORDER BY .*"))
                 .anyMatch(s -> s.matches("SELECT .* FROM orders WHERE project_id .* ORDER BY .*"))
-                .anyMatch(s -> s.startsWith("SELECT count(*) FROM secrets"));
+                .anyMatch(s -> s.startsWith("SELECT count(*) FROM secrets"))
+                .anyMatch(s -> s.startsWith("SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts"));
         for (Plan p : plans) {
             assertNoScan(p);
             if (p.sql().matches("SELECT .* FROM (secrets|containers|orders) WHERE project_id .*")) {
@@ -105,6 +110,16 @@ class QueryPlanTest {
             }
             if (p.sql().startsWith("SELECT count(*)")) {
                 assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("USING COVERING INDEX"));
+            }
+            if (p.sql().contains("FROM secrets WHERE project_id = :project AND NOT deleted AND (expiration IS NULL "
+                    + "OR expiration > :now) AND name = :name")) {
+                // a name's rows only, from the index that leads with it
+                assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_named_by_project"));
+            }
+            if (p.sql().contains("FROM secret_counts")) {
+                // the unfiltered total: the project's count rows and its expired rows, by index
+                assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_expiring_by_project"))
+                        .noneMatch(l -> l.contains("secrets_listed_by_project"));
             }
         }
     }
