@@ -84,8 +84,14 @@ pick_jdk() {
 # resident set small (a key manager holds little in memory); PORTCULLIS_JAVA_OPTS is appended and
 # wins, and a collector named there replaces SerialGC (two collectors stop the JVM from starting).
 server_jvm_opts() {
-  local opts=(--enable-native-access=ALL-UNNAMED -Xss512k -Xms16m -Xmx192m
-    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m)
+  # MetaspaceSize: no full GC for class metadata during start-up. SweeperThreshold: with a 48 MB code
+  # cache the default (15 %, 7 MB of new code) made a full GC (45-290 ms with SerialGC) twice while
+  # the JIT warmed up, right in the tail latency; 40 % waits for 19 MB, more than the server compiles.
+  # Xmn: a young generation of its own size; it used to be a third of whatever heap those full GCs
+  # had left behind (5-14 MB). 16 MB keeps the young GCs as rare as before and the RSS no larger
+  # (24 MB measured +18 MB RSS for a third fewer young GCs); Xms leaves the old generation room.
+  local opts=(--enable-native-access=ALL-UNNAMED -Xss512k -Xms24m -Xmx192m -Xmn16m
+    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m -XX:SweeperThreshold=40)
   [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
   local extra=()
   read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"

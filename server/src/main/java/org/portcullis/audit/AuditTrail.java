@@ -289,7 +289,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     void write(AuditEvent event, boolean changed) {
         CompletableFuture<Void> done = writer.submit(event);
         Database db = transactions;
-        if (db != null && db.commitAfter(new Durable(done.orTimeout(AuditWriter.WAIT_SECONDS, TimeUnit.SECONDS),
+        // No timer per event: the writer's watchdog fails an event that waits too long.
+        if (db != null && db.commitAfter(new Durable(done,
                 e -> failed(event, e instanceof Exception x ? x : new IOException(e), changed)))) {
             return;
         }

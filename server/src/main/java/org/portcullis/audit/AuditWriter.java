@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.portcullis.http.Json;
 import org.slf4j.Logger;
@@ -22,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * The trail's writer thread and the chain it owns: takes every event waiting, seals them in order,
  * writes them with one write and one sync (group commit: while a sync runs, the next batch
  * gathers), then answers their requests. One thread owns the chain, so no lock is needed around it.
+ *
+ * <p>No request waits longer than {@value #WAIT_SECONDS} s: a watchdog thread fails the events a
+ * hanging sink holds (a stuck NFS mount, a dying disk). One check a second for the whole trail costs
+ * less than a timer per request, which every event used to arm and cancel.
  */
 final class AuditWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
@@ -29,9 +32,10 @@ final class AuditWriter {
     private static final int MAX_BATCH = 1024;
 
     /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
-    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
+    private record Pending(AuditEvent event, CompletableFuture<Void> done, long submitted) {}
 
-    private static final Pending STOP = new Pending(null, null);
+    private static final Pending STOP = new Pending(null, null, 0);
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
 
     private final AuditSink sink;
     private final AuditKey key;
@@ -40,6 +44,9 @@ final class AuditWriter {
     private final Function<Map<String, ?>, AuditEvent> rotationEvent;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private Thread thread;
+    private Thread watchdog;
+    /** The batch the writer thread is writing now, for the watchdog; null between batches. */
+    private volatile List<Pending> writing;
     // Written by the writer thread only (and before it starts).
     private long seq;
     private byte[] prev = AuditLine.GENESIS;
@@ -92,6 +99,7 @@ final class AuditWriter {
 
     void start() {
         thread = Thread.ofPlatform().name("audit-writer").daemon(true).start(this::loop);
+        watchdog = Thread.ofPlatform().name("audit-watchdog").daemon(true).start(this::watch);
     }
 
     CompletableFuture<Void> submit(AuditEvent event) {
@@ -99,19 +107,20 @@ final class AuditWriter {
         if (closed) {
             done.completeExceptionally(new IOException("the audit trail is closed"));
         } else {
-            queue.add(new Pending(event, done));
+            queue.add(new Pending(event, done, System.nanoTime()));
         }
         return done;
     }
 
-    /** Waits for a submitted event to be written, at most {@value #WAIT_SECONDS} s. */
+    /**
+     * Waits for a submitted event to be written; the watchdog fails it after {@value #WAIT_SECONDS} s,
+     * so the wait needs no timer of its own.
+     */
     static void await(CompletableFuture<Void> done) throws IOException {
         try {
-            done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            done.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the audit sink did not complete a write within " + WAIT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the audit trail", e);
@@ -139,6 +148,53 @@ final class AuditWriter {
     }
 
     private void writeBatch(List<Pending> batch) {
+        writing = List.copyOf(batch); // the writer reuses its list; the watchdog reads this one
+        try {
+            writeBatch0(batch);
+        } finally {
+            writing = null;
+        }
+    }
+
+    /**
+     * Fails every event that has waited {@value #WAIT_SECONDS} s, in the batch being written or in
+     * the queue (oldest first), as a timer per event would have. If the sink gets through later,
+     * its lines are written all the same, as before.
+     */
+    private void watch() {
+        while (!closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            List<Pending> batch = writing;
+            if (batch != null) {
+                for (Pending p : batch) {
+                    expire(p, now);
+                }
+            }
+            for (Pending p : queue) {
+                if (p.done() != null && !expire(p, now)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean expire(Pending p, long now) {
+        if (now - p.submitted() < WAIT_NANOS) {
+            return false;
+        }
+        if (p.done().completeExceptionally(new IOException(
+                "the audit sink did not complete a write within " + WAIT_SECONDS + " s"))) {
+            LOG.error("audit trail: an event waited {} s for the sink; its request is refused", WAIT_SECONDS);
+        }
+        return true;
+    }
+
+    private void writeBatch0(List<Pending> batch) {
         long seq0 = seq;
         byte[] prev0 = prev;
         boolean written = false;
@@ -188,6 +244,9 @@ final class AuditWriter {
     /** Lets the writer finish what was submitted, then stops it. */
     void stop() {
         closed = true;
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         if (thread != null) {
             queue.add(STOP);
             try {

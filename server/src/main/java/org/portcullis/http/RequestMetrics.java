@@ -2,8 +2,10 @@ package org.portcullis.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.portcullis.metrics.Metrics;
 
 /**
@@ -17,17 +19,29 @@ final class RequestMetrics {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final MeterRegistry registry;
+    /** The timers made so far, by route, method and status: a request looks its timer up, it builds none. */
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    private record Key(String route, String method, int status) {}
 
     RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void record(String route, String method, int status, long nanos) {
-        Timer.builder("portcullis.http.requests")
+        Key key = new Key(route, METHODS.contains(method) ? method : "other", status);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, this::timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(Key key) {
+        return Timer.builder("portcullis.http.requests")
                 .description("API requests by route template, method and status, until the response is handed to Jetty")
-                .tags("route", route, "method", METHODS.contains(method) ? method : "other",
-                        "status", Integer.toString(status))
+                .tags("route", key.route(), "method", key.method(), "status", Integer.toString(key.status()))
                 .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry);
     }
 }

@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.config.PortcullisConfig.AuditSettings.Fsync;
@@ -41,6 +46,59 @@ class AuditRecoveryTest {
         AuditVerifier.Report r = AuditVerifier.verify(List.of(file), Map.of(KEY.keyId(), KEY));
         assertThat(r.intact()).as(r.message()).isTrue();
         assertThat(Files.readString(file)).contains("the trail resumes after a write failure").doesNotContain("s2");
+    }
+
+    @Test
+    void anEventASinkHoldsTooLongIsRefusedAndTheTrailGoesOnOnceTheSinkMoves() throws Exception {
+        CountDownLatch moves = new CountDownLatch(1);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AtomicBoolean hanging = new AtomicBoolean();
+        AuditSink stuck = new AuditSink() { // a mount that stops answering, then answers again
+            @Override
+            public Optional<String> lastLine() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String rotated() {
+                return null;
+            }
+
+            @Override
+            public void write(List<String> batch) {
+                lines.addAll(batch);
+            }
+
+            @Override
+            public void sync() throws IOException {
+                try {
+                    while (hanging.get() && !moves.await(1, TimeUnit.SECONDS)) {
+                        // waits until the test lets it move
+                    }
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "stuck";
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (AuditTrail t = AuditTrail.over(stuck, KEY, Clock.systemUTC(), "node-e")) {
+            hanging.set(true);
+            // The writer's watchdog, not a timer of the request's, gives up on it.
+            assertThatThrownBy(() -> t.write(event("alice", AuditAction.READ, "s1"), false))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+            hanging.set(false);
+            moves.countDown();
+            t.ready();
+            t.write(event("alice", AuditAction.READ, "s2"), false);
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"s2\""));
     }
 
     @Test
