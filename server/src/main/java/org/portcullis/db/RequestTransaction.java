@@ -1,10 +1,14 @@
 package org.portcullis.db;
 
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +72,7 @@ final class RequestTransaction {
      * Runs one change inside a savepoint: a change that throws leaves nothing behind even when its
      * caller catches the exception and goes on (PostgreSQL needs it to go on at all).
      */
-    <T, X extends Exception> T change(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+    <T, X extends Exception> T change(HandleCallback<T, X> work) throws X {
         if (group == null) {
             return changeOnServer(work);
         }
@@ -99,10 +103,10 @@ final class RequestTransaction {
      * transaction is rolled back instead, and the next statement begins a new one), and none is
      * released (the commit releases them all; a released subtransaction keeps its id all the same).
      */
-    private <T, X extends Exception> T changeOnServer(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+    private <T, X extends Exception> T changeOnServer(HandleCallback<T, X> work) throws X {
         Handle h = handle();
         boolean first = !kept && changing == 0;
-        java.sql.Savepoint savepoint = first ? null : savepoint(h);
+        Savepoint savepoint = first ? null : savepoint(h);
         changing++;
         try {
             T result = work.withHandle(h);
@@ -116,7 +120,7 @@ final class RequestTransaction {
                 } else {
                     h.getConnection().rollback(savepoint);
                 }
-            } catch (java.sql.SQLException | RuntimeException rollback) {
+            } catch (SQLException | RuntimeException rollback) {
                 e.addSuppressed(rollback); // as above: the connection is gone, and the transaction with it
             }
             throw e;
@@ -125,11 +129,11 @@ final class RequestTransaction {
         }
     }
 
-    private java.sql.Savepoint savepoint(Handle h) {
+    private Savepoint savepoint(Handle h) {
         try {
             return h.getConnection().setSavepoint("change_" + (++savepoints));
-        } catch (java.sql.SQLException e) {
-            throw new org.jdbi.v3.core.transaction.TransactionException("could not set a savepoint", e);
+        } catch (SQLException e) {
+            throw new TransactionException("could not set a savepoint", e);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.portcullis.config.DatabaseSettings;
 import java.util.stream.Stream;
+import org.portcullis.config.DatabaseSettings;
 
 /**
  * The schema's version in a database (the last successful migration in Flyway's history table),
@@ -44,7 +44,7 @@ public record SchemaVersion(String current, String latest, int pending) {
     /** Reads the history table; changes nothing. A database without one has version null. */
     public static SchemaVersion of(Database db) {
         List<String> applied = db.read(h -> {
-            boolean exists = h.createQuery(db.kind() == org.portcullis.config.DatabaseSettings.Kind.SQLITE
+            boolean exists = h.createQuery(db.kind() == DatabaseSettings.Kind.SQLITE
                             ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
                             : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
                                     + "AND table_name = 'flyway_schema_history'")
