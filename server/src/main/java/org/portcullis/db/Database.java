@@ -113,9 +113,17 @@ public final class Database implements AutoCloseable {
         // single-connection SQLite writer pool.
         Flyway.configure()
                 .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-                .locations("classpath:db/migration")
+                .locations(migrationLocations(settings.kind()))
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Where the schema's migrations are: the portable ones, then those that only one kind of
+     * database can run (triggers, whose syntax SQLite and PostgreSQL do not share).
+     */
+    public static String[] migrationLocations(Kind kind) {
+        return new String[] {"classpath:" + SchemaVersion.SHARED, "classpath:" + SchemaVersion.ownDirectory(kind)};
     }
 
     private static void pause(long seconds) {

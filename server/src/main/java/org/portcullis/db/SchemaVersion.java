@@ -27,6 +27,7 @@ import org.portcullis.config.DatabaseSettings;
  * {@code info()}, which costs a second of class loading and scanning in a tool that must be quick.
  */
 public record SchemaVersion(String current, String latest, int pending) {
+    static final String SHARED = "db/migration";
     private static final Pattern MIGRATION = Pattern.compile("V(\\d+(?:[._]\\d+)*)__.*\\.sql");
     private static final Comparator<String> BY_VERSION = (a, b) -> {
         String[] x = a.split("[._]");
@@ -52,7 +53,7 @@ public record SchemaVersion(String current, String latest, int pending) {
             return exists ? h.createQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT "
                     + "NULL").mapTo(String.class).list() : List.<String>of();
         });
-        List<String> known = known();
+        List<String> known = known(db.kind());
         String current = applied.stream().max(BY_VERSION).orElse(null);
         String latest = known.stream().max(BY_VERSION).orElse(null);
         int pending = (int) known.stream().filter(v -> current == null || BY_VERSION.compare(v, current) > 0).count();
@@ -66,7 +67,7 @@ public record SchemaVersion(String current, String latest, int pending) {
      * is a fifth of a node's start-up even when there is nothing to do.
      */
     static boolean upToDate(DatabaseSettings settings) {
-        String latest = known().stream().max(BY_VERSION).orElse(null);
+        String latest = known(settings.kind()).stream().max(BY_VERSION).orElse(null);
         if (latest == null) {
             return false;
         }
@@ -89,28 +90,44 @@ public record SchemaVersion(String current, String latest, int pending) {
         }
     }
 
-    /** The versions of this build's migrations. */
-    static List<String> known() {
-        URL url = SchemaVersion.class.getClassLoader().getResource("db/migration");
+    /** The directory of the migrations only {@code kind} runs (beside the shared ones). */
+    static String ownDirectory(DatabaseSettings.Kind kind) {
+        return SHARED + "-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The versions of this build's migrations for {@code kind}: the shared ones and its own, both
+     * found from the shared directory (always present), so a missing directory entry in a jar
+     * cannot hide a migration and make a node skip Flyway.
+     */
+    static List<String> known(DatabaseSettings.Kind kind) {
+        URL url = SchemaVersion.class.getClassLoader().getResource(SHARED);
         if (url == null) {
             return List.of();
         }
+        List<String> dirs = List.of(SHARED + "/", ownDirectory(kind) + "/");
+        List<String> out = new ArrayList<>();
         try {
             if (url.openConnection() instanceof JarURLConnection jar) {
                 // The jar's own entry list, which the class loader has read already (a zip file
                 // system would index the whole jar again: a tenth of a node's start-up CPU).
                 jar.setUseCaches(false);
                 try (JarFile file = jar.getJarFile()) {
-                    List<String> out = new ArrayList<>();
-                    file.stream().map(e -> e.getName()).filter(n -> n.startsWith("db/migration/"))
-                            .forEach(n -> version(n.substring("db/migration/".length()), out));
-                    return out;
+                    file.stream().map(e -> e.getName()).forEach(n -> dirs.stream().filter(n::startsWith).findFirst()
+                            .ifPresent(d -> version(n.substring(d.length()), out)));
+                }
+            } else {
+                Path shared = Path.of(url.toURI());
+                out.addAll(versions(shared));
+                Path own = shared.resolveSibling(Path.of(ownDirectory(kind)).getFileName().toString());
+                if (Files.isDirectory(own)) {
+                    out.addAll(versions(own));
                 }
             }
-            return versions(Path.of(url.toURI()));
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot list this build's migrations: " + e.getMessage(), e);
         }
+        return out.stream().distinct().toList();
     }
 
     private static void version(String fileName, List<String> out) {

@@ -28,7 +28,6 @@ public final class SecretRepository {
                 .bind("ct", s.contentType()).bind("payload", s.stored() == null ? null : s.stored().bytes())
                 .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false)
                 .execute();
-        SecretCounts.add(h, s.projectId(), 1);
     }
 
     /** Many new rows in one prepared-statement batch (an import batch). */
@@ -48,9 +47,6 @@ public final class SecretRepository {
                     .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false).add();
         }
         batch.execute();
-        Map<String, Long> added = new java.util.HashMap<>();
-        rows.forEach(s -> added.merge(s.projectId(), 1L, Long::sum));
-        SecretCounts.addAll(h, added);
     }
 
     public Optional<Secret> find(Handle h, String id) {
@@ -142,13 +138,9 @@ public final class SecretRepository {
         h.createUpdate("DELETE FROM acl_users WHERE acl_id IN (SELECT id FROM acls WHERE entity_type = 'secret' "
                 + "AND entity_id = :id)").bind("id", id).execute();
         h.createUpdate("DELETE FROM acls WHERE entity_type = 'secret' AND entity_id = :id").bind("id", id).execute();
-        boolean gone = h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
+        return h.createUpdate("UPDATE secrets SET deleted = :d, deleted_at = :t, updated_at = :t, payload = NULL "
                         + "WHERE id = :id AND NOT deleted" + (storeId == null ? "" : " AND store_id = :s"))
                 .bind("d", true).bind("t", now).bind("id", id).bind("s", storeId).execute() == 1;
-        if (gone) {
-            SecretCounts.removed(h, id);
-        }
-        return gone;
     }
 
     /**

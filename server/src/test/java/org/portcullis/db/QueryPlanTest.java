@@ -56,8 +56,6 @@ class QueryPlanTest {
                 h.execute("INSERT INTO orders (id, project_id, type, meta, status, created_at, updated_at, deleted) "
                         + "VALUES (?, 'p', 'key', '{}', 'ACTIVE', ?, ?, FALSE)", "o" + i, i, i);
             }
-            // rows written around SecretRepository: their project's count as it would keep it
-            h.execute("INSERT INTO secret_counts (project_id, slot, live) VALUES ('p', 0, 3)");
             return null;
         });
     }

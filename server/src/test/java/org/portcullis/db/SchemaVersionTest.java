@@ -22,8 +22,16 @@ class SchemaVersionTest {
         try (Database empty = Database.connect(DatabaseSettings.sqliteFile(dir.resolve("empty.sqlite"), 2))) {
             SchemaVersion v = SchemaVersion.of(empty);
             assertThat(v.current()).isNull();
-            assertThat(v.pending()).isEqualTo(SchemaVersion.known().size()).isPositive();
+            assertThat(v.pending()).isEqualTo(SchemaVersion.known(DatabaseSettings.Kind.SQLITE).size()).isPositive();
         }
+    }
+
+    /** A migration only one kind of database runs counts for that kind, and only for it. */
+    @Test
+    void eachKindKnowsTheSharedMigrationsAndItsOwn() {
+        assertThat(SchemaVersion.known(DatabaseSettings.Kind.SQLITE)).contains("1", "24", "25").doesNotHaveDuplicates();
+        assertThat(SchemaVersion.known(DatabaseSettings.Kind.POSTGRESQL)).contains("1", "24", "25")
+                .doesNotHaveDuplicates();
     }
 
     /** What lets a node skip Flyway at start: only a complete history with no failed migration. */

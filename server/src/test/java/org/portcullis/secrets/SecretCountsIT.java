@@ -23,7 +23,9 @@ import org.portcullis.testing.TestDatabases;
  * The per-project live count behind a list's total (V24, {@link SecretCounts}) stays equal to a
  * count of the rows through every path that adds or soft-deletes secrets: concurrent creates,
  * import batches over several projects, deletes (twice, of another store's secret), a rolled-back
- * transaction; and the migration fills it for rows written before it. Subclasses pick the database.
+ * transaction, and plain SQL that knows nothing of the counter (a node of an older release, a
+ * restore): the database's triggers keep it; and the migration fills it for rows written before it.
+ * Subclasses pick the database.
  */
 abstract class SecretCountsIT {
     private static final long NOW = 1_800_000_000_000L;
@@ -111,6 +113,30 @@ abstract class SecretCountsIT {
             assertThat(live(db, "odd")).isEqualTo(10);
             assertCountsMatch(db, "even");
             assertCountsMatch(db, "odd");
+        }
+    }
+
+    /** What a node of an older release writes during a rolling upgrade: rows, no counter. */
+    @Test
+    void writesThatKnowNothingOfTheCounterAreCounted() throws Exception {
+        try (Database db = Database.open(settings(TestDatabases.fresh(kind(), dir)))) {
+            db.write(h -> {
+                h.execute("INSERT INTO secret_stores (id, name, store_plugin, global_default, created_at, updated_at) "
+                        + "VALUES ('st', 'default', 'store_crypto', TRUE, 0, 0)");
+                for (int i = 0; i < 12; i++) {
+                    h.createUpdate("INSERT INTO secrets (id, project_id, secret_type, status, store_id, created_at, "
+                                    + "updated_at, deleted) VALUES (:id, 'old-node', 'opaque', 'ACTIVE', 'st', 0, 0, :d)")
+                            .bind("id", "o" + i).bind("d", i == 11).execute();
+                }
+                h.execute("UPDATE secrets SET deleted = TRUE WHERE id IN ('o0', 'o1', 'o2')"); // soft deletes
+                h.execute("UPDATE secrets SET deleted = TRUE WHERE id = 'o0'"); // again: no change
+                h.execute("UPDATE secrets SET deleted = FALSE WHERE id = 'o2'"); // undeleted
+                h.execute("UPDATE secrets SET name = 'renamed' WHERE id = 'o3'"); // not a count change
+                h.execute("DELETE FROM secrets WHERE id IN ('o1', 'o4', 'o11')"); // purge: deleted and live rows
+                return null;
+            });
+            assertThat(live(db, "old-node")).isEqualTo(8);
+            assertCountsMatch(db, "old-node");
         }
     }
 
