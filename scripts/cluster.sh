@@ -243,11 +243,6 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure
-    # A new connection to a node per request: a node closes a keep-alive connection once it has
-    # been idle for its idle timeout, and a request HAProxy sent down such a connection at that
-    # moment is answered by closing the client's connection without a word (a POST then cannot
-    # know whether it was done). A refused new connection is retried instead, as above.
-    option http-server-close
 
 frontend portcullis
     bind 127.0.0.1:$(port_of haproxy)
