@@ -43,6 +43,7 @@ public final class Load implements AutoCloseable {
             String payload = "w" + worker + "-" + i + "-" + java.util.UUID.randomUUID() + "-\u00fc";
             HttpRequest post = HttpRequest.newBuilder(URI.create(url + "/v1/secrets"))
                     .header("X-Project-Id", project).header("Content-Type", "application/json")
+                    .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":" + Api.quote(payload)
                             + ",\"payload_content_type\":\"text/plain\"}"))
                     .timeout(Duration.ofSeconds(60)).build();
@@ -59,9 +60,20 @@ public final class Load implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends once more, as a careful client does, when a request got no answer at all: a proxy that
+     * has no node to offer closes kept-alive connections, and one it closes just as a request goes
+     * down it is answered by nothing. The POST's Idempotency-Key makes the second one safe (the
+     * first answer, never a second secret). A request answered with any status is not retried.
+     */
     private String send(HttpClient client, HttpRequest request, String what, int expected) {
         try {
-            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException noAnswer) {
+                r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             if (r.statusCode() == expected) {
                 answered.incrementAndGet();
                 return r.body();
