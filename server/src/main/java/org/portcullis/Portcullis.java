@@ -16,11 +16,13 @@ import picocli.CommandLine.Option;
  * inherited by every subcommand (scope INHERIT), so {@code dev --help} prints help instead of
  * starting a server; an unknown command or option gets picocli's "Did you mean" suggestions.
  */
-@Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
+@Command(name = "portcullis", mixinStandardHelpOptions = true, version = Portcullis.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
         description = "A key manager with OpenStack Barbican's v1 API.",
         subcommands = {Portcullis.Serve.class, Portcullis.Dev.class, ManageCommand.class})
 public final class Portcullis implements Callable<Integer> {
+    /** What {@code --version} prints, for the whole tree and for the node-only one alike. */
+    static final String VERSION = "Portcullis 0.1.0";
 
     public static void main(String[] args) {
         System.exit(commandLine(args).execute(args));
@@ -37,7 +39,7 @@ public final class Portcullis implements Callable<Integer> {
         return new CommandLine(node ? new Node() : new Portcullis());
     }
 
-    @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
+    @Command(name = "portcullis", mixinStandardHelpOptions = true, version = Portcullis.VERSION,
             scope = CommandLine.ScopeType.INHERIT, subcommands = {Portcullis.Serve.class, Portcullis.Dev.class})
     static final class Node {}
 

@@ -109,8 +109,9 @@ public record SchemaVersion(String current, String latest, int pending) {
         List<String> out = new ArrayList<>();
         try {
             if (url.openConnection() instanceof JarURLConnection jar) {
-                // The jar's own entry list, which the class loader has read already (a zip file
-                // system would index the whole jar again: a tenth of a node's start-up CPU).
+                // The jar's central directory, read once more as a plain JarFile (a zip file system
+                // would index the whole jar: a tenth of a node's start-up CPU). Not the cached one:
+                // closing that would close the class loader's own.
                 jar.setUseCaches(false);
                 try (JarFile file = jar.getJarFile()) {
                     file.stream().map(e -> e.getName()).forEach(n -> dirs.stream().filter(n::startsWith).findFirst()
