@@ -2,6 +2,7 @@ package org.portcullis.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.portcullis.testing.ApiErrors.assertApiError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
@@ -103,10 +104,8 @@ abstract class ContainerConsumersApiIT extends ContainerApiFixture {
         ConsumerRef consumer = new ConsumerRef("svc-b", "http://b/1");
         assertThat(service.addConsumer(b, service.authorized(b, id, "container_consumers:post"), consumer).consumers())
                 .hasSize(1);
-        assertThatThrownBy(() -> service.removeConsumer(c, service.authorized(c, id, "container_consumers:delete"), consumer))
-                .isInstanceOf(ApiException.class)
-                .hasMessage("Not Allowed. Sorry, only the creator of a consumer can delete it.")
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(403));
+        assertApiError(() -> service.removeConsumer(c, service.authorized(c, id, "container_consumers:delete"), consumer), 403)
+                .hasMessage("Not Allowed. Sorry, only the creator of a consumer can delete it.");
         assertThat(service.consumers(b, id, new Paging(10, 0)).total()).isEqualTo(1);
         assertThat(service.removeConsumer(b, service.authorized(b, id, "container_consumers:delete"), consumer).consumers())
                 .isEmpty();

@@ -3,6 +3,7 @@ package org.portcullis.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.portcullis.testing.ApiErrors.assertApiError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,7 @@ class ContainerRequestsTest {
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertBad(String body) {
-        return assertThatThrownBy(() -> parse(body))
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400));
+        return assertApiError(() -> parse(body), 400);
     }
 
     /** A body with the given type and "name=secretId" refs. */
@@ -203,9 +202,7 @@ class ContainerRequestsTest {
         for (String bad : new String[] {"{}", "{'name': 'a'}", "{'URL': 'u'}", "{'name': '', 'URL': 'u'}",
             "{'name': 'a', 'URL': '  '}", "{'name': 1, 'URL': 'u'}", "{'name': 'a', 'URL': null}",
             "{'name': '" + "n".repeat(37) + "', 'URL': 'u'}", "{'name': 'a', 'URL': '" + "u".repeat(256) + "'}", "[]"}) {
-            assertThatThrownBy(() -> ContainerRequests.consumer(json(bad))).as(bad)
-                    .isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400));
+            assertApiError(() -> ContainerRequests.consumer(json(bad)), 400).as(bad);
         }
         assertThat(ContainerRequests.consumer(json("{'name': '" + "n".repeat(36) + "', 'URL': 'u'}")).name())
                 .hasSize(36);

@@ -1,12 +1,11 @@
 package org.portcullis.quotas;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.portcullis.testing.ApiErrors.assertApiError;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.portcullis.http.ApiException;
 import org.portcullis.http.Json;
 
 class QuotaRequestsTest {
@@ -15,12 +14,7 @@ class QuotaRequestsTest {
     }
 
     private static void assertRejected(String body, String description) {
-        assertThatThrownBy(() -> parse(body))
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> {
-                    assertThat(((ApiException) e).status()).isEqualTo(400);
-                    assertThat(e.getMessage()).isEqualTo(description);
-                });
+        assertApiError(() -> parse(body), 400).hasMessage(description);
     }
 
     @Test

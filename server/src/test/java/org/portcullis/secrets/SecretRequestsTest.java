@@ -2,6 +2,7 @@ package org.portcullis.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.portcullis.testing.ApiErrors.assertApiError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
-import org.portcullis.http.ApiException;
 import org.portcullis.http.Json;
 
 /**
@@ -29,9 +29,7 @@ class SecretRequestsTest {
     }
 
     static AbstractThrowableAssert<?, ? extends Throwable> assertStatus(Runnable call, int status) {
-        return assertThatThrownBy(call::run)
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(status));
+        return assertApiError(call::run, status);
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertBadSecret(String body) {

@@ -1,11 +1,10 @@
 package org.portcullis.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.portcullis.testing.ApiErrors.assertApiError;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.portcullis.http.ApiException;
 import org.portcullis.http.Json;
 
 class TransportKeyRequestsTest {
@@ -16,12 +15,7 @@ class TransportKeyRequestsTest {
     }
 
     private static void assertRejected(String body, String description) {
-        assertThatThrownBy(() -> parse(body))
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> {
-                    assertThat(((ApiException) e).status()).isEqualTo(400);
-                    assertThat(e.getMessage()).isEqualTo(description);
-                });
+        assertApiError(() -> parse(body), 400).hasMessage(description);
     }
 
     @Test

@@ -35,18 +35,7 @@ class KmipApiIT {
 
     private String config(List<String> kmipPlugin) throws Exception {
         String sql = TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir);
-        return """
-                [DEFAULT]
-                sql_connection = %s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, kmip
+        return TestServer.multiStoreHead(sql, dir, "software, kmip") + """
 
                 [secretstore:software]
                 secret_store_plugin = store_crypto
@@ -60,7 +49,7 @@ class KmipApiIT {
                 kek_file = %s
 
                 %s
-                """.formatted(sql, dir, TestServer.kek(dir.resolve("kek")), String.join("\n", kmipPlugin));
+                """.formatted(TestServer.kek(dir.resolve("kek")), String.join("\n", kmipPlugin));
     }
 
     private static KmipClient verifier() {
