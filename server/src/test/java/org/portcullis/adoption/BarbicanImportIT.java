@@ -223,19 +223,7 @@ class BarbicanImportIT {
     static Path writeConfig(Path dir, String sql) throws Exception {
         Path kek = TestServer.kek(dir.resolve("kek"));
         Path kmip = Path.of(require("PORTCULLIS_TEST_BARBICAN_DIR")).resolve("kmip");
-        String text = """
-                [DEFAULT]
-                sql_connection = %s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-                auth_strategy = noauth
-
-                [secretstore]
-                enable_multiple_secret_stores = True
-                stores_lookup_suffix = software, kmip
+        String text = TestServer.multiStoreHead(sql, dir, "software, kmip", "auth_strategy = noauth") + """
 
                 [secretstore:software]
                 secret_store_plugin = store_crypto
@@ -252,7 +240,7 @@ class BarbicanImportIT {
                 certfile = %s
                 keyfile = %s
                 ca_certs = %s
-                """.formatted(sql, dir, kek, kmip.resolve("client.crt"), kmip.resolve("client.key"),
+                """.formatted(kek, kmip.resolve("client.crt"), kmip.resolve("client.key"),
                 kmip.resolve("ca.crt"));
         Path conf = dir.resolve("portcullis.conf");
         Files.writeString(conf, text);

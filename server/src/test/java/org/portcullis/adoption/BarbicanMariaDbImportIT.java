@@ -25,19 +25,11 @@ class BarbicanMariaDbImportIT {
 
         Path dir = Files.createTempDirectory("adopt-mariadb");
         Path kek = TestServer.kek(dir.resolve("kek"));
-        String text = """
-                [DEFAULT]
-                sql_connection = sqlite:///%s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
-                auth_strategy = noauth
+        String text = TestServer.nodeHead("sqlite:///" + dir.resolve("portcullis.sqlite"), dir, "auth_strategy = noauth") + """
 
                 [simple_crypto_plugin]
                 kek_file = %s
-                """.formatted(dir.resolve("portcullis.sqlite"), dir, kek);
+                """.formatted(kek);
         Path conf = dir.resolve("portcullis.conf");
         Files.writeString(conf, text);
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));

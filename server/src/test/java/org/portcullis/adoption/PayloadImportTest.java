@@ -2,16 +2,11 @@ package org.portcullis.adoption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +19,7 @@ import org.portcullis.secrets.Secret;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreRegistry;
+import org.portcullis.stores.vault.CastellanVaultWrites;
 import org.portcullis.stores.vault.FakeVaultServer;
 import org.portcullis.stores.vault.VaultNodes;
 
@@ -68,7 +64,7 @@ class PayloadImportTest {
                 PayloadImport payloads = new PayloadImport(routing, new SimpleCryptoKeys(null, Map.of()), report);
 
                 byte[] payload = "in Barbican's Vault \u2713".getBytes(StandardCharsets.UTF_8);
-                String keyId = castellanWrite(vault, token, payload);
+                String keyId = CastellanVaultWrites.write(vault, token, payload);
                 BarbicanRows.Secret s = secret(Map.of("plugin_name", VAULT_PLUGIN, "key_id", keyId, "version", "1"));
                 Secret row = payloads.prepare(s, null, new PayloadImport.Sealers());
                 assertThat(report.skipped()).isEmpty();
@@ -81,7 +77,7 @@ class PayloadImportTest {
                 assertThat(vault.entries("secret")).isEqualTo(1); // nothing copied: the entry stays Barbican's
 
                 BarbicanRows.Secret legacy = secret(Map.of("plugin_name", VAULT_PLUGIN, "key_id",
-                        castellanWrite(vault, token, payload)));
+                        CastellanVaultWrites.write(vault, token, payload)));
                 assertThat(payloads.prepare(legacy, null, new PayloadImport.Sealers())).isNull();
                 assertThat(report.skipped()).singleElement()
                         .satisfies(k -> assertThat(k.reason()).contains("legacy castellan format"));
@@ -93,17 +89,5 @@ class PayloadImportTest {
         return new BarbicanRows.Secret(UUID.randomUUID().toString(), "project-1", "user-1", "in vault", "opaque", null,
                 null, null, null, "ACTIVE", 1_700_000_000_000L, 1_700_000_000_000L, false, "application/octet-stream",
                 storeMeta.get("plugin_name"), storeMeta, null, Map.of());
-    }
-
-    /** An entry as castellan's vault key manager writes it for Barbican's store_secret. */
-    private static String castellanWrite(FakeVaultServer vault, String token, byte[] payload) throws Exception {
-        String keyId = UUID.randomUUID().toString().replace("-", "");
-        String body = "{\"data\":{\"type\":\"opaque\",\"value\":\"" + HexFormat.of().formatHex(payload)
-                + "\",\"algorithm\":null,\"bit_length\":null,\"name\":null,\"created\":null}}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(vault.url() + "/v1/secret/data/" + keyId)).header("X-Vault-Token", token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return keyId;
     }
 }

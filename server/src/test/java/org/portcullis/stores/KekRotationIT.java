@@ -170,19 +170,12 @@ class KekRotationIT {
     private static Path config(Path root, String name, String sql, Path kek, Path previous) throws Exception {
         Path dir = Files.createDirectories(root.resolve(name));
         Path conf = dir.resolve("portcullis.conf");
-        Files.writeString(conf, """
-                [DEFAULT]
-                sql_connection = %s
-
-                [portcullis]
-                bind_host = 127.0.0.1
-                bind_port = 0
-                data_dir = %s
+        Files.writeString(conf, TestServer.nodeHead(sql, dir) + """
 
                 [simple_crypto_plugin]
                 kek_file = %s
                 %s
-                """.formatted(sql, dir, kek, previous == null ? "" : "previous_kek_files = " + previous));
+                """.formatted(kek, previous == null ? "" : "previous_kek_files = " + previous));
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
         return conf;
     }

@@ -133,11 +133,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * The head every multi-store test configuration starts with: the database, a free loopback
-     * port, the data directory and the {@code stores_lookup_suffix} list; store sections follow.
+     * The head every test configuration starts with: the database, then {@code [portcullis]} with a
+     * free loopback port, the data directory and {@code portcullisLines}; other sections follow.
      */
-    public static String multiStoreHead(String sqlConnection, Path dataDir, String storeList) {
-        return """
+    public static String nodeHead(String sqlConnection, Path dataDir, String... portcullisLines) {
+        StringBuilder head = new StringBuilder("""
                 [DEFAULT]
                 sql_connection = %s
 
@@ -145,11 +145,21 @@ public final class TestServer implements AutoCloseable {
                 bind_host = 127.0.0.1
                 bind_port = 0
                 data_dir = %s
+                """.formatted(sqlConnection, dataDir));
+        for (String line : portcullisLines) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
+    /** {@link #nodeHead} followed by the {@code [secretstore]} section listing {@code storeList}; store sections follow. */
+    public static String multiStoreHead(String sqlConnection, Path dataDir, String storeList, String... portcullisLines) {
+        return nodeHead(sqlConnection, dataDir, portcullisLines) + """
 
                 [secretstore]
                 enable_multiple_secret_stores = True
                 stores_lookup_suffix = %s
-                """.formatted(sqlConnection, dataDir, storeList);
+                """.formatted(storeList);
     }
 
     /** A {@code store_crypto} + {@code simple_crypto} store section with its own KEK file. */

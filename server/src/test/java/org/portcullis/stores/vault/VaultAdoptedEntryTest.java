@@ -3,14 +3,9 @@ package org.portcullis.stores.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -54,22 +49,10 @@ class VaultAdoptedEntryTest {
         vault.close();
     }
 
-    /** What castellan's vault key manager does for Barbican's store_secret: POST the record under a fresh hex uuid. */
-    private String castellanWrite(byte[] payload) throws Exception {
-        String keyId = UUID.randomUUID().toString().replace("-", "");
-        String body = "{\"data\":{\"type\":\"opaque\",\"value\":\"" + HexFormat.of().formatHex(payload)
-                + "\",\"algorithm\":null,\"bit_length\":null,\"name\":null,\"created\":null}}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(vault.url() + "/v1/secret/data/" + keyId)).header("X-Vault-Token", token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return keyId;
-    }
-
     @Test
     void readsTheEntryInPlaceForItsOwnSecretOnly() throws Exception {
         byte[] payload = "barbican's payload \u2713".getBytes(StandardCharsets.UTF_8);
-        String keyId = castellanWrite(payload);
+        String keyId = CastellanVaultWrites.write(vault, token, payload);
         SecretBinding b = new SecretBinding(UUID.randomUUID().toString(), "p1", INFO.id());
         StoredRef ref = VaultStore.adoptedRef(b.secretId(), "secret", keyId);
 
@@ -87,7 +70,7 @@ class VaultAdoptedEntryTest {
 
     @Test
     void deletingThroughPortcullisDestroysTheEntryAndAMissingEntryIsNamed() throws Exception {
-        String keyId = castellanWrite(new byte[] {0, 1, 2, (byte) 0xff});
+        String keyId = CastellanVaultWrites.write(vault, token, new byte[] {0, 1, 2, (byte) 0xff});
         SecretBinding b = new SecretBinding(UUID.randomUUID().toString(), "p1", INFO.id());
         StoredRef ref = VaultStore.adoptedRef(b.secretId(), "secret", keyId);
         store.delete(b, ref);
