@@ -21,6 +21,8 @@ BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 # shellcheck source=scripts/lib.sh
 . "$REPO/scripts/lib.sh"
+# shellcheck source=bench/lib/pg-durable.sh
+. "$BENCH_DIR/lib/pg-durable.sh"
 SHARED=$(readlink -m "${PORTCULLIS_SHARED:-$REPO/../shared}")
 export WRK_LUA_DIR=$SHARED/reference/wrk
 
@@ -67,19 +69,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# scripts/postgres.sh makes a throw-away TEST cluster (fsync=off, synchronous_commit=off); a bench
-# must measure a durable database, so both go back on (as bench/run.sh does) and are checked.
-pg_durable() {  # pg_durable DIR URL
-  local port; port=$(sed -n 's#.*@127\.0\.0\.1:\([0-9]*\)/.*#\1#p' <<<"$2")
-  local pgbin; pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  local as=(); [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
-  (cd / && "${as[@]}" "$pgbin/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$port" -U postgres -d postgres \
-    -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
-    -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()") >/dev/null
-  local got; got=$(cd / && "${as[@]}" "$pgbin/psql" -X -q -At -h "$1" -p "$port" -U postgres -d postgres \
-    -c "SHOW fsync" -c "SHOW synchronous_commit" | tr '\n' ' ')
-  [ "$got" = "on on " ] || { echo "PostgreSQL is not durable (fsync, synchronous_commit: $got)" >&2; exit 2; }
-}
 conf() {  # conf FILE SQL PORT KEK [PREVIOUS]
   cat > "$1" <<CONF
 [DEFAULT]
