@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +35,13 @@ public final class Keystone {
         this.adminPassword = adminPassword;
         this.servicePassword = servicePassword;
         this.userPassword = userPassword;
+    }
+
+    /** Request headers carrying {@code token} as {@code X-Auth-Token}, then {@code more} name/value pairs. */
+    public static String[] tokenHeaders(String token, String... more) {
+        List<String> h = new ArrayList<>(List.of("X-Auth-Token", token));
+        h.addAll(List.of(more));
+        return h.toArray(String[]::new);
     }
 
     /** The script's Keystone, or a skipped (or, in CI, failed) test. */

@@ -41,14 +41,8 @@ class KeystoneAuthIT {
         }
     }
 
-    private static String[] token(String token, String... more) {
-        List<String> h = new ArrayList<>(List.of("X-Auth-Token", token));
-        h.addAll(List.of(more));
-        return h.toArray(String[]::new);
-    }
-
     private String create(String token) {
-        Api.Response r = api.postJson("/v1/secrets", SECRET, token(token));
+        Api.Response r = api.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(token));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String ref = r.json().get("secret_ref").asText();
         return ref.substring(ref.lastIndexOf('/') + 1);
@@ -57,10 +51,10 @@ class KeystoneAuthIT {
     @Test
     void projectAdminsReadMetricsWithKeystoneValidationAndCacheMeters() {
         String member = keystone.projectToken("a-member", "portcullis-a");
-        assertThat(api.get("/metrics", token(member)).status()).isEqualTo(403);
+        assertThat(api.get("/metrics", Keystone.tokenHeaders(member)).status()).isEqualTo(403);
         String admin = keystone.projectToken("a-admin", "portcullis-a");
-        api.get("/v1/secrets", token(admin));
-        Api.Response r = api.get("/metrics", token(admin));
+        api.get("/v1/secrets", Keystone.tokenHeaders(admin));
+        Api.Response r = api.get("/metrics", Keystone.tokenHeaders(admin));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).contains("portcullis_keystone_validations_seconds_count{outcome=\"valid\"}",
                 "portcullis_keystone_token_cache_total{result=\"hit\"}",
@@ -84,7 +78,7 @@ class KeystoneAuthIT {
     @Test
     void garbageAndForgedTokensAre401() {
         for (String bad : List.of("garbage", "gAAAAABnotarealfernettokenatallnotarealfernettoken")) {
-            Api.Response r = api.get("/v1/secrets", token(bad));
+            Api.Response r = api.get("/v1/secrets", Keystone.tokenHeaders(bad));
             assertThat(r.status()).as(bad).isEqualTo(401);
             assertThat(r.header("WWW-Authenticate")).startsWith("Keystone uri=");
         }
@@ -94,22 +88,22 @@ class KeystoneAuthIT {
     void memberStoresAndReadsItsPayload() {
         String member = keystone.projectToken("a-member", "portcullis-a");
         String id = create(member);
-        Api.Response payload = api.get("/v1/secrets/" + id + "/payload", token(member, "Accept", "text/plain"));
+        Api.Response payload = api.get("/v1/secrets/" + id + "/payload", Keystone.tokenHeaders(member, "Accept", "text/plain"));
         assertThat(payload.status()).isEqualTo(200);
         assertThat(payload.body()).isEqualTo("hello keystone");
-        Api.Response meta = api.get("/v1/secrets/" + id, token(member));
+        Api.Response meta = api.get("/v1/secrets/" + id, Keystone.tokenHeaders(member));
         assertThat(meta.json().get("creator_id").asText()).isNotEmpty();
 
         // secure RBAC: a reader may list the stores but neither create nor read secrets (member rules);
         // another project's member sees nothing
         String reader = keystone.projectToken("a-reader", "portcullis-a");
-        assertThat(api.get("/v1/secret-stores", token(reader)).status()).isEqualTo(200);
-        assertThat(api.postJson("/v1/secrets", SECRET, token(reader)).status()).isEqualTo(403);
-        assertThat(api.get("/v1/secrets/" + id, token(reader)).status()).isEqualTo(403);
+        assertThat(api.get("/v1/secret-stores", Keystone.tokenHeaders(reader)).status()).isEqualTo(200);
+        assertThat(api.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(reader)).status()).isEqualTo(403);
+        assertThat(api.get("/v1/secrets/" + id, Keystone.tokenHeaders(reader)).status()).isEqualTo(403);
         String other = keystone.projectToken("b-member", "portcullis-b");
-        assertThat(api.get("/v1/secrets/" + id + "/payload", token(other, "Accept", "text/plain")).status())
+        assertThat(api.get("/v1/secrets/" + id + "/payload", Keystone.tokenHeaders(other, "Accept", "text/plain")).status())
                 .isIn(403, 404);
-        assertThat(api.delete("/v1/secrets/" + id, token(member)).status()).isEqualTo(204);
+        assertThat(api.delete("/v1/secrets/" + id, Keystone.tokenHeaders(member)).status()).isEqualTo(204);
     }
 
     @Test
@@ -117,29 +111,29 @@ class KeystoneAuthIT {
         String projectB = keystone.projectId("portcullis-b");
         String reader = keystone.projectToken("a-reader", "portcullis-a");
         // a reader claiming admin of another project is still a reader of its own
-        Api.Response r = api.postJson("/v1/secrets", SECRET, token(reader, "X-Roles", "admin,member",
+        Api.Response r = api.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(reader, "X-Roles", "admin,member",
                 "X-Project-Id", projectB, "X-Identity-Status", "Confirmed", "OpenStack-System-Scope", "all"));
         assertThat(r.status()).as(r.body()).isEqualTo(403);
 
         String member = keystone.projectToken("a-member", "portcullis-a");
         String id = create(member);
         String memberOfB = keystone.projectToken("b-member", "portcullis-b");
-        Api.Response spoofed = api.get("/v1/secrets/" + id, token(memberOfB, "X-Project-Id",
+        Api.Response spoofed = api.get("/v1/secrets/" + id, Keystone.tokenHeaders(memberOfB, "X-Project-Id",
                 keystone.projectId("portcullis-a"), "X-Roles", "admin", "X-User-Id", "someone"));
         assertThat(spoofed.status()).isIn(403, 404);
-        api.delete("/v1/secrets/" + id, token(member));
+        api.delete("/v1/secrets/" + id, Keystone.tokenHeaders(member));
     }
 
     @Test
     void secretStoresWorkWithAProjectTokenAndSystemScopeIsRefused() {
         String member = keystone.projectToken("a-member", "portcullis-a");
-        Api.Response stores = api.get("/v1/secret-stores", token(member));
+        Api.Response stores = api.get("/v1/secret-stores", Keystone.tokenHeaders(member));
         assertThat(stores.status()).as(stores.body()).isEqualTo(200);
         assertThat(stores.json().get("secret_stores").size()).isEqualTo(2);
-        assertThat(api.get("/v1/secret-stores/global-default", token(member)).status()).isEqualTo(200);
+        assertThat(api.get("/v1/secret-stores/global-default", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
 
         String system = keystone.systemToken("admin", keystone.adminPassword);
-        Api.Response r = api.get("/v1/secret-stores", token(system));
+        Api.Response r = api.get("/v1/secret-stores", Keystone.tokenHeaders(system));
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.json().get("description").asText()).contains("system-scoped");
     }
@@ -157,12 +151,12 @@ class KeystoneAuthIT {
             Api cachingApi = new Api(caching.url(), null);
             Api uncachedApi = new Api(uncached.url(), null);
             String member = keystone.projectToken("a-member", "portcullis-a");
-            assertThat(cachingApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
-            assertThat(uncachedApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
+            assertThat(cachingApi.get("/v1/secrets", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
+            assertThat(uncachedApi.get("/v1/secrets", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
             keystone.revoke(member);
 
-            assertThat(cachingApi.get("/v1/secrets", token(member)).status()).isEqualTo(200);
-            Api.Response r = uncachedApi.get("/v1/secrets", token(member));
+            assertThat(cachingApi.get("/v1/secrets", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
+            Api.Response r = uncachedApi.get("/v1/secrets", Keystone.tokenHeaders(member));
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.header("WWW-Authenticate")).isNotNull();
         }
@@ -177,11 +171,11 @@ class KeystoneAuthIT {
             try (TestServer second = TestServer.start(TestDatabases.Kind.SQLITE,
                     keystone.authtokenConfig("http://127.0.0.1:" + proxy.port(), 300))) {
                 Api other = new Api(second.url(), null);
-                assertThat(other.get("/v1/secrets", token(member)).status()).isEqualTo(200);
+                assertThat(other.get("/v1/secrets", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
                 proxy.close(); // Keystone is gone for this node
 
-                assertThat(other.get("/v1/secrets", token(member)).status()).isEqualTo(200);
-                Api.Response r = other.get("/v1/secrets", token(reader));
+                assertThat(other.get("/v1/secrets", Keystone.tokenHeaders(member)).status()).isEqualTo(200);
+                Api.Response r = other.get("/v1/secrets", Keystone.tokenHeaders(reader));
                 assertThat(r.status()).isEqualTo(503);
                 assertThat(r.json().get("title").asText()).isEqualTo("Service Unavailable");
                 assertThat(r.json().get("description").asText())
@@ -196,7 +190,7 @@ class KeystoneAuthIT {
         config.replaceAll(l -> l.startsWith("password = ") ? "password = wrong-" + System.nanoTime() : l);
         try (TestServer misconfigured = TestServer.start(TestDatabases.Kind.SQLITE, config)) {
             String member = keystone.projectToken("a-member", "portcullis-a");
-            Api.Response r = new Api(misconfigured.url(), null).get("/v1/secrets", token(member));
+            Api.Response r = new Api(misconfigured.url(), null).get("/v1/secrets", Keystone.tokenHeaders(member));
             assertThat(r.status()).isEqualTo(503);
         }
     }
@@ -208,13 +202,13 @@ class KeystoneAuthIT {
         try (TestServer legacy = TestServer.start(TestDatabases.Kind.SQLITE, config)) {
             Api l = new Api(legacy.url(), null);
             String creator = keystone.projectToken("a-creator", "portcullis-a");
-            Api.Response created = l.postJson("/v1/secrets", SECRET, token(creator));
+            Api.Response created = l.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(creator));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             String observer = keystone.projectToken("a-observer", "portcullis-a");
-            assertThat(l.postJson("/v1/secrets", SECRET, token(observer)).status()).isEqualTo(403);
-            assertThat(l.get("/v1/secrets", token(observer)).status()).isEqualTo(200);
+            assertThat(l.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(observer)).status()).isEqualTo(403);
+            assertThat(l.get("/v1/secrets", Keystone.tokenHeaders(observer)).status()).isEqualTo(200);
             String audit = keystone.projectToken("a-audit", "portcullis-a");
-            assertThat(l.get("/v1/secrets", token(audit)).status()).isEqualTo(403);
+            assertThat(l.get("/v1/secrets", Keystone.tokenHeaders(audit)).status()).isEqualTo(403);
         }
     }
 }

@@ -48,18 +48,12 @@ class KeystonePolicyProfilesIT {
         }
     }
 
-    private static String[] token(String token, String... more) {
-        List<String> h = new ArrayList<>(List.of("X-Auth-Token", token));
-        h.addAll(List.of(more));
-        return h.toArray(String[]::new);
-    }
-
     private String systemAdmin() {
         return keystone.systemToken("admin", keystone.adminPassword);
     }
 
     private static String create(Api api, String token) {
-        Api.Response r = api.postJson("/v1/secrets", SECRET, token(token));
+        Api.Response r = api.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(token));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String ref = r.json().get("secret_ref").asText();
         return ref.substring(ref.lastIndexOf('/') + 1);
@@ -71,50 +65,50 @@ class KeystonePolicyProfilesIT {
         String path = "/v1/project-quotas/" + keystone.projectId("portcullis-b");
         String quota = "{\"project_quotas\":{\"secrets\":50}}";
 
-        Api.Response put = api.putJson(path, quota, token(systemAdmin()));
+        Api.Response put = api.putJson(path, quota, Keystone.tokenHeaders(systemAdmin()));
         assertThat(put.status()).as(put.body()).isEqualTo(204);
-        Api.Response read = api.get(path, token(keystone.systemToken("system-reader", keystone.userPassword)));
+        Api.Response read = api.get(path, Keystone.tokenHeaders(keystone.systemToken("system-reader", keystone.userPassword)));
         assertThat(read.status()).as(read.body()).isEqualTo(200);
         assertThat(read.json().path("project_quotas").path("secrets").asInt()).isEqualTo(50);
-        assertThat(api.putJson(path, quota, token(keystone.systemToken("system-reader", keystone.userPassword)))
+        assertThat(api.putJson(path, quota, Keystone.tokenHeaders(keystone.systemToken("system-reader", keystone.userPassword)))
                 .status()).isEqualTo(403);
         String projectAdmin = keystone.projectToken("a-admin", "portcullis-a");
-        assertThat(api.putJson(path, quota, token(projectAdmin)).status()).isEqualTo(403);
-        assertThat(api.get(path, token(projectAdmin)).status()).isEqualTo(403);
+        assertThat(api.putJson(path, quota, Keystone.tokenHeaders(projectAdmin)).status()).isEqualTo(403);
+        assertThat(api.get(path, Keystone.tokenHeaders(projectAdmin)).status()).isEqualTo(403);
 
         String key = "{\"plugin_name\":\"kra\",\"transport_key\":\"" + PEM + "\"}";
-        assertThat(api.postJson("/v1/transport_keys", key, token(projectAdmin)).status()).isEqualTo(403);
-        Api.Response created = api.postJson("/v1/transport_keys", key, token(systemAdmin()));
+        assertThat(api.postJson("/v1/transport_keys", key, Keystone.tokenHeaders(projectAdmin)).status()).isEqualTo(403);
+        Api.Response created = api.postJson("/v1/transport_keys", key, Keystone.tokenHeaders(systemAdmin()));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
         // the same project admin on the current defaults: quotas are a project admin's
         Api now = new Api(current.url(), null);
-        assertThat(now.putJson(path, quota, token(projectAdmin)).status()).isEqualTo(204);
-        assertThat(now.putJson(path, quota, token(systemAdmin())).status()).isEqualTo(403);
+        assertThat(now.putJson(path, quota, Keystone.tokenHeaders(projectAdmin)).status()).isEqualTo(204);
+        assertThat(now.putJson(path, quota, Keystone.tokenHeaders(systemAdmin())).status()).isEqualTo(403);
     }
 
     @Test
     void theSystemAdminReadsStoresAndManagesConsumersButNeverSecrets() {
         Api api = new Api(release2023.url(), null);
         String system = systemAdmin();
-        assertThat(api.get("/v1/secret-stores", token(system)).status()).isEqualTo(200);
-        assertThat(api.postJson("/v1/secrets", SECRET, token(system)).status()).isEqualTo(403);
-        assertThat(api.get("/v1/secrets", token(system)).status()).isEqualTo(403);
+        assertThat(api.get("/v1/secret-stores", Keystone.tokenHeaders(system)).status()).isEqualTo(200);
+        assertThat(api.postJson("/v1/secrets", SECRET, Keystone.tokenHeaders(system)).status()).isEqualTo(403);
+        assertThat(api.get("/v1/secrets", Keystone.tokenHeaders(system)).status()).isEqualTo(403);
 
         String member = keystone.projectToken("a-member", "portcullis-a");
         String id = create(api, member);
-        assertThat(api.get("/v1/secrets/" + id, token(system)).status()).isEqualTo(403);
-        assertThat(api.delete("/v1/secrets/" + id, token(system)).status()).isEqualTo(403);
+        assertThat(api.get("/v1/secrets/" + id, Keystone.tokenHeaders(system)).status()).isEqualTo(403);
+        assertThat(api.delete("/v1/secrets/" + id, Keystone.tokenHeaders(system)).status()).isEqualTo(403);
 
         String consumers = "/v1/secrets/" + id + "/consumers";
-        Api.Response added = api.postJson(consumers, CONSUMER, token(system, "OpenStack-API-Version", V11));
+        Api.Response added = api.postJson(consumers, CONSUMER, Keystone.tokenHeaders(system, "OpenStack-API-Version", V11));
         assertThat(added.status()).as(added.body()).isEqualTo(200);
-        Api.Response listed = api.get(consumers, token(member, "OpenStack-API-Version", V11));
+        Api.Response listed = api.get(consumers, Keystone.tokenHeaders(member, "OpenStack-API-Version", V11));
         assertThat(listed.json().path("total").asInt()).as(listed.body()).isEqualTo(1);
         Api.Response removed = api.send("DELETE", consumers, "application/json", CONSUMER.getBytes(),
-                token(system, "OpenStack-API-Version", V11));
+                Keystone.tokenHeaders(system, "OpenStack-API-Version", V11));
         assertThat(removed.status()).as(removed.body()).isEqualTo(200);
-        assertThat(api.delete("/v1/secrets/" + id, token(member)).status()).isEqualTo(204);
+        assertThat(api.delete("/v1/secrets/" + id, Keystone.tokenHeaders(member)).status()).isEqualTo(204);
     }
 
     @Test
@@ -124,14 +118,14 @@ class KeystonePolicyProfilesIT {
 
         Api old = new Api(release2023.url(), null);
         String inOld = create(old, memberOfB);
-        assertThat(old.get("/v1/secrets/" + inOld, token(adminOfA)).status()).isEqualTo(403);
-        assertThat(old.delete("/v1/secrets/" + inOld, token(adminOfA)).status()).isEqualTo(403);
+        assertThat(old.get("/v1/secrets/" + inOld, Keystone.tokenHeaders(adminOfA)).status()).isEqualTo(403);
+        assertThat(old.delete("/v1/secrets/" + inOld, Keystone.tokenHeaders(adminOfA)).status()).isEqualTo(403);
 
         Api now = new Api(current.url(), null);
         String inNow = create(now, memberOfB);
-        assertThat(now.get("/v1/secrets/" + inNow, token(adminOfA)).status()).isEqualTo(200);
-        assertThat(now.get("/v1/secrets/" + inNow + "/payload", token(adminOfA, "Accept", "text/plain")).status())
+        assertThat(now.get("/v1/secrets/" + inNow, Keystone.tokenHeaders(adminOfA)).status()).isEqualTo(200);
+        assertThat(now.get("/v1/secrets/" + inNow + "/payload", Keystone.tokenHeaders(adminOfA, "Accept", "text/plain")).status())
                 .isEqualTo(403);
-        assertThat(now.delete("/v1/secrets/" + inNow, token(adminOfA)).status()).isEqualTo(204);
+        assertThat(now.delete("/v1/secrets/" + inNow, Keystone.tokenHeaders(adminOfA)).status()).isEqualTo(204);
     }
 }
