@@ -16,15 +16,14 @@ public final class SecretCounts {
     private SecretCounts() {}
 
     /**
-     * The project's live, not expired secrets: its count minus its expired rows, in one statement
-     * (one snapshot: a delete committed between two reads cannot be seen by one and not the other).
+     * The project's ({@code :project}) live secrets not expired at {@code :now}: its count minus its
+     * expired rows, in one statement (one snapshot: a delete committed between two reads cannot be
+     * seen by one and not the other). A scalar subquery, so that a list can also use it inside the
+     * statement that reads its page (the same snapshot on PostgreSQL too).
      */
-    static int listable(Handle h, String projectId, long now) {
-        return h.createQuery("SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts WHERE project_id = :p) - "
-                        + "(SELECT count(*) FROM secrets WHERE project_id = :p AND expiration IS NOT NULL "
-                        + "AND NOT deleted AND expiration <= :now)")
-                .bind("p", projectId).bind("now", now).mapTo(Integer.class).one();
-    }
+    static final String LISTABLE = "SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts WHERE project_id = :project) - "
+            + "(SELECT count(*) FROM secrets WHERE project_id = :project AND expiration IS NOT NULL "
+            + "AND NOT deleted AND expiration <= :now)";
 
     /** The project's live secrets as the counter says (for checks against a count of the rows). */
     public static long live(Handle h, String projectId) {
