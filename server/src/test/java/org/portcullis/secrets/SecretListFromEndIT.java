@@ -26,7 +26,7 @@ import org.portcullis.testing.TestDatabases;
  * A page past the middle of a list is read from its end in the reverse order
  * ({@link SecretRepository#list}); it must be exactly the page the forward query gives: every
  * offset and several limits, with ties on created_at, soft-deleted and expired rows, another
- * project's rows, filters and sort keys, and rows added and deleted between the total and the page.
+ * project's rows, filters and sort keys, the ACL-granted list (acl_only), and rows added and deleted between the total and the page.
  * Subclasses pick the database.
  */
 abstract class SecretListFromEndIT {
@@ -40,6 +40,7 @@ abstract class SecretListFromEndIT {
     private final SecretRepository repo = new SecretRepository();
     private final List<Secret> rows = new ArrayList<>();
     private final Set<String> deleted = new java.util.HashSet<>();
+    private final Set<String> granted = new java.util.HashSet<>();
 
     protected abstract TestDatabases.Kind kind();
 
@@ -54,7 +55,17 @@ abstract class SecretListFromEndIT {
             rows.add(secret(i % 9 == 0 ? "q" : P, i % 3 == 0 ? null : i % 3 == 1 ? "named" : "other",
                     i % 4 == 0 ? null : 128 * (i % 4), expiration, NOW - 1000 + i / 5));
         }
-        db.write(h -> { repo.insertAll(h, rows); return null; });
+        db.write(h -> {
+            repo.insertAll(h, rows);
+            for (int i = 0; i < rows.size(); i += 2) { // read granted to user u1, in both projects
+                String id = rows.get(i).id();
+                h.execute("INSERT INTO acls (id, entity_type, entity_id, operation, project_access, created_at, "
+                        + "updated_at) VALUES (?, 'secret', ?, 'read', FALSE, 0, 0)", "acl-" + id, id);
+                h.execute("INSERT INTO acl_users (acl_id, user_id, created_at) VALUES (?, 'u1', 0)", "acl-" + id);
+                granted.add(id);
+            }
+            return null;
+        });
         for (int i = 2; i < rows.size(); i += 6) {
             String id = rows.get(i).id();
             db.write(h -> repo.delete(h, id, NOW));
@@ -74,17 +85,24 @@ abstract class SecretListFromEndIT {
                 filter(null, List.of(new SecretFilter.TimeCondition("created_at", ">=", NOW - 995)), List.of()),
                 filter(null, List.of(), List.of(new SecretFilter.SortKey("name", true),
                         new SecretFilter.SortKey("bit_length", false))));
-        for (SecretFilter f : filters) {
-            List<String> all = ids(db.read(h -> repo.list(h, P, null, page(f, 1000, 0), NOW)));
-            assertThat(Set.copyOf(all)).as("the rows of " + f).isEqualTo(expected(f));
-            assertThat(all).as("no duplicates").doesNotHaveDuplicates();
-            for (int limit : new int[] {1, 3, 7, 1000}) {
-                for (int offset = 0; offset <= all.size() + 1; offset++) {
-                    SecretRepository.Page got = listed(page(f, limit, offset));
-                    assertThat(got.total()).isEqualTo(all.size());
-                    assertThat(ids(got)).as("offset " + offset + ", limit " + limit + ", " + f)
-                            .isEqualTo(all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size())));
-                }
+        for (String aclUser : new String[] {null, "u1"}) {
+            for (SecretFilter f : filters) {
+                assertPagesMatch(aclUser, f);
+            }
+        }
+    }
+
+    private void assertPagesMatch(String aclUser, SecretFilter f) {
+        List<String> all = ids(db.read(h -> repo.list(h, P, aclUser, page(f, 1000, 0), NOW)));
+        assertThat(Set.copyOf(all)).as("the rows of " + f + " for " + aclUser).isEqualTo(expected(aclUser, f));
+        assertThat(all).as("no duplicates").doesNotHaveDuplicates();
+        for (int limit : new int[] {1, 3, 7, 1000}) {
+            for (int offset = 0; offset <= all.size() + 1; offset++) {
+                int o = offset;
+                SecretRepository.Page got = db.read(h -> repo.list(h, P, aclUser, page(f, limit, o), NOW));
+                assertThat(got.total()).isEqualTo(all.size());
+                assertThat(ids(got)).as("offset " + offset + ", limit " + limit + ", " + f + " for " + aclUser)
+                        .isEqualTo(all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size())));
             }
         }
     }
@@ -124,13 +142,10 @@ abstract class SecretListFromEndIT {
         assertThat(ids(got)).isEqualTo(seen.subList(offset, offset + limit));
     }
 
-    private SecretRepository.Page listed(SecretFilter f) {
-        return db.read(h -> repo.list(h, P, null, f, NOW));
-    }
-
-    private Set<String> expected(SecretFilter f) {
+    private Set<String> expected(String aclUser, SecretFilter f) {
         long from = f.timeRanges().isEmpty() ? Long.MIN_VALUE : f.timeRanges().get(0).epochMillis();
-        return rows.stream().filter(s -> s.projectId().equals(P) && !deleted.contains(s.id()))
+        return rows.stream().filter(s -> aclUser == null ? s.projectId().equals(P) : granted.contains(s.id()))
+                .filter(s -> !deleted.contains(s.id()))
                 .filter(s -> s.expiration() == null || s.expiration() > NOW)
                 .filter(s -> f.name() == null || f.name().equals(s.name()))
                 .filter(s -> s.createdAt() >= from)
