@@ -3,8 +3,9 @@ package org.portcullis.secrets;
 import org.jdbi.v3.core.Handle;
 
 /**
- * How many live (not deleted) secrets each project has ({@code secret_counts}, migration V24), so
- * that the total of an unfiltered list is a sum of a few rows instead of a count of every row.
+ * How many live (not deleted) secrets each project has ({@code secret_counts}, migration V24), and
+ * how many of them expire on each day ({@code secret_expiry_days}, V26), so that the total of an
+ * unfiltered list is a sum of a few rows instead of a count of every row.
  *
  * <p>The database keeps the count, with triggers on {@code secrets} (V25, one script per kind of
  * database): every insert, soft delete, undelete and delete changes it in the writer's own
@@ -17,13 +18,16 @@ public final class SecretCounts {
 
     /**
      * The project's ({@code :project}) live secrets not expired at {@code :now}: its count minus its
-     * expired rows, in one statement (one snapshot: a delete committed between two reads cannot be
-     * seen by one and not the other). A scalar subquery, so that a list can also use it inside the
-     * statement that reads its page (the same snapshot on PostgreSQL too).
+     * expired rows, those of the days before today from their count per day (V26) and only today's
+     * one by one, so the cost does not grow with the expired rows a project keeps. One statement
+     * (one snapshot: a delete committed between two reads cannot be seen by one and not the other),
+     * a scalar subquery, so that a list can also use it inside the statement that reads its page.
      */
-    static final String LISTABLE = "SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts WHERE project_id = :project) - "
-            + "(SELECT count(*) FROM secrets WHERE project_id = :project AND expiration IS NOT NULL "
-            + "AND NOT deleted AND expiration <= :now)";
+    static final String LISTABLE = "SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts WHERE project_id = :project)"
+            + " - (SELECT coalesce(sum(live), 0) FROM secret_expiry_days WHERE project_id = :project"
+            + " AND day < :now / 86400000)"
+            + " - (SELECT count(*) FROM secrets WHERE project_id = :project AND expiration IS NOT NULL AND NOT deleted"
+            + " AND expiration >= :now / 86400000 * 86400000 AND expiration <= :now)";
 
     /** The project's live secrets as the counter says (for checks against a count of the rows). */
     public static long live(Handle h, String projectId) {

@@ -117,8 +117,10 @@ class QueryPlanTest {
                 assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_named_by_project"));
             }
             if (p.sql().startsWith("SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts")) {
-                // the unfiltered total: the project's count rows and its expired rows, by index
+                // the unfiltered total: the project's count rows, its count per expiration day and
+                // today's expired rows, each by index
                 assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_expiring_by_project"))
+                        .anyMatch(l -> l.matches("SEARCH secret_expiry_days USING .*INDEX.*\\(project_id=\\? AND day<\\?\\)"))
                         .noneMatch(l -> l.contains("secrets_listed_by_project"));
             }
         }
