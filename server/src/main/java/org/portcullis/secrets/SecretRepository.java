@@ -167,29 +167,41 @@ public final class SecretRepository {
             where.append(" AND ").append(c.column()).append(' ').append(c.operator()).append(" :").append(bind);
             binds.put(bind, c.epochMillis());
         }
-        int total;
-        if (aclUser == null && f.unfiltered()) {
-            // no filter: the project's counter, not a count of its rows (O(1) instead of O(rows))
-            total = SecretCounts.listable(h, projectId, now);
-        } else {
-            Query count = h.createQuery("SELECT count(*)" + where);
-            binds.forEach(count::bind);
-            total = count.mapTo(Integer.class).one();
-        }
+        // no filter: the project's counter, not a count of its rows (O(1) instead of O(rows))
+        String totalSql = aclUser == null && f.unfiltered() ? SecretCounts.LISTABLE : "SELECT count(*)" + where;
+        Query count = h.createQuery(totalSql);
+        binds.forEach(count::bind);
+        int total = count.mapTo(Integer.class).one();
         if (total <= f.offset()) {
             return new Page(List.of(), total);
         }
+        // An offset walks every index entry it skips: past the middle, the page is read from the
+        // other end, in the reverse order, skipping total - offset - limit entries instead.
+        boolean fromEnd = f.offset() > total - f.offset();
         StringBuilder order = new StringBuilder(" ORDER BY ");
         for (SecretFilter.SortKey key : f.sort()) {
-            order.append(key.column()).append(key.descending() ? " DESC, " : " ASC, ");
+            order.append(key.column()).append(key.descending() != fromEnd ? " DESC, " : " ASC, ");
         }
-        order.append("created_at ASC, id ASC");
-        Query page = h.createQuery("SELECT " + COLUMNS.replace("payload", "payload IS NOT NULL AS has_payload") + where
-                + order + " LIMIT :limit OFFSET :offset");
+        // id last: a unique tiebreak, so that the order and its reverse are total and exact mirrors
+        order.append(fromEnd ? "created_at DESC, id DESC" : "created_at ASC, id ASC");
+        String select = "SELECT " + COLUMNS.replace("payload", "payload IS NOT NULL AS has_payload") + where + order;
+        Query page = h.createQuery(fromEnd ? fromEnd(totalSql, select) : select + " LIMIT :limit OFFSET :offset");
         binds.forEach(page::bind);
         List<Secret> secrets = page.bind("limit", f.limit()).bind("offset", f.offset())
                 .map((rs, ctx) -> mapListed(rs)).list();
-        return new Page(secrets, total);
+        return new Page(fromEnd ? secrets.reversed() : secrets, total);
+    }
+
+    /**
+     * The reversed page query: its LIMIT and OFFSET are counted from the total of the statement's
+     * own snapshot, so that the page is exactly the forward query's even when rows were added or
+     * deleted since {@code total} was read (PostgreSQL reads each statement in a snapshot of its own).
+     */
+    private static String fromEnd(String totalSql, String reversed) {
+        return "WITH n (total) AS MATERIALIZED (SELECT CAST((" + totalSql + ") AS BIGINT)) " + reversed
+                + " LIMIT (SELECT CASE WHEN total - :offset <= 0 THEN 0 WHEN total - :offset < :limit "
+                + "THEN total - :offset ELSE :limit END FROM n)"
+                + " OFFSET (SELECT CASE WHEN total - :offset - :limit > 0 THEN total - :offset - :limit ELSE 0 END FROM n)";
     }
 
     private static void condition(StringBuilder where, Map<String, Object> binds, String column, String bind, Object value) {

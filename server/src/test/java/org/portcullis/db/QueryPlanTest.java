@@ -96,13 +96,15 @@ class QueryPlanTest {
         });
         assertThat(plans).extracting(Plan::sql)
                 .anyMatch(s -> s.matches("SELECT .* FROM secrets WHERE project_id .* ORDER BY .*"))
+                // an offset past the middle: the page read from the end, in the reverse order
+                .anyMatch(s -> s.matches("WITH .* SELECT .* FROM secrets WHERE project_id .* ORDER BY created_at DESC.*"))
                 .anyMatch(s -> s.matches("SELECT .* FROM containers WHERE project_id .* ORDER BY .*"))
                 .anyMatch(s -> s.matches("SELECT .* FROM orders WHERE project_id .* ORDER BY .*"))
                 .anyMatch(s -> s.startsWith("SELECT count(*) FROM secrets"))
                 .anyMatch(s -> s.startsWith("SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts"));
         for (Plan p : plans) {
             assertNoScan(p);
-            if (p.sql().matches("SELECT .* FROM (secrets|containers|orders) WHERE project_id .*")) {
+            if (p.sql().matches("(WITH .*)?SELECT .* FROM (secrets|containers|orders) WHERE project_id .*")) {
                 // a project's rows: never sorted (a container's few entries may be)
                 assertThat(p.lines()).as(p.sql()).noneMatch(l -> l.contains("TEMP B-TREE"));
             }
@@ -114,9 +116,11 @@ class QueryPlanTest {
                 // a name's rows only, from the index that leads with it
                 assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_named_by_project"));
             }
-            if (p.sql().contains("FROM secret_counts")) {
-                // the unfiltered total: the project's count rows and its expired rows, by index
+            if (p.sql().startsWith("SELECT (SELECT coalesce(sum(live), 0) FROM secret_counts")) {
+                // the unfiltered total: the project's count rows, its count per expiration day and
+                // today's expired rows, each by index
                 assertThat(p.lines()).as(p.sql()).anyMatch(l -> l.contains("secrets_expiring_by_project"))
+                        .anyMatch(l -> l.matches("SEARCH secret_expiry_days USING .*INDEX.*\\(project_id=\\? AND day<\\?\\)"))
                         .noneMatch(l -> l.contains("secrets_listed_by_project"));
             }
         }

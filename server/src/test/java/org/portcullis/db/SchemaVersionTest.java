@@ -29,8 +29,8 @@ class SchemaVersionTest {
     /** A migration only one kind of database runs counts for that kind, and only for it. */
     @Test
     void eachKindKnowsTheSharedMigrationsAndItsOwn() {
-        assertThat(SchemaVersion.known(DatabaseSettings.Kind.SQLITE)).contains("1", "24", "25").doesNotHaveDuplicates();
-        assertThat(SchemaVersion.known(DatabaseSettings.Kind.POSTGRESQL)).contains("1", "24", "25")
+        assertThat(SchemaVersion.known(DatabaseSettings.Kind.SQLITE)).contains("1", "24", "25", "26").doesNotHaveDuplicates();
+        assertThat(SchemaVersion.known(DatabaseSettings.Kind.POSTGRESQL)).contains("1", "24", "25", "26")
                 .doesNotHaveDuplicates();
     }
 

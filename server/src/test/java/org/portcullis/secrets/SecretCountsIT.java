@@ -29,6 +29,7 @@ import org.portcullis.testing.TestDatabases;
  */
 abstract class SecretCountsIT {
     private static final long NOW = 1_800_000_000_000L;
+    private static final long DAY = 86_400_000L;
 
     @TempDir
     Path dir;
@@ -48,7 +49,8 @@ abstract class SecretCountsIT {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<String>> created = new ArrayList<>();
             for (int i = 0; i < 48; i++) {
-                Long expiration = i % 6 == 0 ? Long.valueOf(NOW - 1) : i % 6 == 1 ? Long.valueOf(NOW + 60_000) : null;
+                Long expiration = i % 6 == 0 ? Long.valueOf(NOW - 1) : i % 6 == 1 ? Long.valueOf(NOW + 60_000)
+                        : i % 6 == 2 ? Long.valueOf(NOW - 3 * DAY - i) : null; // expired today, later, days ago
                 String name = i % 4 == 0 ? "named" : "other-" + i;
                 created.add(pool.submit(() -> {
                     Secret s = secret(a, name, expiration);
@@ -63,7 +65,8 @@ abstract class SecretCountsIT {
             // an import batch over two projects
             List<Secret> batch = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                batch.add(secret(i % 3 == 0 ? a : b, "named", i % 5 == 0 ? Long.valueOf(NOW - 10) : null));
+                batch.add(secret(i % 3 == 0 ? a : b, "named", i % 5 == 0 ? Long.valueOf(NOW - 10)
+                        : i % 5 == 1 ? Long.valueOf(NOW - 40 * DAY) : null));
             }
             db.write(h -> { repo.insertAll(h, batch); return null; });
             batch.forEach(s -> ids.add(s.id()));
@@ -93,7 +96,7 @@ abstract class SecretCountsIT {
         String url = TestDatabases.fresh(kind(), dir);
         DatabaseSettings s = settings(url);
         Flyway.configure().dataSource(s.jdbcUrl(), s.user(), s.password()).locations("classpath:db/migration")
-                .target("23").load().migrate();
+                .target("23").load().migrate(); // before secret_counts (V24) and secret_expiry_days (V26)
         try (Database old = Database.connect(s)) {
             old.write(h -> {
                 h.execute("INSERT INTO secret_stores (id, name, store_plugin, global_default, created_at, updated_at) "
@@ -103,7 +106,8 @@ abstract class SecretCountsIT {
                                     + "updated_at, deleted, expiration) VALUES (:id, :p, 'opaque', 'ACTIVE', 'st', :t, :t, "
                                     + ":d, :e)")
                             .bind("id", "s" + i).bind("p", i % 2 == 0 ? "even" : "odd").bind("t", i)
-                            .bind("d", i % 5 == 0).bind("e", i % 7 == 0 ? Long.valueOf(NOW - 1) : null).execute();
+                            .bind("d", i % 5 == 0).bind("e", i % 7 == 0 ? Long.valueOf(NOW - 1)
+                                    : i % 7 == 1 ? Long.valueOf(NOW - 2 * DAY) : null).execute();
                 }
                 return null;
             });
@@ -128,6 +132,11 @@ abstract class SecretCountsIT {
                                     + "updated_at, deleted) VALUES (:id, 'old-node', 'opaque', 'ACTIVE', 'st', 0, 0, :d)")
                             .bind("id", "o" + i).bind("d", i == 11).execute();
                 }
+                h.execute("UPDATE secrets SET expiration = ? WHERE id IN ('o5', 'o6', 'o7', 'o8')", NOW - 5 * DAY);
+                h.execute("UPDATE secrets SET expiration = ? WHERE id = 'o6'", NOW - 9 * DAY); // another day
+                h.execute("UPDATE secrets SET expiration = NULL WHERE id = 'o7'"); // no longer expiring
+                h.execute("UPDATE secrets SET deleted = TRUE, expiration = ? WHERE id = 'o8'", NOW - 1); // both at once
+                h.execute("UPDATE secrets SET expiration = ? WHERE id = 'o2'", NOW - 7 * DAY); // o2 is undeleted below
                 h.execute("UPDATE secrets SET deleted = TRUE WHERE id IN ('o0', 'o1', 'o2')"); // soft deletes
                 h.execute("UPDATE secrets SET deleted = TRUE WHERE id = 'o0'"); // again: no change
                 h.execute("UPDATE secrets SET deleted = FALSE WHERE id = 'o2'"); // undeleted
@@ -135,7 +144,7 @@ abstract class SecretCountsIT {
                 h.execute("DELETE FROM secrets WHERE id IN ('o1', 'o4', 'o11')"); // purge: deleted and live rows
                 return null;
             });
-            assertThat(live(db, "old-node")).isEqualTo(8);
+            assertThat(live(db, "old-node")).isEqualTo(7);
             assertCountsMatch(db, "old-node");
         }
     }
@@ -152,6 +161,13 @@ abstract class SecretCountsIT {
 
     private void assertCountsMatch(Database db, String project) {
         db.read(h -> {
+            assertThat(h.createQuery("SELECT day, sum(live) FROM secret_expiry_days WHERE project_id = :p GROUP BY day "
+                            + "HAVING sum(live) <> 0 ORDER BY day").bind("p", project)
+                    .map((rs, ctx) -> rs.getLong(1) + ":" + rs.getLong(2)).list())
+                    .as("expiring rows per day of " + project)
+                    .isEqualTo(h.createQuery("SELECT expiration / 86400000, count(*) FROM secrets WHERE project_id = :p "
+                                    + "AND expiration IS NOT NULL AND NOT deleted GROUP BY expiration / 86400000 ORDER BY 1")
+                            .bind("p", project).map((rs, ctx) -> rs.getLong(1) + ":" + rs.getLong(2)).list());
             assertThat(SecretCounts.live(h, project)).as("live count of " + project).isEqualTo(
                     rows(h, project, ""));
             SecretFilter all = new SecretFilter(null, null, null, null, null, List.of(), List.of(), false, 5, 0);
