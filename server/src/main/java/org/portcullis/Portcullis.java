@@ -6,6 +6,7 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.DevEnvironment;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.logging.LogSetup;
 import org.portcullis.ops.ManageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,6 +100,8 @@ public final class Portcullis implements Callable<Integer> {
                 app.stopGracefully();
             } catch (Exception ignored) {
                 // exiting anyway
+            } finally {
+                LogSetup.flush(); // the log writer's thread would not be waited for
             }
         }, "shutdown"));
         if (dev) {

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
 import org.portcullis.http.Json;
 
 /**
@@ -31,85 +29,134 @@ public final class AuditLine {
 
     private AuditLine() {}
 
-    /** The event with its chain position, without the hmac: the bytes the hmac covers. */
+    /**
+     * The event with its chain position, without the hmac: the bytes the hmac covers. Written by
+     * hand, member by member, rather than through a map for Jackson: every payload read writes one,
+     * and the maps and serializer lookups cost more than the HMAC. Only {@code details}, small and
+     * of any shape, goes through Jackson.
+     */
     static String unsealed(AuditEvent e, String observer, long seq, byte[] prev, String keyId) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("typeURI", EVENT_TYPE_URI);
-        m.put("id", e.id());
-        m.put("eventType", "activity");
-        m.put("eventTime", TIME.format(e.time()));
-        m.put("action", e.action().cadf());
-        m.put("outcome", e.outcome());
+        StringBuilder b = new StringBuilder(768);
+        b.append("{\"typeURI\":\"").append(EVENT_TYPE_URI).append('"');
+        member(b, "id", e.id());
+        member(b, "eventType", "activity");
+        member(b, "eventTime", TIME.format(e.time()));
+        member(b, "action", e.action().cadf());
+        member(b, "outcome", e.outcome());
         if (e.reasonCode() != null) {
-            m.put("reason", Map.of("reasonType", "HTTP", "reasonCode", String.valueOf(e.reasonCode())));
+            b.append(",\"reason\":{\"reasonType\":\"HTTP\"");
+            member(b, "reasonCode", String.valueOf(e.reasonCode()));
+            b.append('}');
         }
-        m.put("initiator", initiator(e.initiator()));
-        Map<String, Object> target = new LinkedHashMap<>();
-        target.put("typeURI", e.targetTypeUri());
-        target.put("id", e.targetId() == null ? "unknown" : e.targetId());
-        if (e.targetName() != null) {
-            target.put("name", e.targetName());
-        }
-        m.put("target", target);
-        Map<String, Object> obs = new LinkedHashMap<>();
-        obs.put("id", "target");
-        obs.put("typeURI", "service/security/keymanager");
-        obs.put("name", observer);
-        m.put("observer", obs);
-        if (e.method() != null) {
-            m.put("requestMethod", e.method());
-        }
-        if (e.requestPath() != null) {
-            m.put("requestPath", e.requestPath());
-        }
-        if (e.requestId() != null) {
-            m.put("request_id", e.requestId());
-        }
+        b.append(",\"initiator\":");
+        initiator(b, e.initiator());
+        b.append(",\"target\":{");
+        string(b.append("\"typeURI\":"), e.targetTypeUri());
+        member(b, "id", e.targetId() == null ? "unknown" : e.targetId());
+        optional(b, "name", e.targetName());
+        b.append("},\"observer\":{\"id\":\"target\",\"typeURI\":\"service/security/keymanager\"");
+        member(b, "name", observer);
+        b.append('}');
+        optional(b, "requestMethod", e.method());
+        optional(b, "requestPath", e.requestPath());
+        optional(b, "request_id", e.requestId());
         if (!e.details().isEmpty()) {
-            m.put("attachments", List.of(Map.of("name", "details", "typeURI", "mime:application/json",
-                    "content", e.details())));
+            b.append(",\"attachments\":[{\"name\":\"details\",\"typeURI\":\"mime:application/json\",\"content\":");
+            try {
+                b.append(Json.MAPPER.writeValueAsString(e.details()));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException("audit event not serialisable", ex);
+            }
+            b.append("}]");
         }
-        Map<String, Object> chain = new LinkedHashMap<>();
-        chain.put("seq", seq);
-        chain.put("prev", HexFormat.of().formatHex(prev));
-        chain.put("key_id", keyId);
-        m.put("chain", chain);
-        try {
-            return Json.MAPPER.writeValueAsString(m);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("audit event not serialisable", ex);
+        b.append(",\"chain\":{\"seq\":").append(seq);
+        member(b, "prev", HexFormat.of().formatHex(prev));
+        member(b, "key_id", keyId);
+        return b.append("}}").toString();
+    }
+
+    private static void initiator(StringBuilder b, AuditEvent.Initiator i) {
+        string(b.append("{\"typeURI\":"), i.typeUri());
+        member(b, "id", i.userId() == null ? "unknown" : i.userId());
+        optional(b, "project_id", i.projectId());
+        if (i.roles() != null) {
+            b.append(",\"roles\":[");
+            for (int r = 0; r < i.roles().size(); r++) {
+                string(r == 0 ? b : b.append(','), i.roles().get(r));
+            }
+            b.append(']');
+        }
+        optional(b, "system_scope", i.systemScope());
+        if (i.address() != null || i.agent() != null) {
+            b.append(",\"host\":{");
+            if (i.address() != null) {
+                string(b.append("\"address\":"), i.address());
+            }
+            if (i.agent() != null) {
+                string(b.append(i.address() != null ? ",\"agent\":" : "\"agent\":"), i.agent());
+            }
+            b.append('}');
+        }
+        b.append('}');
+    }
+
+    /** {@code ,"name":"value"}; names are constants that need no escaping. */
+    private static void member(StringBuilder b, String name, String value) {
+        string(b.append(",\"").append(name).append("\":"), value);
+    }
+
+    private static void optional(StringBuilder b, String name, String value) {
+        if (value != null) {
+            member(b, name, value);
         }
     }
 
-    private static Map<String, Object> initiator(AuditEvent.Initiator i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("typeURI", i.typeUri());
-        m.put("id", i.userId() == null ? "unknown" : i.userId());
-        if (i.projectId() != null) {
-            m.put("project_id", i.projectId());
+    /**
+     * A JSON string as Jackson writes it: quote, backslash and control characters escaped (the
+     * short forms where JSON has them), everything else as is; a lone surrogate, which UTF-8
+     * cannot carry, as its {@code \\u} escape.
+     */
+    static void string(StringBuilder b, String s) {
+        if (s == null) {
+            b.append("null");
+            return;
         }
-        if (i.roles() != null) {
-            m.put("roles", i.roles());
-        }
-        if (i.systemScope() != null) {
-            m.put("system_scope", i.systemScope());
-        }
-        if (i.address() != null || i.agent() != null) {
-            Map<String, Object> host = new LinkedHashMap<>();
-            if (i.address() != null) {
-                host.put("address", i.address());
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+                b.append(c);
+                continue;
             }
-            if (i.agent() != null) {
-                host.put("agent", i.agent());
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        b.append(c).append(s.charAt(++i));
+                    } else {
+                        b.append("\\u").append(HexFormat.of().toHexDigits(c));
+                    }
+                }
             }
-            m.put("host", host);
         }
-        return m;
+        b.append('"');
     }
 
     /** The hmac of an unsealed line that follows {@code prev}. */
     static byte[] hmac(AuditKey key, byte[] prev, String unsealed) {
         return key.mac(prev, unsealed.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #hmac(AuditKey, byte[], String)} with the writer's own initialised MAC (a lookup per line costs). */
+    static byte[] hmac(Mac mac, byte[] prev, String unsealed) {
+        mac.update(prev);
+        return mac.doFinal(unsealed.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The complete line (without its newline): the unsealed line with the hmac as last member. */

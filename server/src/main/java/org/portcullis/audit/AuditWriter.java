@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.crypto.Mac;
 import org.portcullis.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ final class AuditWriter {
 
     private final AuditSink sink;
     private final AuditKey key;
+    private Mac mac; // the writer thread's own
     private final String observer;
     /** Makes the event that starts a new file after log rotation, from its details. */
     private final Function<Map<String, ?>, AuditEvent> rotationEvent;
@@ -128,8 +130,10 @@ final class AuditWriter {
     }
 
     private void loop() {
-        List<Pending> batch = new ArrayList<>();
         while (true) {
+            // A new list per batch: the watchdog may still be reading the last one, so it is never
+            // cleared or reused, and needs no copy either.
+            List<Pending> batch = new ArrayList<>();
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
@@ -140,7 +144,6 @@ final class AuditWriter {
             if (!batch.isEmpty()) {
                 writeBatch(batch);
             }
-            batch.clear();
             if (stop) {
                 return;
             }
@@ -148,7 +151,7 @@ final class AuditWriter {
     }
 
     private void writeBatch(List<Pending> batch) {
-        writing = List.copyOf(batch); // the writer reuses its list; the watchdog reads this one
+        writing = batch;
         try {
             writeBatch0(batch);
         } finally {
@@ -235,7 +238,10 @@ final class AuditWriter {
     private String seal(AuditEvent event) {
         long next = seq + 1;
         String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
-        byte[] hmac = AuditLine.hmac(key, prev, unsealed);
+        if (mac == null) {
+            mac = key.newMac();
+        }
+        byte[] hmac = AuditLine.hmac(mac, prev, unsealed);
         seq = next;
         prev = hmac;
         return AuditLine.seal(unsealed, hmac);

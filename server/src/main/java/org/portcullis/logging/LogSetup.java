@@ -5,8 +5,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.portcullis.config.PortcullisConfig.MonitoringSettings;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +17,13 @@ import org.slf4j.LoggerFactory;
  * Applies {@code [portcullis] log_format} and {@code log_level} to the stderr log that
  * logback.xml sets up (the file has to be read before the configuration is, so the settings are
  * applied once they are known). {@code PORTCULLIS_LOG_LEVEL} in the environment wins over
- * {@code log_level}, so one run can be made verbose without editing the file.
+ * {@code log_level}, so one run can be made verbose without editing the file. The node's stderr
+ * log is written by a thread of its own ({@link AsyncLineAppender}): an access line a request
+ * logs costs it a hand-over, not a write under a lock.
  */
 public final class LogSetup {
+    private static final String STDERR = "STDERR";
+    private static final AtomicBoolean FLUSH_AT_EXIT = new AtomicBoolean();
     /** The text format's layout; logback.xml starts with the same. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{20} - %msg%n";
 
@@ -30,11 +37,38 @@ public final class LogSetup {
         String env = System.getenv("PORTCULLIS_LOG_LEVEL");
         String level = env != null && !env.isBlank() ? env : settings.logLevel();
         root.setLevel(Level.toLevel(level, Level.INFO));
-        if (root.getAppender("STDERR") instanceof OutputStreamAppender<ILoggingEvent> stderr) {
+        Appender<ILoggingEvent> stderr = root.getAppender(STDERR);
+        if (stderr instanceof AsyncLineAppender async) {
+            async.encoder(encoder(settings.logFormat(), context));
+        } else if (stderr instanceof ConsoleAppender<ILoggingEvent> console) {
+            // logback.xml's console appender, replaced by one that writes off the request threads.
+            AsyncLineAppender async = new AsyncLineAppender();
+            async.setContext(context);
+            async.setName(STDERR);
+            async.encoder(encoder(settings.logFormat(), context));
+            async.start();
+            root.addAppender(async);
+            root.detachAppender(console);
+            console.stop();
+            if (FLUSH_AT_EXIT.compareAndSet(false, true)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(LogSetup::flush, "log-flush"));
+            }
+        } else if (stderr instanceof OutputStreamAppender<ILoggingEvent> other) {
             Encoder<ILoggingEvent> encoder = encoder(settings.logFormat(), context);
-            stderr.stop();
-            stderr.setEncoder(encoder);
-            stderr.start();
+            other.stop();
+            other.setEncoder(encoder);
+            other.start();
+        }
+    }
+
+    /**
+     * Waits until every line logged so far is written to stderr: the process's last step before it
+     * exits (the log writer is a daemon thread, which the JVM would not wait for).
+     */
+    public static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+                && context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(STDERR) instanceof AsyncLineAppender a) {
+            a.flush();
         }
     }
 

@@ -64,7 +64,7 @@ public final class SecretConsumerResource {
     }
 
     /** The secret with its consumers, whatever the microversion (as Barbican answers here). */
-    private Map<String, Object> withConsumers(Exchange ex, Secret s) {
+    private SecretJson.View withConsumers(Exchange ex, Secret s) {
         return SecretJson.of(s, ex.baseUrl(), Microversion.MAX, secrets.consumers(s.id()));
     }
 

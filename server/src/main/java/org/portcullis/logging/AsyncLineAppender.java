@@ -1,0 +1,120 @@
+package org.portcullis.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stderr log, written by a thread of its own: the thread that logs (a request's, for its
+ * access line) hands the event over and goes on; the writer takes every event waiting and writes
+ * their lines with one {@code write(2)}, where logback's console appender made one per line under
+ * a lock that the request threads queued for.
+ *
+ * <p>No line is dropped: a full queue makes the logging thread wait, and {@link #flush} — run at
+ * shutdown, after the node's last line — waits until every event handed over is written. The
+ * event keeps its own time, thread and MDC (request id, project): they are taken when it is
+ * logged, not when it is written.
+ */
+final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+    private static final int QUEUE = 8192;
+    private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final BlockingQueue<ILoggingEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private volatile Encoder<ILoggingEvent> encoder;
+    private Thread writer;
+    private final AtomicLong handedOver = new AtomicLong();
+    private long written; // guarded by this; flush waits on this for it to reach handedOver
+
+    void encoder(Encoder<ILoggingEvent> encoder) {
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void start() {
+        if (encoder == null) {
+            addError("no encoder for appender " + name);
+            return;
+        }
+        writer = Thread.ofPlatform().name("log-writer").daemon(true).start(this::loop);
+        super.start();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        event.prepareForDeferredProcessing(); // message, thread name and MDC, as of now
+        handedOver.incrementAndGet();
+        try {
+            queue.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            write(List.of(event)); // not lost: written by the caller itself
+        }
+    }
+
+    private void loop() {
+        List<ILoggingEvent> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch);
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<ILoggingEvent> batch) {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(batch.size() * 256);
+        Encoder<ILoggingEvent> enc = encoder;
+        for (ILoggingEvent event : batch) {
+            try {
+                lines.writeBytes(enc.encode(event));
+            } catch (RuntimeException e) {
+                addError("could not encode a log event", e);
+            }
+        }
+        // System.err as it is now, like logback's console appender (a test may have replaced it).
+        System.err.write(lines.toByteArray(), 0, lines.size());
+        System.err.flush();
+        synchronized (this) {
+            written += batch.size();
+            notifyAll();
+        }
+    }
+
+    /** Waits (at most 10 s) until every event handed over so far is written. */
+    void flush() {
+        long deadline = System.nanoTime() + FLUSH_NANOS;
+        synchronized (this) {
+            long target = handedOver.get();
+            long left;
+            while (written < target && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop(); // no new events from here on
+        flush();
+        writer.interrupt();
+    }
+}

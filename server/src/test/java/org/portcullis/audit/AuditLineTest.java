@@ -1,0 +1,59 @@
+package org.portcullis.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.portcullis.http.Json;
+
+/** The hand-written line: valid JSON that says exactly what the event says, whatever its strings hold. */
+class AuditLineTest {
+    private static final String AWKWARD = "q\"b\\s/n\nr\rt\tb\bf\fc\u0001e\u00e9x\ud83d\udd11lone\ud800end";
+
+    @Test
+    void everyMemberIsWrittenAndEveryStringReadsBackAsItWas() throws Exception {
+        AuditEvent e = new AuditEvent("id-1", Instant.parse("2026-12-06T10:15:30.123456Z"), AuditAction.READ,
+                "failure", 403, new AuditEvent.Initiator("service/security/account/user", AWKWARD, "p1",
+                        List.of("admin", "reader"), "all", "127.0.0.1", AWKWARD),
+                "data/security/keymanager/secret", AWKWARD, "meta-key", "GET", "/v1/secrets/x/payload", "req-1",
+                Map.of("count", 3, "names", List.of("a", AWKWARD)));
+        String line = AuditLine.unsealed(e, "portcullis@" + AWKWARD, 42, new byte[32], "00ff");
+        JsonNode n = Json.MAPPER.readTree(line);
+        String readable = AWKWARD.replace('\ud800', '?'); // a lone surrogate cannot survive UTF-16 either way
+        assertThat(n.get("typeURI").asText()).isEqualTo(AuditLine.EVENT_TYPE_URI);
+        assertThat(n.get("eventTime").asText()).isEqualTo("2026-12-06T10:15:30.123456Z");
+        assertThat(n.get("action").asText()).isEqualTo("read");
+        assertThat(n.get("outcome").asText()).isEqualTo("failure");
+        assertThat(n.at("/reason/reasonCode").asText()).isEqualTo("403");
+        assertThat(n.at("/initiator/id").asText().replace('\ud800', '?')).isEqualTo(readable);
+        assertThat(n.at("/initiator/roles").toString()).isEqualTo("[\"admin\",\"reader\"]");
+        assertThat(n.at("/initiator/system_scope").asText()).isEqualTo("all");
+        assertThat(n.at("/initiator/host/agent").asText().replace('\ud800', '?')).isEqualTo(readable);
+        assertThat(n.at("/target/id").asText().replace('\ud800', '?')).isEqualTo(readable);
+        assertThat(n.at("/target/name").asText()).isEqualTo("meta-key");
+        assertThat(n.at("/observer/name").asText().replace('\ud800', '?')).isEqualTo("portcullis@" + readable);
+        assertThat(n.get("request_id").asText()).isEqualTo("req-1");
+        assertThat(n.at("/attachments/0/content/count").asInt()).isEqualTo(3);
+        assertThat(n.at("/chain/seq").asLong()).isEqualTo(42);
+        assertThat(n.at("/chain/prev").asText()).isEqualTo("0".repeat(64));
+        assertThat(n.at("/chain/key_id").asText()).isEqualTo("00ff");
+        assertThat(line).endsWith("}}").doesNotContain("\n").contains("\\ud800");
+    }
+
+    @Test
+    void optionalMembersAreLeftOutAndTheSealedLineSplitsBack() {
+        AuditEvent e = new AuditEvent("id-2", Instant.EPOCH, AuditAction.START, "success", null,
+                new AuditEvent.Initiator("service/security/keymanager", null, null, null, null, null, null),
+                "service/security/keymanager", null, null, null, null, null, Map.of());
+        String unsealed = AuditLine.unsealed(e, "n", 1, new byte[32], "k");
+        assertThat(unsealed).doesNotContain("reason", "roles", "host", "attachments", "requestMethod", "\"name\":null")
+                .contains("\"initiator\":{\"typeURI\":\"service/security/keymanager\",\"id\":\"unknown\"}");
+        byte[] hmac = new byte[32];
+        AuditLine.Sealed split = AuditLine.split(AuditLine.seal(unsealed, hmac));
+        assertThat(split.canonical()).isEqualTo(unsealed);
+        assertThat(split.hmac()).isEqualTo(hmac);
+    }
+}
