@@ -30,6 +30,8 @@ final class RequestTransaction {
     private int savepoints;
     private boolean kept; // PostgreSQL: a change of this transaction succeeded (its rows are in it)
     private int changing; // PostgreSQL: changes under way (nested ones included)
+    private boolean checked; // PostgreSQL: a check (locks, no rows) succeeded before anything was kept
+    private boolean checksLost; // PostgreSQL: rolled back with a failed change, so they no longer hold
     private long openedAtNanos;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
@@ -104,18 +106,40 @@ final class RequestTransaction {
      * released (the commit releases them all; a released subtransaction keeps its id all the same).
      */
     private <T, X extends Exception> T changeOnServer(HandleCallback<T, X> work) throws X {
+        return onServer(work, true);
+    }
+
+    /**
+     * Work that reads and locks but writes no row ({@link Database#check}), e.g. a quota check under
+     * its advisory lock. On PostgreSQL, before anything is kept, it leaves the next change without a
+     * savepoint (one round trip less): if that change fails, the whole transaction is rolled back,
+     * the check's locks with it, and the request may change nothing more. Elsewhere a {@link #change}.
+     */
+    <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
+        return group == null ? onServer(work, false) : change(work);
+    }
+
+    private <T, X extends Exception> T onServer(HandleCallback<T, X> work, boolean keeps) throws X {
+        if (checksLost) {
+            throw new IllegalStateException("a change after a failed one rolled back the request's checks");
+        }
         Handle h = handle();
         boolean first = !kept && changing == 0;
         Savepoint savepoint = first ? null : savepoint(h);
         changing++;
         try {
             T result = work.withHandle(h);
-            kept = true;
+            if (keeps) {
+                kept = true;
+            } else if (first) {
+                checked = true;
+            }
             return result;
         } catch (Exception | Error e) {
             try {
                 if (first) {
                     kept = false; // a nested change that succeeded went with it
+                    checksLost = checked;
                     h.getConnection().rollback();
                 } else {
                     h.getConnection().rollback(savepoint);

@@ -170,6 +170,39 @@ class RequestTransactionPostgresIT {
         assertThat(countInOneStatement()).isEqualTo(2);
     }
 
+    @Test
+    void aCheckHoldsItsLockUntilTheCommitAndTheChangeAfterItCommits() throws Exception {
+        db.inRequest(() -> {
+            db.check(h -> h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one());
+            insert("a");
+            assertThat(lockableElsewhere()).as("held by the request's transaction").isFalse();
+            return null;
+        });
+        assertThat(lockableElsewhere()).isTrue();
+        assertThat(ids()).containsExactly("a");
+    }
+
+    @Test
+    void aChangeThatFailsAfterACheckTakesTheCheckWithItAndTheRequestChangesNothingMore() throws Exception {
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            db.check(h -> h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one());
+            failing(h -> {
+                insert(h, "a");
+                throw new IllegalArgumentException("refused");
+            });
+            assertThat(lockableElsewhere()).as("the check's lock went with the rollback").isTrue();
+            insert("b");
+            return null;
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("checks");
+        assertThat(ids()).isEmpty();
+    }
+
+    /** Whether another connection gets the check's lock now (and lets it go at once). */
+    private boolean lockableElsewhere() throws Exception {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> db.readStatement(h -> h.createQuery(
+                "SELECT pg_try_advisory_xact_lock(42)").mapTo(Boolean.class).one())).get();
+    }
+
     private int countInOneStatement() {
         return db.readStatement(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
     }
