@@ -183,14 +183,41 @@ class RequestTransactionPostgresIT {
     }
 
     @Test
-    void aChangeThatFailsAfterACheckTakesTheCheckWithItAndTheRequestChangesNothingMore() throws Exception {
+    void aChangeThatFailsAfterACheckIsCaughtAndTheCheckRunsAgainSoItsLockHolds() throws Exception {
+        insert("a");
+        int[] runs = {0};
+        db.inRequest(() -> {
+            db.check(h -> {
+                runs[0]++;
+                return h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one();
+            });
+            failing(h -> {
+                insert(h, "x");
+                insert(h, "a"); // duplicate key: the whole transaction is rolled back
+                return null;
+            });
+            assertThat(lockableElsewhere()).as("taken again by the check").isFalse();
+            insert("b");
+            return null;
+        });
+        assertThat(runs[0]).isEqualTo(2);
+        assertThat(ids()).containsExactly("a", "b");
+    }
+
+    @Test
+    void aCheckThatFailsWhenRunAgainLetsNoChangeFollow() throws Exception {
+        int[] runs = {0};
         assertThatThrownBy(() -> db.inRequest(() -> {
-            db.check(h -> h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one());
+            db.check(h -> {
+                if (++runs[0] > 1) {
+                    throw new IllegalArgumentException("the quota is reached now");
+                }
+                return null;
+            });
             failing(h -> {
                 insert(h, "a");
                 throw new IllegalArgumentException("refused");
             });
-            assertThat(lockableElsewhere()).as("the check's lock went with the rollback").isTrue();
             insert("b");
             return null;
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("checks");
