@@ -153,10 +153,7 @@ public final class Database implements AutoCloseable {
             hc.setPassword(settings.password());
         }
         hc.setMaximumPoolSize(size);
-        // PostgreSQL: a fixed pool, opened at start. Grown on demand, Hikari opens one connection
-        // at a time (a server process forked, a SCRAM login), and requests queued behind it: on the
-        // bench's first burst of 16 writers, connection waits summed to 28 s (max 2 s).
-        hc.setMinimumIdle(settings.kind() == Kind.POSTGRESQL ? size : Math.min(size, 2));
+        hc.setMinimumIdle(settings.minIdle(size));
         // A request waits this long for a connection, then fails with a 503 instead of piling up
         // behind a database that is gone; the pool replaces broken connections by itself.
         hc.setConnectionTimeout(settings.waitSeconds() * 1000L);
@@ -255,6 +252,15 @@ public final class Database implements AutoCloseable {
     public <T, X extends Exception> T change(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
         return tx == null ? write(work) : tx.change(work);
+    }
+
+    /**
+     * Work that reads and locks but writes nothing (the authoritative quota check), in the request's
+     * transaction: {@link #change} with one savepoint less ({@link RequestTransaction#check}).
+     */
+    public <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
+        RequestTransaction tx = request.get();
+        return tx == null ? write(work) : tx.check(work);
     }
 
     /**

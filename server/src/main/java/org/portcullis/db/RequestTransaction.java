@@ -30,6 +30,10 @@ final class RequestTransaction {
     private int savepoints;
     private boolean kept; // PostgreSQL: a change of this transaction succeeded (its rows are in it)
     private int changing; // PostgreSQL: changes under way (nested ones included)
+    // PostgreSQL: the checks (locks, no rows) that ran before anything was kept, run again after a
+    // failed change rolled the whole transaction back; if one then fails, no change may follow.
+    private final List<HandleCallback<?, ?>> checks = new ArrayList<>();
+    private boolean checksLost;
     private long openedAtNanos;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
@@ -104,19 +108,43 @@ final class RequestTransaction {
      * released (the commit releases them all; a released subtransaction keeps its id all the same).
      */
     private <T, X extends Exception> T changeOnServer(HandleCallback<T, X> work) throws X {
+        return onServer(work, true);
+    }
+
+    /**
+     * Work that reads and locks but writes no row ({@link Database#check}), e.g. a quota check under
+     * its advisory lock; it must give the same answer when run again. On PostgreSQL, before anything
+     * is kept, it leaves the next change without a savepoint (one round trip less): if that change
+     * fails, the whole transaction is rolled back and the checks run again in the next one (a
+     * check that then fails is thrown at the next change). Elsewhere a {@link #change}.
+     */
+    <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
+        if (group != null || kept || changing > 0) {
+            return change(work);
+        }
+        T result = onServer(work, false);
+        checks.add(work);
+        return result;
+    }
+
+    private <T, X extends Exception> T onServer(HandleCallback<T, X> work, boolean keeps) throws X {
+        if (checksLost) {
+            throw new IllegalStateException("the request's checks failed when run again after a failed change");
+        }
         Handle h = handle();
         boolean first = !kept && changing == 0;
         Savepoint savepoint = first ? null : savepoint(h);
         changing++;
         try {
             T result = work.withHandle(h);
-            kept = true;
+            kept |= keeps;
             return result;
         } catch (Exception | Error e) {
             try {
                 if (first) {
                     kept = false; // a nested change that succeeded went with it
                     h.getConnection().rollback();
+                    checkAgain(h, e);
                 } else {
                     h.getConnection().rollback(savepoint);
                 }
@@ -126,6 +154,17 @@ final class RequestTransaction {
             throw e;
         } finally {
             changing--;
+        }
+    }
+
+    private void checkAgain(Handle h, Throwable failure) {
+        try {
+            for (HandleCallback<?, ?> check : checks) {
+                check.withHandle(h);
+            }
+        } catch (Exception | Error e) {
+            checksLost = true;
+            failure.addSuppressed(e);
         }
     }
 

@@ -82,7 +82,7 @@ public final class SecretService {
         // authoritative.
         boolean inTransaction = db.kind() == Kind.POSTGRESQL && stores.sealsInProcess();
         if (inTransaction) {
-            db.change(h -> {
+            db.check(h -> {
                 quotas.check(h, ctx.projectId(), Resource.SECRETS);
                 return null;
             });

@@ -68,6 +68,7 @@ class ConfigLoaderTest {
 
                 [database]
                 max_pool_size = 4
+                min_pool_size = 1
 
                 [quotas]
                 quota_secrets = 50
@@ -80,6 +81,7 @@ class ConfigLoaderTest {
         assertThat(c.dataDir()).isEqualTo(BASE.resolve("data"));
         assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:sqlite:/srv/portcullis/data/portcullis.sqlite");
         assertThat(c.database().poolSize()).isEqualTo(4);
+        assertThat(c.database().minIdle(4)).isEqualTo(1);
         assertThat(c.limits().maxSecretBytes()).isEqualTo(1000);
         assertThat(c.limits().maxRequestBytes()).isEqualTo(5000);
         assertThat(c.quotas().secrets()).isEqualTo(50);

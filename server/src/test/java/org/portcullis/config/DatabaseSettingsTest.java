@@ -26,6 +26,15 @@ class DatabaseSettingsTest {
     }
 
     @Test
+    void thePoolMinimumDefaultsToTheWholePoolOnPostgresqlAndIsCappedByItsSize() {
+        assertThat(parse("postgresql://u:p@db/x").minIdle(8)).as("PostgreSQL: fixed pool").isEqualTo(8);
+        assertThat(parse("sqlite:////tmp/x.sqlite").minIdle(8)).isEqualTo(2);
+        assertThat(parse("sqlite:////tmp/x.sqlite").minIdle(1)).isEqualTo(1);
+        assertThat(parse("postgresql://u:p@db/x").withMinPoolSize(0).minIdle(8)).isZero();
+        assertThat(parse("postgresql://u:p@db/x").withMinPoolSize(20).minIdle(8)).isEqualTo(8);
+    }
+
+    @Test
     void sqliteRelativePathIsResolvedAgainstTheBaseDirectory() {
         assertThat(parse("sqlite:///barbican.sqlite").jdbcUrl()).isEqualTo("jdbc:sqlite:/etc/portcullis/barbican.sqlite");
         assertThat(parse("sqlite:///data/db.sqlite").jdbcUrl()).isEqualTo("jdbc:sqlite:/etc/portcullis/data/db.sqlite");

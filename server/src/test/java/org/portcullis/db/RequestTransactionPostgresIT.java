@@ -170,6 +170,66 @@ class RequestTransactionPostgresIT {
         assertThat(countInOneStatement()).isEqualTo(2);
     }
 
+    @Test
+    void aCheckHoldsItsLockUntilTheCommitAndTheChangeAfterItCommits() throws Exception {
+        db.inRequest(() -> {
+            db.check(h -> h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one());
+            insert("a");
+            assertThat(lockableElsewhere()).as("held by the request's transaction").isFalse();
+            return null;
+        });
+        assertThat(lockableElsewhere()).isTrue();
+        assertThat(ids()).containsExactly("a");
+    }
+
+    @Test
+    void aChangeThatFailsAfterACheckIsCaughtAndTheCheckRunsAgainSoItsLockHolds() throws Exception {
+        insert("a");
+        int[] runs = {0};
+        db.inRequest(() -> {
+            db.check(h -> {
+                runs[0]++;
+                return h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one();
+            });
+            failing(h -> {
+                insert(h, "x");
+                insert(h, "a"); // duplicate key: the whole transaction is rolled back
+                return null;
+            });
+            assertThat(lockableElsewhere()).as("taken again by the check").isFalse();
+            insert("b");
+            return null;
+        });
+        assertThat(runs[0]).isEqualTo(2);
+        assertThat(ids()).containsExactly("a", "b");
+    }
+
+    @Test
+    void aCheckThatFailsWhenRunAgainLetsNoChangeFollow() throws Exception {
+        int[] runs = {0};
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            db.check(h -> {
+                if (++runs[0] > 1) {
+                    throw new IllegalArgumentException("the quota is reached now");
+                }
+                return null;
+            });
+            failing(h -> {
+                insert(h, "a");
+                throw new IllegalArgumentException("refused");
+            });
+            insert("b");
+            return null;
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("checks");
+        assertThat(ids()).isEmpty();
+    }
+
+    /** Whether another connection gets the check's lock now (and lets it go at once). */
+    private boolean lockableElsewhere() throws Exception {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> db.readStatement(h -> h.createQuery(
+                "SELECT pg_try_advisory_xact_lock(42)").mapTo(Boolean.class).one())).get();
+    }
+
     private int countInOneStatement() {
         return db.readStatement(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
     }
