@@ -31,9 +31,10 @@ final class RequestTransaction {
     private boolean kept; // PostgreSQL: a change of this transaction succeeded (its rows are in it)
     private int changing; // PostgreSQL: changes under way (nested ones included)
     // PostgreSQL: the checks (locks, no rows) that ran before anything was kept, run again after a
-    // failed change rolled the whole transaction back; if one then fails, no change may follow.
+    // failed change rolled the whole transaction back; if one then fails, no change may follow, and
+    // each is refused with that check's own failure (a quota reached meanwhile is the quota's 403).
     private final List<HandleCallback<?, ?>> checks = new ArrayList<>();
-    private boolean checksLost;
+    private RuntimeException lostCheck;
     private long openedAtNanos;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
@@ -128,8 +129,8 @@ final class RequestTransaction {
     }
 
     private <T, X extends Exception> T onServer(HandleCallback<T, X> work, boolean keeps) throws X {
-        if (checksLost) {
-            throw new IllegalStateException("the request's checks failed when run again after a failed change");
+        if (lostCheck != null) {
+            throw lostCheck;
         }
         Handle h = handle();
         boolean first = !kept && changing == 0;
@@ -162,8 +163,11 @@ final class RequestTransaction {
             for (HandleCallback<?, ?> check : checks) {
                 check.withHandle(h);
             }
+        } catch (RuntimeException e) {
+            lostCheck = e;
+            failure.addSuppressed(e);
         } catch (Exception | Error e) {
-            checksLost = true;
+            lostCheck = new IllegalStateException("a check failed when run again after a failed change", e);
             failure.addSuppressed(e);
         }
     }

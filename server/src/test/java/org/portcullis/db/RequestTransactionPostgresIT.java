@@ -220,7 +220,7 @@ class RequestTransactionPostgresIT {
             });
             insert("b");
             return null;
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("checks");
+        })).isInstanceOf(IllegalArgumentException.class).hasMessage("the quota is reached now");
         assertThat(ids()).isEmpty();
     }
 
