@@ -17,6 +17,7 @@ import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
 import org.portcullis.auth.PolicyProfile;
 import org.portcullis.auth.keystone.KeystoneAuthenticator;
+import org.portcullis.config.DatabaseSettings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
 import org.portcullis.containers.ContainerRepository;
@@ -24,6 +25,7 @@ import org.portcullis.containers.ContainerResource;
 import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
 import org.portcullis.db.JobLease;
+import org.portcullis.db.SqliteNativeLibrary;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Json;
 import org.portcullis.http.Router;
@@ -101,6 +103,9 @@ public final class Application implements AutoCloseable {
             initialize(Json.class);
             return Metrics.create(version());
         }, runnable -> Thread.ofPlatform().name("start-metrics").daemon().start(runnable));
+        if (config.database().kind() == DatabaseSettings.Kind.SQLITE) {
+            SqliteNativeLibrary.use(config.dataDir().resolve("native"));
+        }
         Database db;
         try {
             db = Database.open(config.database());
