@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code [portcullis] log_format} and {@code log_level} to the stderr log that
- * logback.xml sets up (the file has to be read before the configuration is, so the settings are
+ * {@link StderrLogConfigurator} sets up (logging starts before the configuration is read, so the settings are
  * applied once they are known). {@code PORTCULLIS_LOG_LEVEL} in the environment wins over
  * {@code log_level}, so one run can be made verbose without editing the file.
  */
 public final class LogSetup {
-    /** The text format's layout; logback.xml starts with the same. */
+    /** The text format's layout; {@link StderrLogConfigurator} starts with the same. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{20} - %msg%n";
 
     private LogSetup() {}
