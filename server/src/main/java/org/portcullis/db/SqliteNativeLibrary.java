@@ -21,19 +21,20 @@ import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * sqlite-jdbc's native library, kept extracted in a directory of the node's own. Left to itself
- * the driver inflates the 1 MB library from the jar into java.io.tmpdir at every start, reads it
- * back to compare and lists that directory to clean up after earlier runs: tens of milliseconds
- * of a node's start (bench/scale.sh), in a directory every local user can write to. Here it is
+ * the driver inflates the 1 MB library from the jar into java.io.tmpdir at every start and reads
+ * it back to compare: tens of milliseconds of a node's start (bench/scale.sh), in a directory
+ * every local user can write to. Here it is
  * extracted once per library (its name carries the jar entry's CRC-32), and every start checks
  * the copy before the driver loads it: a regular file and a directory owned by this process's
  * user and writable by nobody else, with the jar entry's size and CRC-32. A copy that fails is
  * extracted again; a directory that fails is not used, and the driver extracts as it always did.
+ * Its temporary directory stays its fallback: a copy here that cannot be loaded (a directory
+ * mounted noexec) makes it extract to java.io.tmpdir as before rather than fail.
  */
 public final class SqliteNativeLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNativeLibrary.class);
     static final String LIB_PATH = "org.sqlite.lib.path";
     static final String LIB_NAME = "org.sqlite.lib.name";
-    static final String TMP_DIR = "org.sqlite.tmpdir";
     private static final Set<PosixFilePermission> OTHERS_WRITE =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -83,7 +84,6 @@ public final class SqliteNativeLibrary {
             }
             System.setProperty(LIB_PATH, dir.toString());
             System.setProperty(LIB_NAME, lib.getFileName().toString());
-            System.setProperty(TMP_DIR, dir.toString()); // its clean-up lists this small directory, not /tmp
             return lib;
         } catch (UnsupportedOperationException e) {
             return null; // not a POSIX file system: nothing to check the copy against

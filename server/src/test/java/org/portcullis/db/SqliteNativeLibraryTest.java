@@ -21,7 +21,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  */
 class SqliteNativeLibraryTest {
     private static final List<String> PROPS =
-            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME, SqliteNativeLibrary.TMP_DIR);
+            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME);
     private final Map<String, String> saved = new HashMap<>();
 
     @TempDir
@@ -68,7 +68,6 @@ class SqliteNativeLibraryTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lib))).isEqualTo("r-x------");
         assertThat(System.getProperty(SqliteNativeLibrary.LIB_PATH)).isEqualTo(dir.toString());
         assertThat(System.getProperty(SqliteNativeLibrary.LIB_NAME)).isEqualTo(lib.getFileName().toString());
-        assertThat(System.getProperty(SqliteNativeLibrary.TMP_DIR)).isEqualTo(dir.toString());
 
         Object inode = Files.getAttribute(lib, "unix:ino");
         System.clearProperty(SqliteNativeLibrary.LIB_PATH);
