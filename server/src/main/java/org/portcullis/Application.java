@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.MimeTypes;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -101,6 +102,9 @@ public final class Application implements AutoCloseable {
         // sixth of the start-up CPU, all of it before the first request could be served).
         CompletableFuture<Metrics> early = CompletableFuture.supplyAsync(() -> {
             initialize(Json.class);
+            // Jetty's MIME table (every locale's names, 30-60 ms) too: the HTTP server's constructor
+            // needed it on this thread after the stores
+            initialize(MimeTypes.class);
             return Metrics.create(version());
         }, runnable -> Thread.ofPlatform().name("start-metrics").daemon().start(runnable));
         if (config.database().kind() == DatabaseSettings.Kind.SQLITE) {
