@@ -111,7 +111,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- the node
-PORT=$(free_port 19500)
+PORT=$(free_port $((19500 + RANDOM % 400)))  # a random base: other runs on this machine start from 19500 too
 write_config() {
   local sql
   mkdir -p "$NODE"; chmod 700 "$NODE"

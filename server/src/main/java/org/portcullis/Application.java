@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.MimeTypes;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -17,6 +18,7 @@ import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyFiles;
 import org.portcullis.auth.PolicyProfile;
 import org.portcullis.auth.keystone.KeystoneAuthenticator;
+import org.portcullis.config.DatabaseSettings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.containers.ContainerAcls;
 import org.portcullis.containers.ContainerRepository;
@@ -24,6 +26,7 @@ import org.portcullis.containers.ContainerResource;
 import org.portcullis.containers.ContainerService;
 import org.portcullis.db.Database;
 import org.portcullis.db.JobLease;
+import org.portcullis.db.SqliteNativeLibrary;
 import org.portcullis.http.HttpServer;
 import org.portcullis.http.Json;
 import org.portcullis.http.Router;
@@ -99,8 +102,14 @@ public final class Application implements AutoCloseable {
         // sixth of the start-up CPU, all of it before the first request could be served).
         CompletableFuture<Metrics> early = CompletableFuture.supplyAsync(() -> {
             initialize(Json.class);
+            // Jetty's MIME table (every locale's names, 30-60 ms) too: the HTTP server's constructor
+            // needed it on this thread after the stores
+            initialize(MimeTypes.class);
             return Metrics.create(version());
         }, runnable -> Thread.ofPlatform().name("start-metrics").daemon().start(runnable));
+        if (config.database().kind() == DatabaseSettings.Kind.SQLITE) {
+            SqliteNativeLibrary.use(config.dataDir().resolve("native"));
+        }
         Database db;
         try {
             db = Database.open(config.database());

@@ -1,5 +1,6 @@
 package org.portcullis;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.portcullis.config.ConfigException;
@@ -26,7 +27,44 @@ public final class Portcullis implements Callable<Integer> {
     static final String VERSION = "Portcullis 0.1.0";
 
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        Path config = servedConfig(args);
+        System.exit(config != null ? serve(config) : commandLine(args).execute(args));
+    }
+
+    /**
+     * The file of {@code serve --config FILE} ({@code -c FILE}, {@code --config=FILE}), the form
+     * the launcher, the package's unit and the bench start a node with; null for anything else,
+     * which picocli parses. picocli's classes are Java 5 class files, which the JVM's AOT cache
+     * cannot keep, so loading them and building its model was a fifth of the main thread's CPU
+     * before a node could answer (bench/scale.sh, 100k secrets). A value that starts with '-'
+     * goes to picocli too: it may be an option there ({@code serve -c --help}).
+     */
+    static Path servedConfig(String[] args) {
+        String file = null;
+        if (args.length == 2 && args[0].equals("serve") && args[1].startsWith("--config=")) {
+            file = args[1].substring("--config=".length());
+        } else if (args.length == 3 && args[0].equals("serve")
+                && (args[1].equals("--config") || args[1].equals("-c"))) {
+            file = args[2];
+        }
+        if (file == null || file.isEmpty() || file.startsWith("-")) {
+            return null;
+        }
+        try {
+            return Path.of(file);
+        } catch (InvalidPathException e) {
+            return null; // picocli's own message for it
+        }
+    }
+
+    /** {@code serve} without picocli, ending as picocli ends a command that throws: its stack trace, status 1. */
+    private static int serve(Path config) {
+        try {
+            return new Serve().withConfig(config).call();
+        } catch (Exception e) {
+            e.printStackTrace();
+            return 1;
+        }
     }
 
     /**
@@ -54,6 +92,11 @@ public final class Portcullis implements Callable<Integer> {
     static final class Serve implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, required = true, description = "configuration file")
         Path config;
+
+        Serve withConfig(Path file) {
+            config = file;
+            return this;
+        }
 
         @Override
         public Integer call() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,23 @@ class PortcullisCliTest {
         for (String[] other : List.of(new String[0], new String[] {"--help"}, new String[] {"manage", "doctor"},
                 new String[] {"serv"})) {
             assertThat(Portcullis.commandLine(other).getSubcommands()).containsKeys("serve", "dev", "manage");
+        }
+    }
+
+    /** The launcher's, the unit's and the bench's {@code serve --config FILE} skips picocli; no other form does. */
+    @Test
+    void onlyThePlainServeFormSkipsPicocli() {
+        for (String[] plain : List.of(new String[] {"serve", "--config", "a.conf"},
+                new String[] {"serve", "-c", "a.conf"}, new String[] {"serve", "--config=a.conf"})) {
+            assertThat(Portcullis.servedConfig(plain)).as(List.of(plain).toString()).isEqualTo(Path.of("a.conf"));
+        }
+        for (String[] other : List.of(new String[0], new String[] {"serve"}, new String[] {"serve", "--help"},
+                new String[] {"serve", "--config", "a.conf", "--help"}, new String[] {"serve", "-c", "--help"},
+                new String[] {"serve", "-c", "-V"}, new String[] {"serve", "--config="},
+                new String[] {"serve", "-c", ""},
+                new String[] {"serve", "--conf", "a.conf"}, new String[] {"dev", "--config", "a.conf"},
+                new String[] {"manage", "--config", "a.conf"}, new String[] {"serve", "-ca.conf"})) {
+            assertThat(Portcullis.servedConfig(other)).as(List.of(other).toString()).isNull();
         }
     }
 

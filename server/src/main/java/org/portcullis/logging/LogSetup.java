@@ -15,16 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code [portcullis] log_format} and {@code log_level} to the stderr log that
- * logback.xml sets up (the file has to be read before the configuration is, so the settings are
+ * {@link StderrLogConfigurator} sets up (logging starts before the configuration is read, so the settings are
  * applied once they are known). {@code PORTCULLIS_LOG_LEVEL} in the environment wins over
  * {@code log_level}, so one run can be made verbose without editing the file. The node's stderr
  * log is written by a thread of its own ({@link AsyncLineAppender}): an access line a request
  * logs costs it a hand-over, not a write under a lock.
  */
 public final class LogSetup {
-    private static final String STDERR = "STDERR";
+    private static final String STDERR = StderrLogConfigurator.APPENDER;
     private static final AtomicBoolean FLUSH_AT_EXIT = new AtomicBoolean();
-    /** The text format's layout; logback.xml starts with the same. */
+    /** The text format's layout; {@link StderrLogConfigurator} starts with the same. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{20} - %msg%n";
 
     private LogSetup() {}
@@ -41,7 +41,7 @@ public final class LogSetup {
         if (stderr instanceof AsyncLineAppender async) {
             async.encoder(encoder(settings.logFormat(), context));
         } else if (stderr instanceof ConsoleAppender<ILoggingEvent> console) {
-            // logback.xml's console appender, replaced by one that writes off the request threads.
+            // StderrLogConfigurator's console appender, replaced by one that writes off the request threads.
             AsyncLineAppender async = new AsyncLineAppender();
             async.setContext(context);
             async.setName(STDERR);
