@@ -98,12 +98,21 @@ server_jvm_opts() {
   SERVER_JVM_OPTS=("${opts[@]}" "${extra[@]}")
 }
 
+# aot_identity FILE...: a short name for these files as they are now (device, inode, size, change
+# time). An upgrade writes a new jar (dpkg renames a new file into place; a build rewrites it), so
+# its identity changes even when the release's mtime is older than the cache: the JVM must never
+# start from classes recorded for another jar (a stale cache ends in NoSuchMethodError).
+aot_identity() {
+  stat -L -c '%d %i %s %Z' "$@" | cksum | cut -d' ' -f1
+}
+
 # server_aot_opts JAR [DIR]: sets SERVER_AOT_OPTS, the JVM's ahead-of-time cache for a server run
 # of JAR, kept in DIR (default: beside the jar; none if it is not writable). JDK >= 25: an AOT cache
 # (classes loaded and linked, method profiles); JDK 19-24: a dynamic CDS archive. The first run
 # after a build records it when the JVM exits (SIGTERM included; a SIGKILLed run records none and
 # the next run tries again), every later run starts from it: about half the start-up CPU and 20 MB
-# less RSS (bench/scale.sh). A cache older than the jar or the JDK is dropped and recorded again.
+# less RSS (bench/scale.sh). The cache's name carries the identity of the jar and the JDK (see
+# aot_identity), so another jar or JDK gets a cache of its own and the stale one is removed.
 # PORTCULLIS_AOT=0, or a cache named in PORTCULLIS_JAVA_OPTS, turns this off.
 server_aot_opts() {
   local jar=$1 dir=${2:-$(dirname "$1")} major cache
@@ -111,18 +120,22 @@ server_aot_opts() {
   [ "${PORTCULLIS_AOT:-1}" != 0 ] && [ -d "$dir" ] && [ -w "$dir" ] || return 0
   [[ ${PORTCULLIS_JAVA_OPTS:-} != *AOTCache* && ${PORTCULLIS_JAVA_OPTS:-} != *SharedArchiveFile* ]] || return 0
   major=$(java_major "${PORTCULLIS_JDK_VERSION:-0}")
+  local ext
   if [ "$major" -ge 25 ]; then
-    cache=$dir/portcullis.aot
+    ext=aot
   elif [ "$major" -ge 19 ]; then
-    cache=$dir/portcullis.jsa
+    ext=jsa
   else
     return 0
   fi
-  # Older than the jar or the JDK (the JVM would refuse it), or its recording was cut short (the
-  # JVM deletes CACHE.config once CACHE is complete; a kill during the write leaves both): record anew.
-  if [ -e "$cache.config" ] || { [ -e "$cache" ] && { [ "$jar" -nt "$cache" ] || [ "$JAVA_HOME/lib/modules" -nt "$cache" ]; }; }; then
-    rm -f "$cache" "$cache.config"
-  fi
+  cache=$dir/portcullis-$(aot_identity "$jar" "$JAVA_HOME/lib/modules").$ext
+  # Caches of other jars or JDKs go; so does one whose recording was cut short (the JVM deletes
+  # CACHE.config once CACHE is complete; a kill during the write leaves both): it is recorded anew.
+  local old
+  for old in "$dir"/portcullis.$ext "$dir"/portcullis-*.$ext "$dir"/portcullis-*.$ext.config; do
+    [ -e "$old" ] && [ "$old" != "$cache" ] && [ "$old" != "$cache.config" ] && rm -f "$old"
+  done
+  [ ! -e "$cache.config" ] || rm -f "$cache" "$cache.config"
   if [ "$major" -lt 25 ]; then
     SERVER_AOT_OPTS=(-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$cache")
   elif [ -f "$cache" ]; then

@@ -38,11 +38,16 @@ opts=(-Xss512k -Xms24m -Xmx192m -Xmn16m -XX:ReservedCodeCacheSize=48m -XX:MaxMet
 # by the first run after an upgrade when it stops, halves the start-up CPU of every later run.
 if [ "${1:-}" = serve ] && [ -n "${PORTCULLIS_AOT_DIR:-}" ] && [ -w "$PORTCULLIS_AOT_DIR" ] &&
   [ "$(major "$(dirname "$(dirname "$java")")")" -ge 25 ]; then
-  cache=$PORTCULLIS_AOT_DIR/portcullis.aot
-  # older than the jar or the JDK (refused by the JVM), or cut short (CACHE.config left): record anew
-  if [ -e "$cache.config" ] || { [ -e "$cache" ] && { [ "$JAR" -nt "$cache" ] || [ "$(readlink -f "$java")" -nt "$cache" ]; }; }; then
-    rm -f "$cache" "$cache.config"
-  fi
+  # The name carries the jar's and the JDK's identity (device, inode, size, change time): an upgrade
+  # renames a new jar into place, whose packaged mtime may be older than the cache, and the JVM must
+  # never start from classes recorded for another jar. Other caches go, and so does one cut short
+  # (CACHE.config left): it is recorded anew.
+  id=$(stat -L -c '%d %i %s %Z' "$JAR" "$(dirname "$(dirname "$(readlink -f "$java")")")/lib/modules" | cksum | cut -d' ' -f1)
+  cache=$PORTCULLIS_AOT_DIR/portcullis-$id.aot
+  for old in "$PORTCULLIS_AOT_DIR"/portcullis.aot "$PORTCULLIS_AOT_DIR"/portcullis-*.aot "$PORTCULLIS_AOT_DIR"/portcullis-*.aot.config; do
+    [ -e "$old" ] && [ "$old" != "$cache" ] && [ "$old" != "$cache.config" ] && rm -f "$old"
+  done
+  [ ! -e "$cache.config" ] || rm -f "$cache" "$cache.config"
   if [ -f "$cache" ]; then opts+=(-XX:AOTCache="$cache"); else opts+=(-XX:AOTCacheOutput="$cache"); fi
   opts+=(-Xlog:aot*=error) # recording warns of every class it cannot keep
 fi
