@@ -106,8 +106,8 @@ public final class QuotaEnforcer {
     }
 
     private int quota(Handle h, String projectId, Resource resource) {
-        QuotaValues own = repository.find(h, projectId).map(ProjectQuota::values).orElse(QuotaValues.UNSET);
-        return own.orElse(defaults).get(resource);
+        Integer own = repository.own(h, projectId, resource);
+        return own != null ? own : defaults.get(resource);
     }
 
     /** Barbican: every negative value means unlimited, not only -1. */
