@@ -3,6 +3,7 @@ package org.portcullis.crypto;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -28,6 +29,11 @@ public final class Aead {
     private final SecretKey key;
     private final Provider provider;
     private final SecureRandom random;
+    // JVM-held keys only: Cipher.getInstance (a provider lookup and a new cipher object) cost as
+    // much as sealing a small payload. A cipher is re-initialised with a fresh nonce on every use
+    // and held by one thread at a time; at most as many exist as calls ran at once. A token's
+    // ciphers are not kept: each holds a PKCS#11 session.
+    private final ConcurrentLinkedQueue<Cipher> idle = new ConcurrentLinkedQueue<>();
 
     private Aead(SecretKey key, Provider provider, SecureRandom random) {
         this.key = key;
@@ -55,6 +61,7 @@ public final class Aead {
             // One AAD call: some PKCS#11 tokens take associated data only once per operation.
             cipher.updateAAD(concat(header, aad));
             byte[] sealed = cipher.doFinal(plaintext);
+            release(cipher);
             byte[] out = new byte[header.length + NONCE_BYTES + sealed.length];
             System.arraycopy(header, 0, out, 0, header.length);
             System.arraycopy(nonce, 0, out, header.length, NONCE_BYTES);
@@ -87,7 +94,9 @@ public final class Aead {
             System.arraycopy(in, 0, header, 0, headerLength);
             cipher.updateAAD(concat(header, aad));
             int offset = headerLength + NONCE_BYTES;
-            return cipher.doFinal(in, offset, length - offset);
+            byte[] opened = cipher.doFinal(in, offset, length - offset);
+            release(cipher);
+            return opened;
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
@@ -96,7 +105,18 @@ public final class Aead {
     }
 
     private Cipher cipher() throws GeneralSecurityException {
-        return provider == null ? Cipher.getInstance("AES/GCM/NoPadding") : Cipher.getInstance("AES/GCM/NoPadding", provider);
+        if (provider != null) {
+            return Cipher.getInstance("AES/GCM/NoPadding", provider);
+        }
+        Cipher kept = idle.poll();
+        return kept != null ? kept : Cipher.getInstance("AES/GCM/NoPadding");
+    }
+
+    /** Keeps a JVM cipher whose operation completed; one that failed (a bad tag) is dropped. */
+    private void release(Cipher cipher) {
+        if (provider == null) {
+            idle.offer(cipher);
+        }
     }
 
     /** 32 random bytes for a new AES-256 key held by the JVM. */

@@ -46,6 +46,9 @@ final class SqliteConnection extends JDBC4Connection {
         public Connection getConnection() throws SQLException {
             Properties p = new Properties();
             p.putAll(properties);
+            // Else the driver runs "SELECT last_insert_rowid()", prepared anew, after every INSERT
+            // (on the writer, holding the write lock); nothing here reads generated keys.
+            p.setProperty("jdbc.get_generated_keys", "false");
             return new SqliteConnection(url, p);
         }
 

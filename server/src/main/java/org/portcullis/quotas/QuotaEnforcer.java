@@ -91,9 +91,23 @@ public final class QuotaEnforcer {
         });
     }
 
+    /**
+     * {@link #precheck(String, Resource)} when the caller read the project's own quota for {@code
+     * resource} already ({@code own}, null when the project set none): counts only when limited.
+     */
+    public void precheck(String projectId, Resource resource, Integer own) {
+        int quota = own != null ? own : defaults.get(resource);
+        if (!isUnlimited(quota)) {
+            db.read(h -> {
+                refuseIfReached(h, projectId, resource, resource.operation(), quota);
+                return null;
+            });
+        }
+    }
+
     private int quota(Handle h, String projectId, Resource resource) {
-        QuotaValues own = repository.find(h, projectId).map(ProjectQuota::values).orElse(QuotaValues.UNSET);
-        return own.orElse(defaults).get(resource);
+        Integer own = repository.own(h, projectId, resource);
+        return own != null ? own : defaults.get(resource);
     }
 
     /** Barbican: every negative value means unlimited, not only -1. */

@@ -19,6 +19,19 @@ public final class QuotaRepository {
     }
 
     /**
+     * The project's own quota for one resource: null when it has no record or left that quota
+     * unset. One column, for the check inside a write transaction (the writer waits on it).
+     */
+    public Integer own(Handle h, String projectId, Resource resource) {
+        // The column name comes from the enum, never from a caller's text.
+        return h.createQuery("SELECT " + resource.apiName() + " FROM project_quotas WHERE project_id = :p")
+                .bind("p", projectId).map((rs, ctx) -> {
+                    int v = rs.getInt(1);
+                    return rs.wasNull() ? Optional.<Integer>empty() : Optional.of(v);
+                }).findOne().flatMap(v -> v).orElse(null);
+    }
+
+    /**
      * Creates the project's record or changes it; only the quotas given are written, the others
      * keep their value (null for a new record), as Barbican's update does. One statement, so two
      * administrators setting a new project's quotas at once cannot collide on the key.

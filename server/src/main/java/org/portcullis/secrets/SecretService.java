@@ -86,13 +86,18 @@ public final class SecretService {
                 quotas.check(h, ctx.projectId(), Resource.SECRETS);
                 return null;
             });
-        } else {
-            quotas.precheck(ctx.projectId(), Resource.SECRETS);
         }
-        SecretStore store = preferred.storeForNewSecret(ctx.projectId());
+        // The project's quota, preferred store and active KEKs: one statement (in the transaction
+        // when one is open).
+        CreateReads.Project project = db.readStatement(h -> CreateReads.read(h, ctx.projectId()));
+        if (!inTransaction) {
+            quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
+        }
+        SecretStore store = preferred.chosenOrDefault(project.preferredStore());
         String id = UUID.randomUUID().toString();
         SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
-        StoredRef stored = request.payload() == null ? null : store.store(binding, request.payload());
+        StoredRef stored = request.payload() == null ? null
+                : store.store(binding, request.payload(), project.activeKeks());
         Secret secret = new Secret(id, ctx.projectId(), ctx.userId(), request.name(), request.secretType(),
                 request.algorithm(), request.bitLength(), request.mode(), request.expiration(), "ACTIVE",
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);

@@ -42,6 +42,11 @@ final class MeteredStore implements SecretStore {
     }
 
     @Override
+    public StoredRef store(SecretBinding binding, byte[] payload, java.util.Map<String, String> activeKeks) {
+        return timed("store", () -> store.store(binding, payload, activeKeks));
+    }
+
+    @Override
     public java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
         java.util.function.BiFunction<SecretBinding, byte[], StoredRef> seal = store.batchSealer();
         return (binding, payload) -> timed("store", () -> seal.apply(binding, payload));

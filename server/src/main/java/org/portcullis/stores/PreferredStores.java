@@ -23,7 +23,19 @@ public final class PreferredStores {
         if (!registry.multipleStores()) {
             return registry.globalDefault();
         }
-        return preferred(projectId).flatMap(registry::byId).orElse(registry.globalDefault());
+        return chosenOrDefault(preferred(projectId).orElse(null));
+    }
+
+    /**
+     * {@link #storeForNewSecret} when the caller read the project's row already ({@code
+     * preferredStoreId}, null when the project chose none): the store it names if configured,
+     * else the global default.
+     */
+    public SecretStore chosenOrDefault(String preferredStoreId) {
+        if (!registry.multipleStores() || preferredStoreId == null) {
+            return registry.globalDefault();
+        }
+        return registry.byId(preferredStoreId).orElse(registry.globalDefault());
     }
 
     public Optional<String> preferred(String projectId) {

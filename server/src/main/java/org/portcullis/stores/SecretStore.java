@@ -17,6 +17,15 @@ public interface SecretStore {
     StoredRef store(SecretBinding binding, byte[] payload);
 
     /**
+     * {@link #store} when the caller read the project's active KEK ids already, in the statement
+     * that read its other rows before a create ({@code activeKeks}: store id to KEK id; a store
+     * missing from it has none yet). Stores without project KEKs ignore it.
+     */
+    default StoredRef store(SecretBinding binding, byte[] payload, java.util.Map<String, String> activeKeks) {
+        return store(binding, payload);
+    }
+
+    /**
      * A sealer for one batch of writes that commits right after (an import or migration batch).
      * Stores that can share work across a batch override it: the software store looks each
      * project's active KEK up once per batch instead of once per payload. Use it for one batch

@@ -26,6 +26,41 @@ class AeadTest {
     }
 
     @Test
+    void oneKeySealsAndOpensOverAndOverAfterFailuresAndFromManyThreads() throws Exception {
+        Aead key = Aead.of(new SecretKeySpec(Aead.randomKeyBytes(), "AES"));
+        byte[] header = {1};
+        byte[] first = key.seal(header, new byte[] {7}, AAD);
+        assertThatThrownBy(() -> key.open(first, 1, "other".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AEADBadTagException.class);
+        byte[] second = key.seal(header, new byte[] {8}, AAD);
+        assertThat(Arrays.copyOfRange(first, 1, 1 + Aead.NONCE_BYTES))
+                .isNotEqualTo(Arrays.copyOfRange(second, 1, 1 + Aead.NONCE_BYTES)); // a fresh nonce each time
+        assertThat(key.open(first, 1, AAD)).containsExactly(7);
+        assertThat(key.open(second, 1, AAD)).containsExactly(8);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 8; t++) {
+            byte id = (byte) t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        byte[] payload = {id, (byte) i};
+                        if (!Arrays.equals(key.open(key.seal(header, payload, AAD), 1, AAD), payload)) {
+                            wrong.incrementAndGet();
+                        }
+                    } catch (AEADBadTagException e) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong).hasValue(0);
+    }
+
+    @Test
     void emptyPlaintextRoundTrips() throws Exception {
         byte[] sealed = KEY.seal(HEADER, new byte[0], AAD);
         assertThat(KEY.open(sealed, HEADER.length, AAD)).isEmpty();

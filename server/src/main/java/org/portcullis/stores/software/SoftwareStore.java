@@ -106,6 +106,16 @@ public final class SoftwareStore implements SecretStore {
         return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
     }
 
+    /** The KEK the caller read as active is used; without one, it is looked up (or created) as in {@link #store}. */
+    @Override
+    public StoredRef store(SecretBinding binding, byte[] payload, java.util.Map<String, String> activeKeks) {
+        requireOwnStore(binding);
+        String kekId = activeKeks.get(info.id());
+        ProjectKek kek = kekId == null ? projectKeks.active(binding.projectId())
+                : projectKeks.byId(kekId, binding.projectId());
+        return RowCiphertext.seal(kek.aead(), kek.id(), binding, payload);
+    }
+
     /** Each project's active KEK is looked up once for the batch (the first payload of that project). */
     @Override
     public java.util.function.BiFunction<SecretBinding, byte[], StoredRef> batchSealer() {
