@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclService;
 import org.portcullis.auth.Policy;
@@ -15,12 +16,12 @@ import org.portcullis.http.ApiException;
 import org.portcullis.idempotency.IdempotentCreate;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
+import org.portcullis.stores.PreferredStores;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoreRegistry;
 import org.portcullis.stores.StoredRef;
-import org.portcullis.stores.PreferredStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,7 @@ public final class SecretService {
                 stored, now, now);
     }
 
-    public void insert(org.jdbi.v3.core.Handle h, Secret secret) {
+    public void insert(Handle h, Secret secret) {
         repository.insert(h, secret);
     }
 
