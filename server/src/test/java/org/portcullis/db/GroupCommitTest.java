@@ -39,14 +39,13 @@ class GroupCommitTest {
     }
 
     private void insert(String id) {
-        db.change(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
-                + "deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id).execute());
+        Rows.insert(db, id);
         db.afterCommit(() -> ran.add("commit " + id));
         db.afterRollback(() -> ran.add("rollback " + id));
     }
 
     private List<String> committed() {
-        return db.read(h -> h.createQuery("SELECT id FROM transport_keys ORDER BY id").mapTo(String.class).list());
+        return Rows.ids(db);
     }
 
     /** A request in its own thread that changes {@code id}, holds its commit on {@code event}, and says when it has changed. */
@@ -71,7 +70,7 @@ class GroupCommitTest {
         List<Integer> seenByB = new CopyOnWriteArrayList<>();
         FutureTask<Void> b = new FutureTask<>(() -> db.inRequest(() -> {
             insert("b");
-            seenByB.add(db.read(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one()));
+            seenByB.add(db.read(Rows::count));
             changedB.countDown();
             throw new IllegalArgumentException("b's handler failed");
         }));
@@ -142,8 +141,7 @@ class GroupCommitTest {
             try {
                 db.write(h -> {
                     eventA.complete(null); // a's batch still needs this writer: b is in it
-                    return h.execute("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, "
-                            + "updated_at, deleted) VALUES ('a', 'p', 'k', 0, 0, false)");
+                    return Rows.insert(h, "a");
                 });
             } catch (RuntimeException unique) {
                 seenAfterFailure.addAll(committed()); // as a "created by someone else: use theirs" fallback does
@@ -169,9 +167,7 @@ class GroupCommitTest {
                 for (int i = 0; i < 25; i++) {
                     String id = "w" + n + "-" + i;
                     if (i % 2 == 0) {
-                        db.write(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, "
-                                + "created_at, updated_at, deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id)
-                                .execute());
+                        db.write(h -> Rows.insert(h, id));
                     } else {
                         try {
                             db.inRequest(() -> {

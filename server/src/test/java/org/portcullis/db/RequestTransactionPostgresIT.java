@@ -33,20 +33,12 @@ class RequestTransactionPostgresIT {
         db.close();
     }
 
-    private static void insert(org.jdbi.v3.core.Handle h, String id) {
-        h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
-                + "deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id).execute();
-    }
-
     private void insert(String id) {
-        db.change(h -> {
-            insert(h, id);
-            return null;
-        });
+        Rows.insert(db, id);
     }
 
     private List<String> ids() {
-        return db.read(h -> h.createQuery("SELECT id FROM transport_keys ORDER BY id").mapTo(String.class).list());
+        return Rows.ids(db);
     }
 
     /** Runs {@code change} as a change that fails; the caller catches it and goes on. */
@@ -62,7 +54,7 @@ class RequestTransactionPostgresIT {
     void aFirstChangeThatFailsIsCaughtAndTheRequestGoesOn() throws Exception {
         db.inRequest(() -> {
             failing(h -> {
-                insert(h, "a");
+                Rows.insert(h, "a");
                 throw new IllegalArgumentException("a later check failed");
             });
             insert("b");
@@ -76,8 +68,8 @@ class RequestTransactionPostgresIT {
         insert("a");
         db.inRequest(() -> {
             failing(h -> {
-                insert(h, "x");
-                insert(h, "a"); // duplicate key: PostgreSQL aborts the transaction
+                Rows.insert(h, "x");
+                Rows.insert(h, "a"); // duplicate key: PostgreSQL aborts the transaction
                 return null;
             });
             insert("b");
@@ -93,12 +85,12 @@ class RequestTransactionPostgresIT {
         db.inRequest(() -> {
             insert("b");
             failing(h -> {
-                insert(h, "c");
-                insert(h, "a");
+                Rows.insert(h, "c");
+                Rows.insert(h, "a");
                 return null;
             });
             failing(h -> {
-                insert(h, "d");
+                Rows.insert(h, "d");
                 throw new IllegalStateException("refused");
             });
             insert("e");
@@ -111,13 +103,13 @@ class RequestTransactionPostgresIT {
     void aNestedChangeThatFailsInsideTheFirstOneUndoesOnlyItself() throws Exception {
         db.inRequest(() -> {
             db.change(h -> {
-                insert(h, "a");
+                Rows.insert(h, "a");
                 failing(inner -> {
-                    insert(inner, "b");
-                    insert(inner, "a");
+                    Rows.insert(inner, "b");
+                    Rows.insert(inner, "a");
                     return null;
                 });
-                insert(h, "c");
+                Rows.insert(h, "c");
                 return null;
             });
             return null;
@@ -129,17 +121,17 @@ class RequestTransactionPostgresIT {
     void aFirstChangeThatFailsAfterANestedOneTakesTheNestedOneWithIt() throws Exception {
         db.inRequest(() -> {
             failing(h -> {
-                insert(h, "a");
+                Rows.insert(h, "a");
                 db.change(inner -> {
-                    insert(inner, "b");
+                    Rows.insert(inner, "b");
                     return null;
                 });
                 throw new IllegalStateException("refused after the nested change");
             });
             insert("c");
             failing(h -> {
-                insert(h, "d");
-                insert(h, "c");
+                Rows.insert(h, "d");
+                Rows.insert(h, "c");
                 return null;
             });
             return null;
@@ -192,8 +184,8 @@ class RequestTransactionPostgresIT {
                 return h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one();
             });
             failing(h -> {
-                insert(h, "x");
-                insert(h, "a"); // duplicate key: the whole transaction is rolled back
+                Rows.insert(h, "x");
+                Rows.insert(h, "a"); // duplicate key: the whole transaction is rolled back
                 return null;
             });
             assertThat(lockableElsewhere()).as("taken again by the check").isFalse();
@@ -215,7 +207,7 @@ class RequestTransactionPostgresIT {
                 return null;
             });
             failing(h -> {
-                insert(h, "a");
+                Rows.insert(h, "a");
                 throw new IllegalArgumentException("refused");
             });
             insert("b");
@@ -231,6 +223,6 @@ class RequestTransactionPostgresIT {
     }
 
     private int countInOneStatement() {
-        return db.readStatement(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
+        return db.readStatement(Rows::count);
     }
 }

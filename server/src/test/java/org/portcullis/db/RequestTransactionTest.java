@@ -29,12 +29,11 @@ class RequestTransactionTest {
     }
 
     private void insert(String id) {
-        db.change(h -> h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
-                + "deleted) VALUES (:id, 'p', 'k', 0, 0, false)").bind("id", id).execute());
+        Rows.insert(db, id);
     }
 
     private int count() {
-        return db.read(h -> h.createQuery("SELECT count(*) FROM transport_keys").mapTo(Integer.class).one());
+        return db.read(Rows::count);
     }
 
     @Test
@@ -70,8 +69,7 @@ class RequestTransactionTest {
             insert("a");
             try {
                 db.change(h -> {
-                    h.createUpdate("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
-                            + "deleted) VALUES ('b', 'p', 'k', 0, 0, false)").execute();
+                    Rows.insert(h, "b");
                     throw new IllegalArgumentException("a later check failed");
                 });
             } catch (IllegalArgumentException expected) {
@@ -79,8 +77,7 @@ class RequestTransactionTest {
             }
             return null;
         });
-        List<String> ids = db.read(h -> h.createQuery("SELECT id FROM transport_keys").mapTo(String.class).list());
-        assertThat(ids).containsExactly("a");
+        assertThat(Rows.ids(db)).containsExactly("a");
     }
 
     @Test
