@@ -2,6 +2,7 @@ package org.portcullis.audit;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,17 +12,25 @@ import java.util.Optional;
  * not recorded: the trail refuses those requests.
  */
 interface AuditSink extends Closeable {
-    /** The last complete line already in the sink, to continue its chain; empty for a new or write-only sink. */
-    Optional<String> lastLine() throws IOException;
+    /**
+     * The last complete line already in the sink, to continue its chain; empty for a new sink, and
+     * always for a write-only one (syslog), which is all the default knows.
+     */
+    default Optional<String> lastLine() throws IOException {
+        return Optional.empty();
+    }
 
     /**
      * Called before every write: if the sink's file was moved away or truncated since the last
-     * write (log rotation), starts writing to the new file and says what happened; else null.
+     * write (log rotation), starts writing to the new file and says what happened; else null, which
+     * is always the answer of a sink without a file (the default).
      */
-    String rotated() throws IOException;
+    default String rotated() throws IOException {
+        return null;
+    }
 
     /** Writes the lines (each gets a newline), all or none as far as the sink can tell. */
-    void write(java.util.List<String> lines) throws IOException;
+    void write(List<String> lines) throws IOException;
 
     /** Returns once everything written is as durable as the sink's policy promises. */
     void sync() throws IOException;

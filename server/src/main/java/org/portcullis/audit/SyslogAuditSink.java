@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Sends each line as an RFC 5424 syslog message (severity info, the configured facility,
@@ -59,17 +59,7 @@ final class SyslogAuditSink implements AuditSink {
     }
 
     @Override
-    public Optional<String> lastLine() {
-        return Optional.empty();
-    }
-
-    @Override
-    public String rotated() {
-        return null;
-    }
-
-    @Override
-    public void write(java.util.List<String> lines) throws IOException {
+    public void write(List<String> lines) throws IOException {
         for (String line : lines) {
             send(line);
         }

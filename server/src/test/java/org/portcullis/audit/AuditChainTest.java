@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -344,16 +343,6 @@ class AuditChainTest {
     private static final class FlakySink implements AuditSink {
         final List<String> lines = new ArrayList<>();
         volatile boolean failing;
-
-        @Override
-        public Optional<String> lastLine() {
-            return Optional.empty();
-        }
-
-        @Override
-        public String rotated() {
-            return null;
-        }
 
         @Override
         public void write(List<String> batch) throws IOException {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,16 +53,6 @@ class AuditRecoveryTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         AtomicBoolean hanging = new AtomicBoolean();
         AuditSink stuck = new AuditSink() { // a mount that stops answering, then answers again
-            @Override
-            public Optional<String> lastLine() {
-                return Optional.empty();
-            }
-
-            @Override
-            public String rotated() {
-                return null;
-            }
-
             @Override
             public void write(List<String> batch) {
                 lines.addAll(batch);
