@@ -96,7 +96,7 @@ public final class QuotaEnforcer {
      * resource} already ({@code own}, null when the project set none): counts only when limited.
      */
     public void precheck(String projectId, Resource resource, Integer own) {
-        int quota = own != null ? own : defaults.get(resource);
+        int quota = effective(own, resource);
         if (!isUnlimited(quota)) {
             db.read(h -> {
                 refuseIfReached(h, projectId, resource, resource.operation(), quota);
@@ -106,7 +106,11 @@ public final class QuotaEnforcer {
     }
 
     private int quota(Handle h, String projectId, Resource resource) {
-        Integer own = repository.own(h, projectId, resource);
+        return effective(repository.own(h, projectId, resource), resource);
+    }
+
+    /** The project's own quota for {@code resource} if it set one, else the configured default. */
+    private int effective(Integer own, Resource resource) {
         return own != null ? own : defaults.get(resource);
     }
 

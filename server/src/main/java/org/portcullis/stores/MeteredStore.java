@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.portcullis.metrics.Metrics;
@@ -42,7 +43,7 @@ final class MeteredStore implements SecretStore {
     }
 
     @Override
-    public StoredRef store(SecretBinding binding, byte[] payload, java.util.Map<String, String> activeKeks) {
+    public StoredRef store(SecretBinding binding, byte[] payload, Map<String, String> activeKeks) {
         return timed("store", () -> store.store(binding, payload, activeKeks));
     }
 

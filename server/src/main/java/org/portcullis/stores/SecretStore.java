@@ -1,5 +1,7 @@
 package org.portcullis.stores;
 
+import java.util.Map;
+
 /**
  * A place secrets' payloads live: the software store (ciphertext in the database), an HSM, a
  * KMIP server, Vault. The service keeps one row per secret and asks the store that holds it to
@@ -21,7 +23,7 @@ public interface SecretStore {
      * that read its other rows before a create ({@code activeKeks}: store id to KEK id; a store
      * missing from it has none yet). Stores without project KEKs ignore it.
      */
-    default StoredRef store(SecretBinding binding, byte[] payload, java.util.Map<String, String> activeKeks) {
+    default StoredRef store(SecretBinding binding, byte[] payload, Map<String, String> activeKeks) {
         return store(binding, payload);
     }
 
