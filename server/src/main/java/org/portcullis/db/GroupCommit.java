@@ -120,6 +120,16 @@ final class GroupCommit implements AutoCloseable {
         }
 
         /**
+         * Undoes what the member changed so far and keeps its savepoint (SQLite leaves a savepoint
+         * rolled back to on its stack): it goes on, and may change more, in the same batch.
+         */
+        void undo() {
+            // In SQL, not through Handle.rollbackToSavepoint: Jdbi forgets a savepoint rolled back
+            // to, and the member's finish releases this one. (The name is ours, never a client's.)
+            batch.handle.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+        }
+
+        /**
          * Keeps the member's changes, lets go of the mutex and waits until its batch is committed
          * after every member's {@code durables} completed; throws what failed the batch.
          */

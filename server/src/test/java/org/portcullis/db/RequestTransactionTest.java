@@ -81,6 +81,24 @@ class RequestTransactionTest {
     }
 
     @Test
+    void aFailedFirstChangeThatIsCaughtLeavesNothingAndTheRequestChangesOn() throws Exception {
+        // The first change of a request has no savepoint of its own: its request's stands in.
+        db.inRequest(() -> {
+            try {
+                db.change(h -> {
+                    Rows.insert(h, "b");
+                    throw new IllegalArgumentException("the quota check failed");
+                });
+            } catch (IllegalArgumentException expected) {
+                // the caller goes on
+            }
+            insert("a");
+            return null;
+        });
+        assertThat(Rows.ids(db)).containsExactly("a");
+    }
+
+    @Test
     void outsideARequestAChangeCommitsAtOnceAndASeparateWriteInsideOneIsRefused() throws Exception {
         List<String> ran = new ArrayList<>();
         insert("a");
