@@ -105,7 +105,8 @@ public final class SecretService {
         try {
             db.change(h -> {
                 if (!inTransaction) {
-                    quotas.check(h, ctx.projectId(), Resource.SECRETS); // the authoritative, race-free check
+                    // the authoritative, race-free check: the count, under the write lock
+                    quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
                 }
                 repository.insert(h, secret);
                 IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
