@@ -64,7 +64,19 @@ public final class QuotaEnforcer {
 
     /** As {@link #check(Handle, String, Resource)}, naming the operation in the 403 (e.g. "SecretConsumer creation"). */
     public void check(Handle h, String projectId, Resource resource, String operation) {
-        int quota = quota(h, projectId, resource);
+        enforce(h, projectId, resource, operation, quota(h, projectId, resource));
+    }
+
+    /**
+     * {@link #check(Handle, String, Resource)} when the caller read the project's own quota for
+     * {@code resource} in this transaction already ({@code own}, null when the project set none):
+     * on PostgreSQL one round trip less for every create, which is not limited by default.
+     */
+    public void check(Handle h, String projectId, Resource resource, Integer own) {
+        enforce(h, projectId, resource, resource.operation(), effective(own, resource));
+    }
+
+    private void enforce(Handle h, String projectId, Resource resource, String operation, int quota) {
         if (isUnlimited(quota)) {
             return;
         }
