@@ -1,13 +1,15 @@
--- Issue 12: the slot a writer's count change goes to (V25, V26) was pg_backend_pid() % 64. With
--- the 16 connections of one node's pool, two of them share a slot more often than not (birthday
--- odds: 87%), and the bench's POSTs showed the cost: a transaction that inserts a secret holds its
--- slot row's lock until it commits, which is after the request's audit event is durable, so the
--- one that shares its slot waits a whole request (Lock:transactionid on INSERT INTO secrets in
--- pg_stat_activity) and the p99 of POST grew to the sum of two. Now each session claims a slot of
--- its own, the lowest free one, under a session-level advisory lock that PostgreSQL releases when
--- the session ends (a closed connection, a crashed node): no two live sessions share a slot while
--- at most 64 write (the pools of four nodes), whichever node, release or tool they come from.
--- Beyond that a session falls back to the old scheme. Counts are unchanged: reads sum the slots.
+-- Issue 12: the slot a writer's count change goes to (V25, V26) was pg_backend_pid() % 64. Process
+-- ids are whatever the system hands out: close together when a pool opens its connections at once
+-- on a quiet host, scattered on a busy one, after the pool replaces connections (max lifetime) and
+-- across nodes, and 16 scattered ones share a slot more often than not (birthday odds: 87%). The
+-- cost of a shared slot: a transaction that inserts a secret holds its slot row's lock until it
+-- commits, which is after the request's audit event is durable, so the other waits a whole request
+-- (Lock:transactionid on INSERT INTO secrets in pg_stat_activity during the bench's POSTs).
+-- Now each session claims a slot of its own, the lowest free one, under a session-level advisory
+-- lock that PostgreSQL releases when the session ends (a closed connection, a crashed node): no
+-- two live sessions share a slot while at most 64 write (the pools of four nodes), whichever node,
+-- release or tool they come from. Beyond that a session falls back to the old scheme. Counts are
+-- unchanged: reads sum the slots.
 --
 -- The claim is kept for the session in a custom setting (portcullis.count_slot). A rollback of the
 -- transaction that claimed it undoes the setting but not the session lock, so the next claim first
