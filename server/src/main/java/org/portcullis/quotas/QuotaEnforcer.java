@@ -71,8 +71,9 @@ public final class QuotaEnforcer {
      * {@link #check(Handle, String, Resource)} when the caller read the project's own quota for
      * {@code resource} in this request already ({@code own}, null when it set none). What must be
      * read under the write lock to be race-free is the count; a quota changed since the caller's
-     * read is a change that came after this request. One statement less while the writer (on
-     * SQLite the one writer all requests queue for) is held, and none at all when unlimited.
+     * read is a change that came after this request. One statement less while the writer is held
+     * (on SQLite the one writer all requests queue for; on PostgreSQL one round trip of every
+     * create), and none at all when unlimited.
      */
     public void checkWithOwn(Handle h, String projectId, Resource resource, Integer own) {
         enforce(h, projectId, resource, resource.operation(), effective(own, resource));

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
  * database): every insert, soft delete, undelete and delete changes it in the writer's own
  * transaction, whichever code wrote the row — this release, a node of an older one still serving
  * during a rolling upgrade, an import, a restore. On PostgreSQL a project's count is spread over
- * slots, one per server process, so concurrent writers rarely wait on one row's lock; reads sum them.
+ * slots, one per writing session (V27), so concurrent writers do not wait on one row's lock; reads sum them.
  */
 public final class SecretCounts {
     private SecretCounts() {}

@@ -82,15 +82,15 @@ public final class SecretService {
         // transaction waits for it. Then a precheck refuses early; the check before the insert is
         // authoritative.
         boolean inTransaction = db.kind() == Kind.POSTGRESQL && stores.sealsInProcess();
-        if (inTransaction) {
-            db.check(h -> {
-                quotas.check(h, ctx.projectId(), Resource.SECRETS);
-                return null;
-            });
-        }
-        // The project's quota, preferred store and active KEKs: one statement (in the transaction
-        // when one is open).
-        CreateReads.Project project = db.readStatement(h -> CreateReads.read(h, ctx.projectId()));
+        // The project's quota, preferred store and active KEKs: one statement; on PostgreSQL the
+        // check's own quota read too (the statement opens the transaction, the check uses its quota).
+        CreateReads.Project project = inTransaction
+                ? db.check(h -> {
+                    CreateReads.Project read = CreateReads.read(h, ctx.projectId());
+                    quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, read.ownSecretsQuota());
+                    return read;
+                })
+                : db.readStatement(h -> CreateReads.read(h, ctx.projectId()));
         if (!inTransaction) {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
