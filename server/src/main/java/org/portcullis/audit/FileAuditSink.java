@@ -226,7 +226,8 @@ final class FileAuditSink implements AuditSink {
 
     @Override
     public boolean looksWritable() {
-        // Every API request asks: the usual answer costs one access(2), the rest only when it fails.
+        // The trail's writer asks once a second (API requests read its answer), health checks ask
+        // live: the usual answer costs one access(2), the rest only when it fails.
         if (Files.isWritable(path)) {
             return true;
         }
