@@ -121,10 +121,16 @@ public final class AuditLine {
             b.append("null");
             return;
         }
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int clean = 0;
+        while (clean < s.length() && plain(s.charAt(clean))) {
+            clean++;
+        }
+        // Ids, paths and names are plain: one bulk copy instead of an append per char (which the
+        // GET profile showed above the HMAC itself).
+        b.append('"').append(s, 0, clean);
+        for (int i = clean; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+            if (plain(c)) {
                 b.append(c);
                 continue;
             }
@@ -146,6 +152,11 @@ public final class AuditLine {
             }
         }
         b.append('"');
+    }
+
+    /** A char that goes into a JSON string as it is. */
+    private static boolean plain(char c) {
+        return c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c);
     }
 
     /** The hmac of an unsealed line that follows {@code prev}. */

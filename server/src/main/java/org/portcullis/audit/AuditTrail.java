@@ -224,8 +224,18 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         write(event, false);
     }
 
+    /**
+     * Refuses a request up front while the trail cannot be written. The sink's look is the writer
+     * thread's of the last second ({@link AuditWriter#looksWritable}), not a system call per
+     * request: a file or directory that vanished within that second still fails the request's own
+     * event (the writer checks the path before every batch), which refuses and rolls back an audited
+     * request all the same; only a request that writes no event can pass in that second.
+     */
     @Override
     public void ready() {
+        if (sink == null || (!writer.broken() && writer.looksWritable())) {
+            return;
+        }
         if (!writable()) {
             // refused before the request ran: nothing of it can have been changed
             throw new ApiException(503, UNAVAILABLE + " " + NOTHING_CHANGED);
@@ -239,7 +249,12 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
      * trail back; a healthy trail is only looked at, so health polls add no events.
      */
     public boolean writable() {
-        if (sink == null || (!writer.broken() && sink.looksWritable())) {
+        if (sink == null) {
+            return true;
+        }
+        boolean looks = sink.looksWritable();
+        writer.looked(looks);
+        if (!writer.broken() && looks) {
             return true;
         }
         AuditEvent probe = systemEvent("the trail resumes after a write failure", Map.of("sink", sink.describe()));

@@ -31,6 +31,7 @@ final class AuditWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     static final long WAIT_SECONDS = 10;
     private static final int MAX_BATCH = 1024;
+    static final long LOOK_MILLIS = 1000;
 
     /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
     private record Pending(AuditEvent event, CompletableFuture<Void> done, long submitted) {}
@@ -54,6 +55,9 @@ final class AuditWriter {
     private byte[] prev = AuditLine.GENESIS;
     private volatile boolean broken;
     private volatile boolean closed;
+    /** The sink's last {@link AuditSink#looksWritable} answer, taken by the writer thread (see {@link #look}). */
+    private volatile boolean looksWritable = true;
+    private long lookedAt; // writer thread only
 
     AuditWriter(AuditSink sink, AuditKey key, String observer, Function<Map<String, ?>, AuditEvent> rotationEvent) {
         this.sink = sink;
@@ -99,7 +103,18 @@ final class AuditWriter {
         broken = true;
     }
 
+    /** Whether the sink looked writable at its last look (at most {@value #LOOK_MILLIS} ms ago while the writer runs). */
+    boolean looksWritable() {
+        return looksWritable;
+    }
+
+    /** A look taken elsewhere (a health check's, live) is newer than the writer's. */
+    void looked(boolean writable) {
+        looksWritable = writable;
+    }
+
     void start() {
+        lookedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(LOOK_MILLIS); // the first loop looks
         thread = Thread.ofPlatform().name("audit-writer").daemon(true).start(this::loop);
         watchdog = Thread.ofPlatform().name("audit-watchdog").daemon(true).start(this::watch);
     }
@@ -131,14 +146,20 @@ final class AuditWriter {
 
     private void loop() {
         while (true) {
-            // A new list per batch: the watchdog may still be reading the last one, so it is never
-            // cleared or reused, and needs no copy either.
-            List<Pending> batch = new ArrayList<>();
+            look();
+            Pending first;
             try {
-                batch.add(queue.take());
+                first = queue.poll(LOOK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
+            if (first == null) {
+                continue;
+            }
+            // A new list per batch: the watchdog may still be reading the last one, so it is never
+            // cleared or reused, and needs no copy either.
+            List<Pending> batch = new ArrayList<>();
+            batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
             if (!batch.isEmpty()) {
@@ -147,6 +168,20 @@ final class AuditWriter {
             if (stop) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Asks the sink whether it looks writable (for a file: one access(2)), at most once per
+     * {@value #LOOK_MILLIS} ms, so that API requests, which all ask ({@link AuditTrail#ready}), read
+     * a flag instead of making a system call each. Taken here rather than by the watchdog: a sink
+     * that hangs may hang in the look as well, and the watchdog must stay free to fail its events.
+     */
+    private void look() {
+        long now = System.nanoTime();
+        if (now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(LOOK_MILLIS)) {
+            lookedAt = now;
+            looksWritable = sink.looksWritable();
         }
     }
 

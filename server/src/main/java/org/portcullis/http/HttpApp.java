@@ -85,7 +85,15 @@ final class HttpApp extends Handler.Abstract {
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
                 // The idempotency key is claimed inside the request's transaction, with what it creates.
-                scope.run(exchange, () -> handle(matched, exchange));
+                try {
+                    scope.run(exchange, () -> handle(matched, exchange));
+                } catch (Exception | StackOverflowError e) {
+                    // The handler's answer is not given (it threw, or its audit event or commit
+                    // failed after it had answered): a Location it set for a creation that was
+                    // rolled back must not go out with the error.
+                    exchange.responseHeaders().clear();
+                    throw e;
+                }
             } else {
                 matched.handler().handle(exchange);
             }

@@ -320,6 +320,19 @@ class AuditChainTest {
     }
 
     @Test
+    void aBatchLargerThanTheSinksBufferIsWrittenWholeAndTheBufferServesTheNextOne() throws IOException {
+        List<AuditEvent> burst = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // about 200 kB: the file sink's 16 kB buffer grows for it
+            burst.add(event("user-" + "x".repeat(i), AuditAction.READ, "secret-" + i));
+        }
+        trail.writeAll(burst);
+        record(2);
+        AuditVerifier.Report r = verify();
+        assertThat(r.intact()).as(r.message()).isTrue();
+        assertThat(r.events()).isEqualTo(1 + 300 + 2);
+    }
+
+    @Test
     void intervalAndNeverFsyncWriteTheSameChain() throws IOException {
         for (Fsync mode : List.of(Fsync.INTERVAL, Fsync.NEVER)) {
             trail.close();
