@@ -19,7 +19,35 @@ public final class Timestamps {
 
     public static String format(long epochMillis) {
         LocalDateTime t = LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
-        return (t.getNano() == 0 ? SECONDS : MICROS).format(t);
+        if (t.getYear() < 1000 || t.getYear() > 9999) {
+            return (t.getNano() == 0 ? SECONDS : MICROS).format(t); // signs and widths as the formatter has them
+        }
+        // By hand: a list writes two or three times per secret, and the formatter's generic
+        // field-by-field printing cost more than the rest of a secret's JSON together.
+        char[] c = new char[t.getNano() == 0 ? 19 : 26];
+        digits(c, 0, t.getYear(), 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        if (c.length > 19) {
+            c[19] = '.';
+            digits(c, 20, t.getNano() / 1000, 6);
+        }
+        return new String(c);
+    }
+
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     public static String formatOrNull(Long epochMillis) {

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 import org.portcullis.acl.AclRepository;
 import org.portcullis.containers.ContainerRepository;
 import org.portcullis.stores.StoredRef;
 
 /** Rows of {@code secrets} and {@code secret_metadata}. Deleted rows are invisible here. */
 public final class SecretRepository {
-    private static final String COLUMNS = "id, project_id, creator_id, name, secret_type, algorithm, bit_length, mode, "
+    static final String COLUMNS = "id, project_id, creator_id, name, secret_type, algorithm, bit_length, mode, "
             + "expiration, status, store_id, content_type, payload, created_at, updated_at";
     private static final String QUALIFIED_COLUMNS = "s." + COLUMNS.replace(", ", ", s.");
 
@@ -148,67 +147,7 @@ public final class SecretRepository {
      * project's, or with {@code aclUser} those an ACL grants that user, whatever their project.
      */
     public Page list(Handle h, String projectId, String aclUser, SecretFilter f, long now) {
-        StringBuilder where = new StringBuilder(aclUser == null
-                ? " FROM secrets WHERE project_id = :project"
-                : " FROM secrets WHERE id IN (SELECT a.entity_id FROM acls a JOIN acl_users u ON u.acl_id = a.id "
-                        + "WHERE a.entity_type = 'secret' AND u.user_id = :user)");
-        where.append(" AND NOT deleted AND (expiration IS NULL OR expiration > :now)");
-        Map<String, Object> binds = new LinkedHashMap<>();
-        binds.put(aclUser == null ? "project" : "user", aclUser == null ? projectId : aclUser);
-        binds.put("now", now);
-        condition(where, binds, "name", "name", f.name());
-        condition(where, binds, "algorithm", "alg", f.algorithm());
-        condition(where, binds, "mode", "mode", f.mode());
-        condition(where, binds, "bit_length", "bits", f.bits());
-        condition(where, binds, "secret_type", "type", f.secretType());
-        int i = 0;
-        for (SecretFilter.TimeCondition c : f.timeRanges()) {
-            String bind = "t" + i++;
-            where.append(" AND ").append(c.column()).append(' ').append(c.operator()).append(" :").append(bind);
-            binds.put(bind, c.epochMillis());
-        }
-        // no filter: the project's counter, not a count of its rows (O(1) instead of O(rows))
-        String totalSql = aclUser == null && f.unfiltered() ? SecretCounts.LISTABLE : "SELECT count(*)" + where;
-        Query count = h.createQuery(totalSql);
-        binds.forEach(count::bind);
-        int total = count.mapTo(Integer.class).one();
-        if (total <= f.offset()) {
-            return new Page(List.of(), total);
-        }
-        // An offset walks every index entry it skips: past the middle, the page is read from the
-        // other end, in the reverse order, skipping total - offset - limit entries instead.
-        boolean fromEnd = f.offset() > total - f.offset();
-        StringBuilder order = new StringBuilder(" ORDER BY ");
-        for (SecretFilter.SortKey key : f.sort()) {
-            order.append(key.column()).append(key.descending() != fromEnd ? " DESC, " : " ASC, ");
-        }
-        // id last: a unique tiebreak, so that the order and its reverse are total and exact mirrors
-        order.append(fromEnd ? "created_at DESC, id DESC" : "created_at ASC, id ASC");
-        String select = "SELECT " + COLUMNS.replace("payload", "payload IS NOT NULL AS has_payload") + where + order;
-        Query page = h.createQuery(fromEnd ? fromEnd(totalSql, select) : select + " LIMIT :limit OFFSET :offset");
-        binds.forEach(page::bind);
-        List<Secret> secrets = page.bind("limit", f.limit()).bind("offset", f.offset())
-                .map((rs, ctx) -> mapListed(rs)).list();
-        return new Page(fromEnd ? secrets.reversed() : secrets, total);
-    }
-
-    /**
-     * The reversed page query: its LIMIT and OFFSET are counted from the total of the statement's
-     * own snapshot, so that the page is exactly the forward query's even when rows were added or
-     * deleted since {@code total} was read (PostgreSQL reads each statement in a snapshot of its own).
-     */
-    private static String fromEnd(String totalSql, String reversed) {
-        return "WITH n (total) AS MATERIALIZED (SELECT CAST((" + totalSql + ") AS BIGINT)) " + reversed
-                + " LIMIT (SELECT CASE WHEN total - :offset <= 0 THEN 0 WHEN total - :offset < :limit "
-                + "THEN total - :offset ELSE :limit END FROM n)"
-                + " OFFSET (SELECT CASE WHEN total - :offset - :limit > 0 THEN total - :offset - :limit ELSE 0 END FROM n)";
-    }
-
-    private static void condition(StringBuilder where, Map<String, Object> binds, String column, String bind, Object value) {
-        if (value != null) {
-            where.append(" AND ").append(column).append(" = :").append(bind);
-            binds.put(bind, value);
-        }
+        return SecretListQuery.of(projectId, aclUser, f, now).page(h);
     }
 
     /** A page of secrets and the total number matching the query. */
@@ -217,7 +156,7 @@ public final class SecretRepository {
     // Every query of rows selects COLUMNS first, in this order: columns are read by position, since
     // sqlite-jdbc resolves a name by asking SQLite for the column names one by one, per execution.
     private static final int PAYLOAD = 13;
-    private static final int FIRST_EXTRA = 16;
+    static final int FIRST_EXTRA = 16;
 
     private static Secret map(ResultSet rs) throws SQLException {
         byte[] payload = rs.getBytes(PAYLOAD);
@@ -225,7 +164,7 @@ public final class SecretRepository {
     }
 
     /** Listing never reads ciphertext; a marker (in the payload's place) says whether there is one. */
-    private static Secret mapListed(ResultSet rs) throws SQLException {
+    static Secret mapListed(ResultSet rs) throws SQLException {
         return row(rs, rs.getBoolean(PAYLOAD) ? PRESENT : null);
     }
 
@@ -344,6 +283,20 @@ public final class SecretRepository {
 
     public record ConsumerPage(List<ListedConsumer> consumers, int total) {}
 
+
+    /** The consumers of each of {@code ids}, each secret's in the order {@link #consumers} gives. */
+    public Map<String, List<SecretConsumer>> consumersOf(Handle h, List<String> ids) {
+        Map<String, List<SecretConsumer>> out = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            h.createQuery("SELECT secret_id, service, resource_type, resource_id FROM secret_consumers "
+                            + "WHERE secret_id IN (<ids>) ORDER BY secret_id, created_at, id")
+                    .bindList("ids", ids)
+                    .map((rs, ctx) -> Map.entry(rs.getString(1),
+                            new SecretConsumer(rs.getString(2), rs.getString(3), rs.getString(4))))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        return out;
+    }
 
     public List<SecretConsumer> consumers(Handle h, String secretId) {
         return new ArrayList<>(h.createQuery("SELECT service, resource_type, resource_id FROM secret_consumers "

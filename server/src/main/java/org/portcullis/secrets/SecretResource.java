@@ -111,15 +111,12 @@ public final class SecretResource {
     private void list(Exchange ex) {
         SecretFilter filter = SecretRequests.filter(ex.queryParams());
         SecretRepository.Page page = service.list(ex.context(), filter);
-        boolean withConsumers = ex.microversion().atLeast(1, 1);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("secrets", page.secrets().stream()
-                .map(s -> SecretJson.of(s, ex.baseUrl(), ex.microversion(), withConsumers ? service.consumers(s.id()) : null))
-                .toList());
-        body.put("total", page.total());
-        PageLinks.add(body, ex.baseUrl() + "/v1/secrets", ex.queryParams(), filter.limit(), filter.offset(),
+        Map<String, List<SecretConsumer>> consumers = ex.microversion().atLeast(1, 1)
+                ? service.consumers(page.secrets().stream().map(Secret::id).toList()) : null;
+        Map<String, Object> links = new LinkedHashMap<>(4);
+        PageLinks.add(links, ex.baseUrl() + "/v1/secrets", ex.queryParams(), filter.limit(), filter.offset(),
                 page.total(), page.secrets().size());
-        ex.json(200, body);
+        ex.json(200, new SecretJson.Page(page.secrets(), page.total(), ex.baseUrl(), consumers, links));
     }
 
     private void get(Exchange ex) {

@@ -250,7 +250,17 @@ public final class SecretService {
         policy.enforce(ctx, "secrets:get");
         // acl_only lists what the caller was granted by ACL, in any project (as Barbican does).
         String aclUser = filter.aclOnly() ? ctx.userId() : null;
-        return db.read(h -> repository.list(h, ctx.projectId(), aclUser, filter, clock.millis()));
+        SecretListQuery query = SecretListQuery.of(ctx.projectId(), aclUser, filter, clock.millis());
+        // PostgreSQL: the first page is one statement (rows and total), so no read transaction
+        // around it; an empty one, any other page, and SQLite read the count and the rows in one.
+        SecretRepository.Page first = filter.offset() == 0 && db.kind() == Kind.POSTGRESQL
+                ? db.readStatement(query::firstPage) : null;
+        return first != null ? first : db.read(query::page);
+    }
+
+    /** The consumers of each of {@code ids} (a list's page), in one statement instead of one per secret. */
+    public Map<String, List<SecretConsumer>> consumers(List<String> ids) {
+        return db.readStatement(h -> repository.consumersOf(h, ids));
     }
 
     // ---- metadata ----------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class QueryPlanTest {
             secrets.find(h, "s1");
             secrets.metadata(h, "s1");
             secrets.consumers(h, "s1");
+            secrets.consumersOf(h, List.of("s0", "s1", "s2"));
             secrets.consumerPage(h, "s1", 10, 0);
             new AclRepository().find(h, AclEntity.Kind.SECRET, "s1");
             new ContainerRepository(db.kind()).find(h, "c1");

@@ -23,6 +23,18 @@ class TimestampsTest {
     }
 
     @Test
+    void formatMatchesTheIsoFormatterEverywhere() {
+        // leap day, last millisecond of a year, the first and last four-digit years, and beyond them
+        for (String instant : new String[] {"2024-02-29T23:59:59.999Z", "1999-12-31T23:59:59.999Z",
+                "1000-01-01T00:00:00Z", "9999-12-31T23:59:59.010Z", "0999-12-31T23:59:59Z", "+10000-01-01T00:00:00.5Z"}) {
+            java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(Instant.parse(instant), java.time.ZoneOffset.UTC);
+            String expected = java.time.format.DateTimeFormatter.ofPattern(t.getNano() == 0
+                    ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm:ss.SSSSSS").format(t);
+            assertThat(Timestamps.format(millis(instant))).as(instant).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void formatIsUtcWithoutOffset() {
         // 23:30 UTC is already the next day in any zone east of UTC: the date must not move
         assertThat(Timestamps.format(millis("2025-12-31T23:30:00Z"))).isEqualTo("2025-12-31T23:30:00");

@@ -104,6 +104,11 @@ abstract class SecretListFromEndIT {
                 assertThat(ids(got)).as("offset " + offset + ", limit " + limit + ", " + f + " for " + aclUser)
                         .isEqualTo(all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size())));
             }
+            // the first page in one statement (PostgreSQL's): the same rows and total
+            SecretRepository.Page first = db.readStatement(h -> SecretListQuery.of(P, aclUser, page(f, limit, 0), NOW)
+                    .firstPage(h));
+            assertThat(first.total()).isEqualTo(all.size());
+            assertThat(ids(first)).isEqualTo(all.subList(0, Math.min(limit, all.size())));
         }
     }
 
