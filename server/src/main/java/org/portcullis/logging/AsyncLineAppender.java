@@ -63,31 +63,41 @@ final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
         while (true) {
             try {
                 batch.add(queue.take());
+                queue.drainTo(batch);
+                write(batch);
             } catch (InterruptedException e) {
                 return;
+            } catch (Throwable t) {
+                // An Error (out of memory, a broken encoder) must not end this thread: every
+                // logging thread would then wait on the full queue for good, requests included.
+                // The batch is lost, and said so; the writer goes on with the next.
+                addError("could not write " + batch.size() + " log lines", t);
+            } finally {
+                batch.clear();
             }
-            queue.drainTo(batch);
-            write(batch);
-            batch.clear();
         }
     }
 
     private void write(List<ILoggingEvent> batch) {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream(batch.size() * 256);
-        Encoder<ILoggingEvent> enc = encoder;
-        for (ILoggingEvent event : batch) {
-            try {
-                lines.writeBytes(enc.encode(event));
-            } catch (RuntimeException e) {
-                addError("could not encode a log event", e);
+        try {
+            ByteArrayOutputStream lines = new ByteArrayOutputStream(batch.size() * 256);
+            Encoder<ILoggingEvent> enc = encoder;
+            for (ILoggingEvent event : batch) {
+                try {
+                    lines.writeBytes(enc.encode(event));
+                } catch (RuntimeException e) {
+                    addError("could not encode a log event", e);
+                }
             }
-        }
-        // System.err as it is now, like logback's console appender (a test may have replaced it).
-        System.err.write(lines.toByteArray(), 0, lines.size());
-        System.err.flush();
-        synchronized (this) {
-            written += batch.size();
-            notifyAll();
+            // System.err as it is now, like logback's console appender (a test may have replaced it).
+            System.err.write(lines.toByteArray(), 0, lines.size());
+            System.err.flush();
+        } finally {
+            // counted even when the write failed: flush waits for events settled, not for ever
+            synchronized (this) {
+                written += batch.size();
+                notifyAll();
+            }
         }
     }
 

@@ -5,17 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.EncoderBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.portcullis.config.PortcullisConfig.MonitoringSettings;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** Lines logged from many threads are all written, once, with the MDC they were logged with. */
+/**
+ * Lines logged from many threads are all written, once, with the MDC they were logged with; an
+ * Error while writing loses that batch only, never the writer.
+ */
 class AsyncLineAppenderTest {
     @Test
     void everyLineIsWrittenByTheTimeFlushReturns() throws Exception {
@@ -71,5 +79,67 @@ class AsyncLineAppenderTest {
             }
             assertThat(order).as("thread %d's lines, in the order it logged them", t).isSorted().hasSize(lines);
         }
+    }
+
+    /** An encoder that throws an Error for a line saying "boom", as an out-of-memory would. */
+    private static final class Failing extends EncoderBase<ILoggingEvent> {
+        private final Encoder<ILoggingEvent> lines;
+
+        Failing(Encoder<ILoggingEvent> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            if (event.getFormattedMessage().equals("boom")) {
+                throw new OutOfMemoryError("a test's");
+            }
+            return lines.encode(event);
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
+    }
+
+    // The guard only turns a hang (the writer gone, the logger waiting on a full queue) into a failure.
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anErrorWhileWritingDoesNotStopTheWriter() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        AsyncLineAppender appender = new AsyncLineAppender();
+        appender.setContext(context);
+        appender.setName("STDERR-FAILING");
+        appender.encoder(new Failing(LogSetup.encoder(MonitoringSettings.LogFormat.JSON, context)));
+        Logger log = context.getLogger("org.portcullis.test.async.failing");
+        log.setLevel(Level.INFO);
+        log.setAdditive(false);
+        log.addAppender(appender);
+        int after = 20_000; // more than the queue holds: a dead writer would leave the logger waiting
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            appender.start();
+            log.info("boom");
+            appender.flush();
+            for (int i = 0; i < after; i++) {
+                log.info("after {}", i);
+            }
+            appender.flush();
+        } finally {
+            System.setErr(saved);
+            appender.stop();
+            log.detachAppender(appender);
+        }
+        List<String> written = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(written).hasSize(after);
+        assertThat(written.get(after - 1)).contains("after " + (after - 1));
     }
 }
