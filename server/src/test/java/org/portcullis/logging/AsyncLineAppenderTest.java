@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,24 +26,42 @@ import org.slf4j.MDC;
  * Error while writing loses that batch only, never the writer.
  */
 class AsyncLineAppenderTest {
-    @Test
-    void everyLineIsWrittenByTheTimeFlushReturns() throws Exception {
+    /** What the steps, run with a logger into a started appender, wrote to stderr by the last flush. */
+    private interface Steps {
+        void run(Logger log, AsyncLineAppender appender) throws Exception;
+    }
+
+    private static List<String> written(String loggerName, UnaryOperator<Encoder<ILoggingEvent>> encoder, Steps steps)
+            throws Exception {
         PrintStream saved = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         AsyncLineAppender appender = new AsyncLineAppender();
         appender.setContext(context);
-        appender.setName("STDERR");
-        appender.encoder(LogSetup.encoder(MonitoringSettings.LogFormat.JSON, context));
-        Logger log = context.getLogger("org.portcullis.test.async");
+        appender.setName(loggerName);
+        appender.encoder(encoder.apply(LogSetup.encoder(MonitoringSettings.LogFormat.JSON, context)));
+        Logger log = context.getLogger(loggerName);
         log.setLevel(Level.INFO);
         log.setAdditive(false); // only into the appender under test
         log.addAppender(appender);
-        int threads = 8;
-        int lines = 2_000;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             appender.start();
+            steps.run(log, appender);
+            appender.flush();
+        } finally {
+            System.setErr(saved);
+            appender.stop();
+            log.detachAppender(appender);
+        }
+        return captured.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void everyLineIsWrittenByTheTimeFlushReturns() throws Exception {
+        int threads = 8;
+        int lines = 2_000;
+        List<String> written = written("org.portcullis.test.async", e -> e, (log, appender) -> {
             List<Thread> running = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
@@ -57,13 +76,7 @@ class AsyncLineAppenderTest {
             for (Thread t : running) {
                 t.join();
             }
-            appender.flush();
-        } finally {
-            System.setErr(saved);
-            appender.stop();
-            log.detachAppender(appender);
-        }
-        List<String> written = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        });
         assertThat(written).hasSize(threads * lines);
         for (int t = 0; t < threads; t++) {
             String prefix = "\"message\":\"line ";
@@ -111,34 +124,15 @@ class AsyncLineAppenderTest {
     // The guard only turns a hang (the writer gone, the logger waiting on a full queue) into a failure.
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void anErrorWhileWritingDoesNotStopTheWriter() {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        AsyncLineAppender appender = new AsyncLineAppender();
-        appender.setContext(context);
-        appender.setName("STDERR-FAILING");
-        appender.encoder(new Failing(LogSetup.encoder(MonitoringSettings.LogFormat.JSON, context)));
-        Logger log = context.getLogger("org.portcullis.test.async.failing");
-        log.setLevel(Level.INFO);
-        log.setAdditive(false);
-        log.addAppender(appender);
+    void anErrorWhileWritingDoesNotStopTheWriter() throws Exception {
         int after = 20_000; // more than the queue holds: a dead writer would leave the logger waiting
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            appender.start();
+        List<String> written = written("org.portcullis.test.async.failing", Failing::new, (log, appender) -> {
             log.info("boom");
             appender.flush();
             for (int i = 0; i < after; i++) {
                 log.info("after {}", i);
             }
-            appender.flush();
-        } finally {
-            System.setErr(saved);
-            appender.stop();
-            log.detachAppender(appender);
-        }
-        List<String> written = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        });
         assertThat(written).hasSize(after);
         assertThat(written.get(after - 1)).contains("after " + (after - 1));
     }
