@@ -40,7 +40,7 @@ public final class OrphansCommand implements Callable<Integer> {
             description = "at most this many objects listed per KMIP/Vault store (default ${DEFAULT-VALUE})")
     int maxObjects;
 
-    private record Row(String id, String projectId, String storeId, byte[] payload) {}
+    private record Row(String id, String projectId, String storeId, byte[] payload, long createdAt) {}
 
     @Override
     public Integer call() {
@@ -75,17 +75,21 @@ public final class OrphansCommand implements Callable<Integer> {
             if (!(store instanceof ExternalObjects)) {
                 continue;
             }
-            String after = "";
+            // In the order of the store's (store_id, created_at, id) index (V28), id the tie-break.
+            Row after = null;
             while (true) {
-                String a = after;
-                List<Row> page = ops.db().read(h -> h.createQuery("SELECT id, project_id, store_id, payload FROM secrets "
-                                + "WHERE store_id = :s AND NOT deleted AND payload IS NOT NULL AND id > :a ORDER BY id "
-                                + "LIMIT :n").bind("s", store.info().id()).bind("a", a).bind("n", PAGE)
-                        .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4))).list());
+                long at = after == null ? Long.MIN_VALUE : after.createdAt();
+                String a = after == null ? "" : after.id();
+                List<Row> page = ops.db().read(h -> h.createQuery("SELECT id, project_id, store_id, payload, created_at "
+                                + "FROM secrets WHERE store_id = :s AND NOT deleted AND payload IS NOT NULL "
+                                + "AND (created_at, id) > (:at, :a) ORDER BY created_at, id LIMIT :n")
+                        .bind("s", store.info().id()).bind("at", at).bind("a", a).bind("n", PAGE)
+                        .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                                rs.getLong(5))).list());
                 if (page.isEmpty()) {
                     break;
                 }
-                after = page.get(page.size() - 1).id();
+                after = page.get(page.size() - 1);
                 for (Row r : page) {
                     try {
                         store.retrieve(new SecretBinding(r.id(), r.projectId(), r.storeId()), new StoredRef(r.payload()));

@@ -84,20 +84,24 @@ public final class ProjectKekRotation implements KeyRotation {
                     return null;
                 }).list());
         Map<String, long[]> payloads = new HashMap<>();
-        String after = "";
-        while (after != null) {
-            String from = after;
-            List<String> ids = new ArrayList<>();
-            db.read(h -> h.createQuery("SELECT id, payload FROM secrets WHERE store_id = :s AND payload IS NOT NULL "
-                            + "AND id > :after ORDER BY id LIMIT 5000")
-                    .bind("s", storeId).bind("after", from)
+        // Pages in the order of the store's (store_id, created_at, id) index (V28), id the tie-break.
+        long[] at = {Long.MIN_VALUE};
+        String[] after = {""};
+        for (boolean more = true; more; ) {
+            long fromAt = at[0];
+            String from = after[0];
+            int rows = db.read(h -> h.createQuery("SELECT id, payload, created_at FROM secrets WHERE store_id = :s "
+                            + "AND payload IS NOT NULL AND (created_at, id) > (:at, :after) ORDER BY created_at, id "
+                            + "LIMIT 5000")
+                    .bind("s", storeId).bind("at", fromAt).bind("after", from)
                     .map((rs, c) -> {
-                        ids.add(rs.getString(1));
+                        after[0] = rs.getString(1);
+                        at[0] = rs.getLong(3);
                         String master = kekMaster.getOrDefault(kekIdOf(rs.getBytes(2)), "unknown");
                         payloads.computeIfAbsent(master, k -> new long[1])[0]++;
                         return null;
-                    }).list());
-            after = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+                    }).list().size());
+            more = rows > 0;
         }
         List<KeyUse> out = new ArrayList<>();
         java.util.Set<String> ids = new java.util.LinkedHashSet<>(states.keySet());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.portcullis.db.Database;
 import org.portcullis.health.Finding;
 
@@ -69,18 +70,27 @@ final class StoreSample {
     }
 
     /**
-     * Up to {@code n} distinct rows at random places: each probe starts at a random id and takes the
-     * first matching row from there in the store's (store_id, id) index. Why not ORDER BY random():
-     * that reads and sorts every payload of the store, seconds on 100k secrets. Ids are UUIDs, so
-     * the start points spread evenly; a probe past the last id starts again from the first.
+     * Up to {@code n} distinct rows at random places: each probe starts at a random rank of the
+     * store's rows in its (store_id, created_at, id) index and takes the first matching row from
+     * there; a probe past the last match starts again from the first. Ranks are uniform over the
+     * store's rows, so every secret is as likely a start as by the random id this used to start
+     * from (ids are not that index's order any more, V28). Why not ORDER BY random(): that reads and
+     * sorts every payload of the store, seconds on 100k secrets; the count and an OFFSET walk only
+     * the index's keys, and the payloads read are the sample's.
      */
     private List<Row> rows(String where, Map<String, String> binds) {
+        String storeId = store.info().id();
+        long total = db.read(h -> h.createQuery("SELECT count(*) FROM secrets WHERE store_id = :s")
+                .bind("s", storeId).mapTo(Long.class).one());
         Map<String, Row> found = new LinkedHashMap<>();
-        for (int probe = 0; probe < 2 * n && found.size() < n; probe++) {
-            String start = java.util.UUID.randomUUID().toString();
+        for (int probe = 0; total > 0 && probe < 2 * n && found.size() < n; probe++) {
+            long rank = ThreadLocalRandom.current().nextLong(total);
+            Key start = db.read(h -> h.createQuery("SELECT created_at, id FROM secrets WHERE store_id = :s "
+                            + "ORDER BY created_at, id LIMIT 1 OFFSET :r").bind("s", storeId).bind("r", rank)
+                    .map((rs, ctx) -> new Key(rs.getLong(1), rs.getString(2))).findOne().orElse(Key.FIRST));
             List<Row> first = from(start, where, binds);
             if (first.isEmpty()) {
-                first = from("", where, binds);
+                first = from(Key.FIRST, where, binds);
             }
             if (first.isEmpty()) {
                 break;
@@ -90,10 +100,16 @@ final class StoreSample {
         return List.copyOf(found.values());
     }
 
-    private List<Row> from(String start, String where, Map<String, String> binds) {
+    /** A place in the store's (created_at, id) order; FIRST is before every row. */
+    private record Key(long createdAt, String id) {
+        static final Key FIRST = new Key(Long.MIN_VALUE, "");
+    }
+
+    private List<Row> from(Key start, String where, Map<String, String> binds) {
         return db.read(h -> {
-            var q = h.createQuery("SELECT id, project_id, payload FROM secrets WHERE store_id = :s AND id >= :start "
-                    + "AND NOT deleted AND payload IS NOT NULL" + where + " ORDER BY id LIMIT 1").bind("start", start);
+            var q = h.createQuery("SELECT id, project_id, payload FROM secrets WHERE store_id = :s "
+                    + "AND (created_at, id) >= (:at, :start) AND NOT deleted AND payload IS NOT NULL" + where
+                    + " ORDER BY created_at, id LIMIT 1").bind("at", start.createdAt()).bind("start", start.id());
             binds.forEach(q::bind);
             return q.map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3))).list();
         });

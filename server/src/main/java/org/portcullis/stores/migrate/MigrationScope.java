@@ -6,7 +6,8 @@ import org.portcullis.stores.SecretStore;
 
 /**
  * Which secrets a migration moves: every live secret of {@code from}, optionally only those of
- * some projects and/or with some ids. Secrets are walked in id order, one page at a time.
+ * some projects and/or with some ids. Secrets are walked in creation order (created_at, id), one
+ * page at a time.
  */
 public record MigrationScope(SecretStore from, SecretStore to, List<String> projects, List<String> secretIds) {
 

@@ -37,7 +37,7 @@ public final class StoreMigration implements AutoCloseable {
     /** What a run did: secrets switched, skipped (deleted or changed meanwhile) and failed (with why). */
     public record Outcome(long moved, long skipped, List<String> failures, boolean stopped) {}
 
-    private record Row(String id, String projectId, byte[] payload) {}
+    private record Row(String id, String projectId, byte[] payload, long createdAt) {}
 
     private record Copy(Row row, StoredRef newRef) {}
 
@@ -73,7 +73,7 @@ public final class StoreMigration implements AutoCloseable {
 
     /** Runs to the end of the scope, or until {@code keepGoing} (asked between batches) says stop. */
     public Outcome run(Listener listener, BooleanSupplier keepGoing) {
-        String after = "";
+        Row after = null;
         long moved = 0;
         long skipped = 0;
         List<String> failures = new ArrayList<>();
@@ -82,7 +82,7 @@ public final class StoreMigration implements AutoCloseable {
             if (page.isEmpty()) {
                 return new Outcome(moved, skipped, failures, false);
             }
-            after = page.get(page.size() - 1).id();
+            after = page.get(page.size() - 1);
             List<Copy> copies = copyAll(page, failures);
             java.util.Set<String> switched = new java.util.HashSet<>(switchRows(copies));
             for (Copy c : copies) {
@@ -101,11 +101,20 @@ public final class StoreMigration implements AutoCloseable {
         }
     }
 
-    private List<Row> page(String after) {
-        return db.read(h -> scope.bind(h.createQuery("SELECT id, project_id, payload FROM secrets" + scope.where()
-                        + " AND id > :after ORDER BY id LIMIT :n"))
-                .bind("after", after).bind("n", batchSize)
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3))).list());
+    /**
+     * The scope's next rows in the order of the store's (store_id, created_at, id) index, which new
+     * secrets append to (V28). A run starts again from the first row, so resuming after a crash
+     * skips nothing: what an earlier run switched has left the scope. A secret created during the
+     * run with a key behind the cursor (same millisecond as the last row of a page, or another
+     * node's clock behind) is left for the next run, as rows created behind the id cursor were;
+     * the command reports what is left in the store after the run.
+     */
+    private List<Row> page(Row after) {
+        return db.read(h -> scope.bind(h.createQuery("SELECT id, project_id, payload, created_at FROM secrets"
+                        + scope.where() + " AND (created_at, id) > (:at, :after) ORDER BY created_at, id LIMIT :n"))
+                .bind("at", after == null ? Long.MIN_VALUE : after.createdAt())
+                .bind("after", after == null ? "" : after.id()).bind("n", batchSize)
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4))).list());
     }
 
     /**
