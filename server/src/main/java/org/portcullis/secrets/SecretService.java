@@ -3,7 +3,6 @@ package org.portcullis.secrets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclService;
@@ -95,7 +94,7 @@ public final class SecretService {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
         SecretStore store = preferred.chosenOrDefault(project.preferredStore());
-        String id = UUID.randomUUID().toString();
+        String id = SecretIds.next(now); // in creation order: appended to the id index (SecretIds)
         SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
         StoredRef stored = request.payload() == null ? null
                 : store.store(binding, request.payload(), project.activeKeks());
