@@ -70,48 +70,49 @@ final class StoreSample {
     }
 
     /**
-     * Up to {@code n} distinct rows at random places: each probe starts at a random rank of the
-     * store's rows in its (store_id, created_at, id) index and takes the first matching row from
-     * there; a probe past the last match starts again from the first. Ranks are uniform over the
-     * store's rows, so every secret is as likely a start as by the random id this used to start
-     * from (ids are not that index's order any more, V28). Why not ORDER BY random(): that reads and
-     * sorts every payload of the store, seconds on 100k secrets; the count and an OFFSET walk only
-     * the index's keys, and the payloads read are the sample's.
+     * Up to {@code n} distinct rows at random places, each found by one probe of the store's
+     * (store_id, created_at, id) index, so the work does not grow with the number of secrets. A
+     * probe starts at a random time between the store's first and last secret and takes the first
+     * matching row from there not sampled yet (a probe past the last match starts again from the
+     * first): n distinct secrets whenever the store has n. The start points spread evenly over the
+     * store's history, not over its rows: a secret after a quiet spell is likelier to be picked
+     * than one in a burst. (This started at a random id while ids were random UUIDs; they are in
+     * creation order now, SecretIds.) Why not ORDER BY random(): that reads and sorts every
+     * payload of the store, seconds on 100k secrets.
      */
     private List<Row> rows(String where, Map<String, String> binds) {
         String storeId = store.info().id();
-        long total = db.read(h -> h.createQuery("SELECT count(*) FROM secrets WHERE store_id = :s")
-                .bind("s", storeId).mapTo(Long.class).one());
+        long[] span = db.read(h -> h.createQuery("SELECT (SELECT min(created_at) FROM secrets WHERE store_id = :s), "
+                        + "(SELECT max(created_at) FROM secrets WHERE store_id = :s)").bind("s", storeId)
+                .map((rs, ctx) -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)})
+                .findOne().orElse(null));
         Map<String, Row> found = new LinkedHashMap<>();
-        for (int probe = 0; total > 0 && probe < 2 * n && found.size() < n; probe++) {
-            long rank = ThreadLocalRandom.current().nextLong(total);
-            Key start = db.read(h -> h.createQuery("SELECT created_at, id FROM secrets WHERE store_id = :s "
-                            + "ORDER BY created_at, id LIMIT 1 OFFSET :r").bind("s", storeId).bind("r", rank)
-                    .map((rs, ctx) -> new Key(rs.getLong(1), rs.getString(2))).findOne().orElse(Key.FIRST));
-            List<Row> first = from(start, where, binds);
-            if (first.isEmpty()) {
-                first = from(Key.FIRST, where, binds);
+        for (int probe = 0; span != null && probe < n; probe++) {
+            long at = span[0] + ThreadLocalRandom.current().nextLong(span[1] - span[0] + 1);
+            Row next = firstNew(at, where, binds, found);
+            if (next == null) {
+                next = firstNew(Long.MIN_VALUE, where, binds, found);
             }
-            if (first.isEmpty()) {
-                break;
+            if (next == null) {
+                break; // every matching row is in the sample already
             }
-            found.putIfAbsent(first.get(0).id(), first.get(0));
+            found.put(next.id(), next);
         }
         return List.copyOf(found.values());
     }
 
-    /** A place in the store's (created_at, id) order; FIRST is before every row. */
-    private record Key(long createdAt, String id) {
-        static final Key FIRST = new Key(Long.MIN_VALUE, "");
-    }
-
-    private List<Row> from(Key start, String where, Map<String, String> binds) {
-        return db.read(h -> {
+    /**
+     * The first matching row at or after {@code at} that is not in {@code found}: of the first
+     * found.size() + 1 rows from there, one at least is new when there are that many.
+     */
+    private Row firstNew(long at, String where, Map<String, String> binds, Map<String, Row> found) {
+        List<Row> rows = db.read(h -> {
             var q = h.createQuery("SELECT id, project_id, payload FROM secrets WHERE store_id = :s "
-                    + "AND (created_at, id) >= (:at, :start) AND NOT deleted AND payload IS NOT NULL" + where
-                    + " ORDER BY created_at, id LIMIT 1").bind("at", start.createdAt()).bind("start", start.id());
+                    + "AND created_at >= :at AND NOT deleted AND payload IS NOT NULL" + where
+                    + " ORDER BY created_at, id LIMIT :k").bind("at", at).bind("k", found.size() + 1);
             binds.forEach(q::bind);
             return q.map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3))).list();
         });
+        return rows.stream().filter(r -> !found.containsKey(r.id())).findFirst().orElse(null);
     }
 }
