@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -130,17 +128,9 @@ final class HttpApp extends Handler.Abstract {
         return true;
     }
 
-    /**
-     * {@code req-} and a random (version 4) UUID, as Barbican's request ids. From the thread's
-     * {@link ThreadLocalRandom}, not {@link UUID#randomUUID}'s SecureRandom: the id only correlates a
-     * response with log and audit lines, it guards nothing, and the SecureRandom read /dev/urandom
-     * under a lock that every request took (2% of a payload read's CPU).
-     */
+    /** {@code req-} and a random UUID, as Barbican's request ids ({@link ResourceIds#correlationId}). */
     static String requestId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long msb = random.nextLong() & ~0xF000L | 0x4000L; // version 4
-        long lsb = random.nextLong() & ~(0xC000L << 48) | (0x8000L << 48); // IETF variant
-        return "req-" + new UUID(msb, lsb);
+        return "req-" + ResourceIds.correlationId();
     }
 
     /**

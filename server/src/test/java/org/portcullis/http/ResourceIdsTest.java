@@ -17,6 +17,14 @@ class ResourceIdsTest {
     }
 
     @Test
+    void correlationIdsAreCanonicalVersion4Uuids() {
+        String id = ResourceIds.correlationId();
+        assertThat(ResourceIds.isCanonicalUuid(id)).isTrue();
+        assertThat(UUID.fromString(id).version()).isEqualTo(4);
+        assertThat(UUID.fromString(id).variant()).isEqualTo(2);
+    }
+
+    @Test
     void nonCanonicalFormsAreRejected() {
         assertThat(ResourceIds.isCanonicalUuid(null)).isFalse();
         assertThat(ResourceIds.isCanonicalUuid("")).isFalse();
