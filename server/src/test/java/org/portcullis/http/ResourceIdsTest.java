@@ -17,11 +17,16 @@ class ResourceIdsTest {
     }
 
     @Test
-    void correlationIdsAreCanonicalVersion4Uuids() {
-        String id = ResourceIds.correlationId();
-        assertThat(ResourceIds.isCanonicalUuid(id)).isTrue();
-        assertThat(UUID.fromString(id).version()).isEqualTo(4);
-        assertThat(UUID.fromString(id).variant()).isEqualTo(2);
+    void correlationIdsAreCanonicalVersion4UuidsThatDoNotRepeat() {
+        java.util.Set<Long> lows = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String id = ResourceIds.correlationId();
+            assertThat(ResourceIds.isCanonicalUuid(id)).isTrue();
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(lows.add(uuid.getLeastSignificantBits())).as("low half repeated: %s", id).isTrue();
+        }
     }
 
     @Test
