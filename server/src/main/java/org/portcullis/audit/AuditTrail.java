@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +20,7 @@ import org.portcullis.db.Durable;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.AuditHook;
 import org.portcullis.http.Exchange;
+import org.portcullis.http.ResourceIds;
 import org.portcullis.metrics.Metrics;
 import org.portcullis.stores.StoreRegistry;
 import org.portcullis.stores.software.SoftwareStore;
@@ -190,7 +190,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return;
         }
-        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
+        AuditEvent event = new AuditEvent(ResourceIds.correlationId(), clock.instant(), action, "success", null,
                 AuditRequests.initiator(ex), target.typeUri(), id, null, ex.method(), ex.path(), ex.requestId(), details);
         write(event, action != AuditAction.READ);
     }
@@ -205,7 +205,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return writer.submit(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
+        return writer.submit(new AuditEvent(ResourceIds.correlationId(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null), target.typeUri(), id,
                 name, null, null, null, details));
     }
@@ -217,7 +217,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         }
         List<String> segments = AuditRequests.segments(ex.path());
         String name = segments.size() > 4 ? segments.get(4) : null; // e.g. the metadata key
-        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
+        AuditEvent event = new AuditEvent(ResourceIds.correlationId(), clock.instant(),
                 AuditAction.ofMethod(ex.method()), "failure", denial.status(), AuditRequests.initiator(ex),
                 AuditTarget.typeUriOfPath(segments), AuditTarget.idOfPath(segments), name, ex.method(), ex.path(),
                 ex.requestId(), Map.of());
@@ -281,7 +281,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         if (sink == null) {
             return;
         }
-        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), AuditAction.ofMethod(ex.method()),
+        AuditEvent event = new AuditEvent(ResourceIds.correlationId(), clock.instant(), AuditAction.ofMethod(ex.method()),
                 "failure", 500, AuditRequests.initiator(ex), AuditTarget.typeUriOfPath(AuditRequests.segments(ex.path())),
                 AuditTarget.idOfPath(AuditRequests.segments(ex.path())), "rolled back: the commit failed", ex.method(), ex.path(),
                 ex.requestId(), Map.of());
@@ -345,7 +345,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     private AuditEvent systemEvent(AuditAction action, String name, Map<String, ?> details) {
-        return new AuditEvent(UUID.randomUUID().toString(), clock.instant(), action, "success", null,
+        return new AuditEvent(ResourceIds.correlationId(), clock.instant(), action, "success", null,
                 new AuditEvent.Initiator(SYSTEM_TYPE, observer, null, null, null, null, null),
                 AuditTarget.AUDIT_TRAIL.typeUri(), observer, name, null, null, null, details);
     }

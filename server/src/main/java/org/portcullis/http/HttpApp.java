@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -54,7 +53,7 @@ final class HttpApp extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
-        String requestId = "req-" + UUID.randomUUID();
+        String requestId = requestId();
         Exchange exchange = new Exchange(request, requestId, baseUrl(request), maxBodyBytes);
         boolean versioned = false;
         String route = RequestMetrics.UNMATCHED;
@@ -127,6 +126,11 @@ final class HttpApp extends Handler.Abstract {
         metrics.record(route, request.getMethod(), exchange.status(), elapsed);
         AccessLog.end(exchange, route, elapsed, error);
         return true;
+    }
+
+    /** {@code req-} and a random UUID, as Barbican's request ids ({@link ResourceIds#correlationId}). */
+    static String requestId() {
+        return "req-" + ResourceIds.correlationId();
     }
 
     /**

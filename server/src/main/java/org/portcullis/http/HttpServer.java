@@ -35,7 +35,7 @@ public final class HttpServer implements AutoCloseable {
         this.settings = settings;
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("http");
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(HttpServer::requestThread));
         server = new Server(threads);
         connector = ConnectorFactory.create(server, settings);
         server.addConnector(connector);
@@ -48,6 +48,17 @@ public final class HttpServer implements AutoCloseable {
         server.setHandler(new GracefulHandler(app));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
+    }
+
+    /**
+     * A request's virtual thread, named as logback names an unnamed one ({@code virtual-<id>}), so
+     * that log lines read the same: for a thread without a name, logback looked the name up by
+     * reflection ({@code Thread.class.getMethod("isVirtual")} and its invoke) on every access line.
+     */
+    private static Thread requestThread(Runnable task) {
+        Thread thread = Thread.ofVirtual().unstarted(task);
+        thread.setName("virtual-" + thread.threadId());
+        return thread;
     }
 
     /** What runs around each authenticated handler: the request's transaction. */

@@ -17,6 +17,19 @@ class ResourceIdsTest {
     }
 
     @Test
+    void correlationIdsAreCanonicalVersion4UuidsThatDoNotRepeat() {
+        java.util.Set<Long> lows = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String id = ResourceIds.correlationId();
+            assertThat(ResourceIds.isCanonicalUuid(id)).isTrue();
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(lows.add(uuid.getLeastSignificantBits())).as("low half repeated: %s", id).isTrue();
+        }
+    }
+
+    @Test
     void nonCanonicalFormsAreRejected() {
         assertThat(ResourceIds.isCanonicalUuid(null)).isFalse();
         assertThat(ResourceIds.isCanonicalUuid("")).isFalse();
