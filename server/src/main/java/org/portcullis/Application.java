@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import com.fasterxml.jackson.core.base.ParserMinimalBase;
 import org.eclipse.jetty.http.MimeTypes;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
@@ -100,13 +101,24 @@ public final class Application implements AutoCloseable {
         // The meter registry and the JSON mapper need nothing from the database: they are built
         // on another core while this thread opens the database and checks the stores (together a
         // sixth of the start-up CPU, all of it before the first request could be served).
-        CompletableFuture<Metrics> early = CompletableFuture.supplyAsync(() -> {
-            initialize(Json.class);
-            // Jetty's MIME table (every locale's names, 30-60 ms) too: the HTTP server's constructor
-            // needed it on this thread after the stores
-            initialize(MimeTypes.class);
-            return Metrics.create(version());
-        }, runnable -> Thread.ofPlatform().name("start-metrics").daemon().start(runnable));
+        CompletableFuture<Metrics> early = new CompletableFuture<>();
+        Thread.ofPlatform().name("start-metrics").daemon().start(() -> {
+            try {
+                initialize(Json.class);
+                // Jetty's MIME table (every locale's names, 30-60 ms) too: the HTTP server's constructor
+                // needed it on this thread after the stores
+                initialize(MimeTypes.class);
+                early.complete(Metrics.create(version()));
+            } catch (Throwable t) {
+                early.completeExceptionally(t);
+                return;
+            }
+            // Then, after this thread's answer: the first JSON parse (the audit trail reads its last
+            // line on this thread before serving) initialises Jackson's parser base and with it
+            // BigDecimal, whose JDK 25 class init squares its way to 5^65536 in the interpreter;
+            // a twentieth of the main thread's start-up CPU (bench/scale.sh), done here meanwhile.
+            initialize(ParserMinimalBase.class);
+        });
         if (config.database().kind() == DatabaseSettings.Kind.SQLITE) {
             SqliteNativeLibrary.use(config.dataDir().resolve("native"));
         }
