@@ -21,6 +21,7 @@ import org.portcullis.quotas.Resource;
 import org.portcullis.secrets.NewSecret;
 import org.portcullis.secrets.PayloadFormats;
 import org.portcullis.secrets.Secret;
+import org.portcullis.secrets.SecretIds;
 import org.portcullis.secrets.SecretService;
 import org.portcullis.secrets.SecretType;
 import org.portcullis.stores.KeyMaterial;
@@ -112,10 +113,11 @@ public final class OrderService {
 
     private Outcome generateKey(RequestContext ctx, Order order, NewSecret spec) {
         SecretStore store = secrets.storeForNewSecret(ctx);
-        String id = UUID.randomUUID().toString();
+        long now = clock.millis();
+        String id = SecretIds.next(now);
         StoredRef ref = store.generateSymmetric(new SecretBinding(id, ctx.projectId(), store.info().id()),
                 spec.algorithm(), spec.bitLength(), spec.mode());
-        Secret secret = secrets.generated(ctx, store, id, spec, ref, clock.millis());
+        Secret secret = secrets.generated(ctx, store, id, spec, ref, now);
         return new Outcome(store, List.of(secret), h -> {
             secrets.insert(h, secret);
             repository.finish(h, order.id(), ACTIVE, id, null, null, null, clock.millis());
@@ -125,11 +127,11 @@ public final class OrderService {
     private Outcome generateKeyPair(RequestContext ctx, Order order, NewSecret spec, String passphrase) {
         SecretStore store = secrets.storeForNewSecret(ctx);
         String storeId = store.info().id();
-        String privateId = UUID.randomUUID().toString();
-        String publicId = UUID.randomUUID().toString();
+        long now = clock.millis();
+        String privateId = SecretIds.next(now);
+        String publicId = SecretIds.next(now);
         SecretStore.GeneratedPair pair = store.generateKeyPair(new SecretBinding(privateId, ctx.projectId(), storeId),
                 new SecretBinding(publicId, ctx.projectId(), storeId), spec.algorithm(), spec.bitLength(), passphrase);
-        long now = clock.millis();
         List<Secret> made = new ArrayList<>();
         made.add(secrets.generated(ctx, store, privateId, withType(spec, SecretType.PRIVATE), pair.privateKey(), now));
         made.add(secrets.generated(ctx, store, publicId, withType(spec, SecretType.PUBLIC), pair.publicKey(), now));
@@ -137,7 +139,7 @@ public final class OrderService {
         refs.put("private_key", privateId);
         refs.put("public_key", publicId);
         if (passphrase != null && !passphrase.isEmpty()) {
-            String passId = UUID.randomUUID().toString();
+            String passId = SecretIds.next(now);
             StoredRef passRef = store.store(new SecretBinding(passId, ctx.projectId(), storeId),
                     passphrase.getBytes(StandardCharsets.UTF_8));
             NewSecret passSpec = new NewSecret(spec.name(), SecretType.PASSPHRASE, null, null, null, spec.expiration(),
