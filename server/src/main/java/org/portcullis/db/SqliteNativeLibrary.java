@@ -37,7 +37,6 @@ public final class SqliteNativeLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNativeLibrary.class);
     static final String LIB_PATH = "org.sqlite.lib.path";
     static final String LIB_NAME = "org.sqlite.lib.name";
-    static final String TMP_DIR = "org.sqlite.tmpdir";
     private static final Set<PosixFilePermission> OTHERS_WRITE =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -87,7 +86,6 @@ public final class SqliteNativeLibrary {
             }
             System.setProperty(LIB_PATH, dir.toString());
             System.setProperty(LIB_NAME, lib.getFileName().toString());
-            sweepHere(dir, lib);
             return lib;
         } catch (UnsupportedOperationException e) {
             return null; // not a POSIX file system: nothing to check the copy against
@@ -96,30 +94,6 @@ public final class SqliteNativeLibrary {
                     dir, e.toString());
             return null;
         }
-    }
-
-    /**
-     * Before its first load the driver deletes stale copies of its own extractions, and to find
-     * them it lists every entry of its temporary directory (java.io.tmpdir unless org.sqlite.tmpdir
-     * is set): on a host whose /tmp held 5,000 entries that listing was an eighth of the main
-     * thread's CPU before a node could serve (bench/scale.sh, 100k secrets), for a node that
-     * extracts nothing there. Once the copy here has loaded, the driver's load of it is a no-op
-     * and its sweep lists this directory instead (its pattern, sqlite-VERSION*, matches none of the
-     * copies here). A copy that cannot be loaded (a directory mounted noexec) leaves the property
-     * alone, so the driver's fallback extraction still goes to its temporary directory.
-     */
-    private static void sweepHere(Path dir, Path lib) {
-        if (System.getProperty(TMP_DIR) != null) {
-            return; // the operator's own choice
-        }
-        try {
-            System.load(lib.toString());
-        } catch (UnsatisfiedLinkError e) {
-            LOG.warn("SQLite native library {} cannot be loaded ({}); the driver extracts it to its temporary "
-                    + "directory", lib, e.getMessage());
-            return;
-        }
-        System.setProperty(TMP_DIR, dir.toString());
     }
 
     /** Why {@code dir} may not hold a library this process loads, or null when it may. */

@@ -21,7 +21,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  */
 class SqliteNativeLibraryTest {
     private static final List<String> PROPS =
-            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME, SqliteNativeLibrary.TMP_DIR);
+            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME);
     private final Map<String, String> saved = new HashMap<>();
 
     @TempDir
@@ -68,8 +68,6 @@ class SqliteNativeLibraryTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lib))).isEqualTo("r-x------");
         assertThat(System.getProperty(SqliteNativeLibrary.LIB_PATH)).isEqualTo(dir.toString());
         assertThat(System.getProperty(SqliteNativeLibrary.LIB_NAME)).isEqualTo(lib.getFileName().toString());
-        // the copy loaded, so the driver's sweep for stale extractions lists this directory, not /tmp
-        assertThat(System.getProperty(SqliteNativeLibrary.TMP_DIR)).isEqualTo(dir.toString());
 
         Object inode = Files.getAttribute(lib, "unix:ino");
         System.clearProperty(SqliteNativeLibrary.LIB_PATH);
@@ -103,7 +101,6 @@ class SqliteNativeLibraryTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
         assertThat(SqliteNativeLibrary.use(dir)).isNull();
         assertThat(System.getProperty(SqliteNativeLibrary.LIB_PATH)).isNull();
-        assertThat(System.getProperty(SqliteNativeLibrary.TMP_DIR)).isNull();
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
@@ -122,13 +119,6 @@ class SqliteNativeLibraryTest {
         System.clearProperty(SqliteNativeLibrary.LIB_PATH);
         assertThat(SqliteNativeLibrary.use(dir)).isEqualTo(lib);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lib))).isEqualTo("r-x------");
-    }
-
-    @Test
-    void anOperatorsTemporaryDirectoryWins() throws Exception {
-        System.setProperty(SqliteNativeLibrary.TMP_DIR, "/var/tmp/sqlite");
-        assertThat(SqliteNativeLibrary.use(tmp.resolve("native"))).isNotNull();
-        assertThat(System.getProperty(SqliteNativeLibrary.TMP_DIR)).isEqualTo("/var/tmp/sqlite");
     }
 
     @Test
