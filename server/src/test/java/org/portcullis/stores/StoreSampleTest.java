@@ -3,18 +3,12 @@ package org.portcullis.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.config.DatabaseSettings;
-import org.portcullis.crypto.Aead;
-import org.portcullis.db.Database;
 import org.portcullis.health.Finding;
-import org.portcullis.stores.software.MasterKek;
-import org.portcullis.stores.software.SoftwareStore;
 
 /**
  * The doctor's sample probes the store from random times: an old secret alone before a long gap
@@ -25,40 +19,35 @@ class StoreSampleTest {
     @TempDir
     Path dir;
 
-    private Database db;
-    private SoftwareStore store;
+    private OneSoftwareStore st;
 
     @BeforeEach
     void open() {
-        db = Database.open(DatabaseSettings.sqliteFile(dir.resolve("sample.sqlite"), 2));
-        db.write(h -> h.execute("INSERT INTO secret_stores (id, name, store_plugin, crypto_plugin, global_default, "
-                + "created_at, updated_at) VALUES ('st', 'default', 'store_crypto', 'simple_crypto', TRUE, 0, 0)"));
-        store = new SoftwareStore(new StoreInfo("st", "default", "store_crypto", "simple_crypto", true, 0, 0),
-                MasterKek.of(Aead.randomKeyBytes(), "test"), db, Clock.systemUTC());
+        st = OneSoftwareStore.open(dir);
         secret("old", 1_000);
         for (int i = 0; i < 6; i++) {
             secret("burst-" + i, 9_000_000_000L);
         }
         secret("deleted", 9_000_000_000L);
-        db.write(h -> h.execute("UPDATE secrets SET deleted = TRUE WHERE id = 'deleted'"));
+        st.db().write(h -> h.execute("UPDATE secrets SET deleted = TRUE WHERE id = 'deleted'"));
     }
 
     private void secret(String id, long createdAt) {
-        StoredRef ref = store.store(new SecretBinding(id, "p", "st"), new byte[] {1}, Map.of());
-        db.write(h -> h.execute("INSERT INTO secrets (id, project_id, secret_type, status, store_id, payload, created_at, "
-                + "updated_at, deleted) VALUES (?, 'p', 'opaque', 'ACTIVE', 'st', ?, ?, ?, FALSE)", id, ref.bytes(),
-                createdAt, createdAt));
+        StoredRef ref = st.store().store(new SecretBinding(id, "p", "st"), new byte[] {1}, Map.of());
+        st.db().write(h -> h.execute("INSERT INTO secrets (id, project_id, secret_type, status, store_id, payload, "
+                + "created_at, updated_at, deleted) VALUES (?, 'p', 'opaque', 'ACTIVE', 'st', ?, ?, ?, FALSE)", id,
+                ref.bytes(), createdAt, createdAt));
     }
 
     @AfterEach
     void close() {
-        db.close();
+        st.close();
     }
 
     @Test
     void asManyDistinctSecretsAsAskedFor() {
         for (int run = 0; run < 20; run++) {
-            Finding f = new StoreSample(db, store, 5).check("store default");
+            Finding f = new StoreSample(st.db(), st.store(), 5).check("store default");
             assertThat(f.status()).isEqualTo(Finding.Status.PASS);
             assertThat(f.message()).matches(".*random sample: master key \\S+: 5/5");
         }
@@ -66,7 +55,7 @@ class StoreSampleTest {
 
     @Test
     void everyLiveSecretWhenTheStoreHasFewerThanAsked() {
-        Finding f = new StoreSample(db, store, 50).check("store default");
+        Finding f = new StoreSample(st.db(), st.store(), 50).check("store default");
         assertThat(f.message()).matches(".*random sample: master key \\S+: 7/7");
     }
 }

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.config.DatabaseSettings;
-import org.portcullis.crypto.Aead;
 import org.portcullis.crypto.SealedPayload;
 import org.portcullis.db.Database;
+import org.portcullis.stores.OneSoftwareStore;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.StoreException;
-import org.portcullis.stores.StoreInfo;
 import org.portcullis.stores.StoredRef;
 
 /** Sealing with the active KEK id the create path read beforehand, instead of a lookup of its own. */
@@ -29,11 +26,9 @@ class SoftwareStoreActiveKekTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(DatabaseSettings.sqliteFile(dir.resolve("store.sqlite"), 2));
-        db.write(h -> h.execute("INSERT INTO secret_stores (id, name, store_plugin, crypto_plugin, global_default, "
-                + "created_at, updated_at) VALUES ('st', 'default', 'store_crypto', 'simple_crypto', TRUE, 0, 0)"));
-        StoreInfo info = new StoreInfo("st", "default", "store_crypto", "simple_crypto", true, 0, 0);
-        store = new SoftwareStore(info, MasterKek.of(Aead.randomKeyBytes(), "test"), db, Clock.systemUTC());
+        OneSoftwareStore fixture = OneSoftwareStore.open(dir);
+        db = fixture.db();
+        store = fixture.store();
     }
 
     @AfterEach
