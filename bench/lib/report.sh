@@ -83,8 +83,10 @@ write_report() {  # -> stdout: the whole report
   for db in $DBS; do
     pf=$OUT/$db/wrk/results.txt
     p99=$(res "$pf" get_payload p99_ms)
-    v=MISS; num "$p99" && awk -v p="$p99" 'BEGIN{exit !(p<=5)}' && v=PASS; num "$p99" || v=n/a
-    printf '  %-10s get_payload p99 %8s ms            target <= 5 ms      %s\n' "$db" "$(fmt "$p99" 2)" "$v"
+    # issue 12's tail targets: 3 ms on SQLite, 5 ms on PostgreSQL (the same limits as targets.txt)
+    lim=5; [ "$db" = sqlite ] && lim=3
+    v=MISS; num "$p99" && awk -v p="$p99" -v l="$lim" 'BEGIN{exit !(p<=l)}' && v=PASS; num "$p99" || v=n/a
+    printf '  %-10s get_payload p99 %8s ms            target <= %s ms      %s\n' "$db" "$(fmt "$p99" 2)" "$lim" "$v"
     rf=$OUT/$db/rss.txt
     rss=$(kv "$rf" rss_kb); hwm=$(kv "$rf" hwm_kb)
     lok=$(sed -n 's/^LOAD .* ok=\([0-9]*\) .*/\1/p' "$OUT/$db/load.txt" 2>/dev/null || true)
