@@ -46,11 +46,14 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   export BENCH_CPU_LOG=$dir/cpu.txt   # lib/wrk-cpu/wrk: server CPU around every wrk run
   if [ "$db" = postgresql ]; then
     pg_start "$dir/pg" || return 1
+    # lib/wrk-cpu/wrk: the PostgreSQL backends' CPU around every wrk run too (WRKPG lines)
+    export BENCH_PG_PIDFILE=$dir/pg/data/postmaster.pid
     sql=$PG_URL
     raw_url=$PG_URL
   else
     sql=sqlite:///$dir/data/portcullis.sqlite
     raw_url=jdbc:sqlite:$dir/rawinsert.sqlite   # same filesystem, scratch file
+    unset BENCH_PG_PIDFILE
   fi
   port=$(free_port 9311) || return 1
   write_config "$dir/data" "$port" "$sql" || return 1

@@ -28,8 +28,8 @@ final class RequestTransaction {
     private GroupCommit.Member member;
     private final List<Durable> durables = new ArrayList<>();
     private int savepoints;
-    private boolean kept; // PostgreSQL: a change of this transaction succeeded (its rows are in it)
-    private int changing; // PostgreSQL: changes under way (nested ones included)
+    private boolean kept; // a change of this request succeeded (its rows are in its transaction)
+    private int changing; // changes under way (nested ones included)
     // PostgreSQL: the checks (locks, no rows) that ran before anything was kept, run again after a
     // failed change rolled the whole transaction back; if one then fails, no change may follow, and
     // each is refused with that check's own failure (a quota reached meanwhile is the quota's 403).
@@ -76,53 +76,18 @@ final class RequestTransaction {
     /**
      * Runs one change inside a savepoint: a change that throws leaves nothing behind even when its
      * caller catches the exception and goes on (PostgreSQL needs it to go on at all).
+     *
+     * <p>No savepoint when nothing before the change is kept (the request's first change, or every
+     * change before it failed): on SQLite the member's own savepoint, taken when the request joined
+     * its batch, holds this change alone, and on PostgreSQL the whole transaction is rolled back
+     * instead and the next statement begins a new one. A savepoint more is two statements more:
+     * on SQLite on the one writer every request queues for, which also copies every page the
+     * change touches into its sub-journal once per open savepoint; on PostgreSQL two round trips
+     * of every POST. PostgreSQL's savepoints are never released (the commit releases them all; a
+     * released subtransaction keeps its id all the same); SQLite's are, for the sub-journal.
      */
     <T, X extends Exception> T change(HandleCallback<T, X> work) throws X {
-        if (group == null) {
-            return changeOnServer(work);
-        }
-        // The request's first change has joined its batch just now: the member's own savepoint,
-        // taken at the join, holds this change alone, so it serves as the change's. A savepoint
-        // more is two statements more on the one writer, and SQLite copies every page the change
-        // touches into its sub-journal once per open savepoint.
-        boolean first = handle == null;
-        Handle h = handle();
-        String name = first ? null : "change_" + (++savepoints);
-        if (!first) {
-            h.savepoint(name);
-        }
-        T result;
-        try {
-            result = work.withHandle(h);
-        } catch (Exception | Error e) {
-            try {
-                if (first) {
-                    member.undo();
-                } else {
-                    h.rollbackToSavepoint(name);
-                }
-            } catch (RuntimeException rollback) {
-                // The connection is gone (the whole transaction goes with it): the change's own
-                // failure, e.g. a database that became unreachable (503), is what the caller sees.
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        }
-        if (!first) {
-            h.releaseSavepoint(name);
-        }
-        return result;
-    }
-
-    /**
-     * The same on PostgreSQL, in fewer round trips (each one is a statement the server parses and
-     * two context switches on a busy machine; a POST secret made 9, now 6): no savepoint when
-     * nothing before the change is kept (the first change of the transaction: on failure the whole
-     * transaction is rolled back instead, and the next statement begins a new one), and none is
-     * released (the commit releases them all; a released subtransaction keeps its id all the same).
-     */
-    private <T, X extends Exception> T changeOnServer(HandleCallback<T, X> work) throws X {
-        return onServer(work, true);
+        return run(work, true);
     }
 
     /**
@@ -130,18 +95,19 @@ final class RequestTransaction {
      * its advisory lock; it must give the same answer when run again. On PostgreSQL, before anything
      * is kept, it leaves the next change without a savepoint (one round trip less): if that change
      * fails, the whole transaction is rolled back and the checks run again in the next one (a
-     * check that then fails is thrown at the next change). Elsewhere a {@link #change}.
+     * check that then fails is thrown at the next change). Elsewhere (SQLite, or once something is
+     * kept) a {@link #change}.
      */
     <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
         if (group != null || kept || changing > 0) {
             return change(work);
         }
-        T result = onServer(work, false);
+        T result = run(work, false);
         checks.add(work);
         return result;
     }
 
-    private <T, X extends Exception> T onServer(HandleCallback<T, X> work, boolean keeps) throws X {
+    private <T, X extends Exception> T run(HandleCallback<T, X> work, boolean keeps) throws X {
         if (lostCheck != null) {
             throw lostCheck;
         }
@@ -149,25 +115,40 @@ final class RequestTransaction {
         boolean first = !kept && changing == 0;
         Savepoint savepoint = first ? null : savepoint(h);
         changing++;
+        T result;
         try {
-            T result = work.withHandle(h);
+            result = work.withHandle(h);
             kept |= keeps;
-            return result;
         } catch (Exception | Error e) {
             try {
                 if (first) {
                     kept = false; // a nested change that succeeded went with it
-                    h.getConnection().rollback();
-                    checkAgain(h, e);
+                    undoAll(h, e);
                 } else {
                     h.getConnection().rollback(savepoint);
                 }
             } catch (SQLException | RuntimeException rollback) {
-                e.addSuppressed(rollback); // as above: the connection is gone, and the transaction with it
+                // The connection is gone (the whole transaction goes with it): the change's own
+                // failure, e.g. a database that became unreachable (503), is what the caller sees.
+                e.addSuppressed(rollback);
             }
             throw e;
         } finally {
             changing--;
+        }
+        if (savepoint != null && group != null) {
+            release(h, savepoint);
+        }
+        return result;
+    }
+
+    /** Undoes everything the request changed: its member's savepoint on SQLite, its transaction on PostgreSQL. */
+    private void undoAll(Handle h, Throwable failure) throws SQLException {
+        if (member != null) {
+            member.undo();
+        } else {
+            h.getConnection().rollback();
+            checkAgain(h, failure);
         }
     }
 
@@ -190,6 +171,14 @@ final class RequestTransaction {
             return h.getConnection().setSavepoint("change_" + (++savepoints));
         } catch (SQLException e) {
             throw new TransactionException("could not set a savepoint", e);
+        }
+    }
+
+    private static void release(Handle h, Savepoint savepoint) {
+        try {
+            h.getConnection().releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw new TransactionException("could not release a savepoint", e);
         }
     }
 
