@@ -35,9 +35,7 @@ class StoreCursorTest {
     }
 
     private void secret(String id, long createdAt) {
-        st.db().write(h -> h.execute("INSERT INTO secrets (id, project_id, secret_type, status, store_id, payload, "
-                + "created_at, updated_at, deleted) VALUES (?, 'p', 'opaque', 'ACTIVE', 'st', ?, ?, ?, FALSE)", id,
-                new byte[] {1}, createdAt, createdAt));
+        st.insertSecret(id, createdAt, new byte[] {1}); // the walk reads keys only
     }
 
     /** Walks the store in pages of {@code size}; {@code afterPage} runs after each page is read. */
