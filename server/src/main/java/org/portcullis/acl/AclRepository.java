@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.portcullis.ids.TimeOrderedIds;
 
 /** Rows of {@code acls} and {@code acl_users}. */
 public final class AclRepository {
@@ -74,7 +74,7 @@ public final class AclRepository {
             }
             update.bind("now", now).bind("id", id).execute();
         } else {
-            id = UUID.randomUUID().toString();
+            id = TimeOrderedIds.next(now);
             h.createUpdate("INSERT INTO acls (id, entity_type, entity_id, operation, project_access, created_at, "
                             + "updated_at) VALUES (:id, :t, :e, :o, :pa, :now, :now)")
                     .bind("id", id).bind("t", kind.policyName()).bind("e", entityId).bind("o", operation)

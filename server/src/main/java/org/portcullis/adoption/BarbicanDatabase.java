@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.portcullis.config.UrlCredentials;
 
 /**
  * Barbican's database, opened read-only: the import never writes to it. The SQLAlchemy URL of
@@ -63,13 +64,9 @@ public final class BarbicanDatabase {
             return new Target("sqlite", "jdbc:sqlite:" + path.substring(1), null, null);
         }
         URI uri = URI.create(url.replace(scheme + "://", "db://"));
-        String user = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = decode(parts[0]);
-            password = parts.length > 1 ? decode(parts[1]) : null;
-        }
+        UrlCredentials credentials = UrlCredentials.of(uri);
+        String user = credentials.user();
+        String password = credentials.password();
         Map<String, String> query = query(uri.getRawQuery());
         String host = uri.getHost() == null ? "localhost" : uri.getHost();
         String db = uri.getPath() == null ? "" : uri.getPath();

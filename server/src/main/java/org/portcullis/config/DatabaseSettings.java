@@ -1,8 +1,6 @@
 package org.portcullis.config;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -97,28 +95,19 @@ public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String pa
             }
             case "postgresql", "postgres" -> {
                 URI uri = URI.create("postgresql" + c.substring(scheme));
-                String user = null;
-                String password = null;
-                if (uri.getRawUserInfo() != null) {
-                    String[] parts = uri.getRawUserInfo().split(":", 2);
-                    user = decode(parts[0]);
-                    password = parts.length > 1 ? decode(parts[1]) : null;
-                }
+                UrlCredentials credentials = UrlCredentials.of(uri);
                 String host = uri.getHost() == null ? "localhost" : uri.getHost();
                 int port = uri.getPort() < 0 ? 5432 : uri.getPort();
                 String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "barbican" : uri.getPath().substring(1);
                 // Connection options such as sslmode=verify-full must reach the driver.
                 String url = "jdbc:postgresql://" + host + ":" + port + "/" + db
                         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-                return new DatabaseSettings(Kind.POSTGRESQL, url, user, password, poolSize);
+                return new DatabaseSettings(Kind.POSTGRESQL, url, credentials.user(), credentials.password(),
+                        poolSize);
             }
             default -> throw new IllegalArgumentException("unsupported database '" + dialect
                     + "'; Portcullis runs on sqlite and postgresql");
         }
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /** The URL without credentials, safe to log. */

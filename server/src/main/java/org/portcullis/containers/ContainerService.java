@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.auth.Policy;
@@ -16,6 +15,7 @@ import org.portcullis.http.ApiException;
 import org.portcullis.http.Paging;
 import org.portcullis.http.ResourceIds;
 import org.portcullis.idempotency.IdempotentCreate;
+import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 
@@ -56,8 +56,8 @@ public final class ContainerService {
      * may read it). Returns its id.
      */
     String create(RequestContext ctx, NewContainer request) {
-        String id = UUID.randomUUID().toString();
         long now = clock.millis();
+        String id = TimeOrderedIds.next(now); // appended to the id indexes of containers and members
         db.change(h -> {
             quotas.check(h, ctx.projectId(), Resource.CONTAINERS); // in the insert's transaction: race-free
             for (ContainerSecret s : request.secrets()) {
@@ -103,8 +103,9 @@ public final class ContainerService {
         if (secrets.stream().map(ContainerSecret::secretId).distinct().count() != secrets.size()) {
             throw new IllegalArgumentException("a secret may appear only once in a container");
         }
-        String id = UUID.randomUUID().toString();
-        repository.insert(h, id, ctx.projectId(), ctx.userId(), name, t, secrets, clock.millis());
+        long now = clock.millis();
+        String id = TimeOrderedIds.next(now);
+        repository.insert(h, id, ctx.projectId(), ctx.userId(), name, t, secrets, now);
         return id;
     }
 
@@ -163,7 +164,7 @@ public final class ContainerService {
             if (repository.consumer(h, id, consumer).isEmpty()) {
                 quotas.check(h, project, Resource.CONSUMERS, "ContainerConsumer creation");
             }
-            boolean added = repository.addConsumer(h, UUID.randomUUID().toString(), id, project, consumer, now);
+            boolean added = repository.addConsumer(h, TimeOrderedIds.next(now), id, project, consumer, now);
             // A new consumer changes the container (as in Barbican); the touch also finds a
             // container deleted meanwhile, and then nothing is written.
             boolean live = added ? repository.touch(h, id, now) : repository.lockLive(h, id);

@@ -10,6 +10,7 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.stores.ExternalObjects;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreCursor;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoredRef;
 import picocli.CommandLine.Command;
@@ -75,21 +76,21 @@ public final class OrphansCommand implements Callable<Integer> {
             if (!(store instanceof ExternalObjects)) {
                 continue;
             }
-            // In the order of the store's (store_id, created_at, id) index (V28), id the tie-break.
-            Row after = null;
+            // A secret created during the check behind the cursor is left to the next check.
+            StoreCursor after = StoreCursor.START;
             while (true) {
-                long at = after == null ? Long.MIN_VALUE : after.createdAt();
-                String a = after == null ? "" : after.id();
-                List<Row> page = ops.db().read(h -> h.createQuery("SELECT id, project_id, store_id, payload, created_at "
-                                + "FROM secrets WHERE store_id = :s AND NOT deleted AND payload IS NOT NULL "
-                                + "AND (created_at, id) > (:at, :a) ORDER BY created_at, id LIMIT :n")
-                        .bind("s", store.info().id()).bind("at", at).bind("a", a).bind("n", PAGE)
+                StoreCursor from = after;
+                List<Row> page = ops.db().read(h -> from.bind(h.createQuery("SELECT id, project_id, store_id, payload, "
+                                + "created_at FROM secrets WHERE store_id = :s AND NOT deleted AND payload IS NOT NULL"
+                                + StoreCursor.NEXT_PAGE), PAGE)
+                        .bind("s", store.info().id())
                         .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
                                 rs.getLong(5))).list());
                 if (page.isEmpty()) {
                     break;
                 }
-                after = page.get(page.size() - 1);
+                Row last = page.get(page.size() - 1);
+                after = StoreCursor.at(last.createdAt(), last.id());
                 for (Row r : page) {
                     try {
                         store.retrieve(new SecretBinding(r.id(), r.projectId(), r.storeId()), new StoredRef(r.payload()));

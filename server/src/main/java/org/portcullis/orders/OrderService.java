@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.PolicyTarget;
 import org.portcullis.auth.RequestContext;
@@ -21,7 +20,7 @@ import org.portcullis.quotas.Resource;
 import org.portcullis.secrets.NewSecret;
 import org.portcullis.secrets.PayloadFormats;
 import org.portcullis.secrets.Secret;
-import org.portcullis.secrets.SecretIds;
+import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.secrets.SecretService;
 import org.portcullis.secrets.SecretType;
 import org.portcullis.stores.KeyMaterial;
@@ -78,7 +77,7 @@ public final class OrderService {
     public Order create(RequestContext ctx, OrderRequests.NewOrder request) {
         NewSecret spec = secretSpec(request);
         long now = clock.millis();
-        Order pending = new Order(UUID.randomUUID().toString(), ctx.projectId(), ctx.userId(), request.type(),
+        Order pending = new Order(TimeOrderedIds.next(now), ctx.projectId(), ctx.userId(), request.type(),
                 request.meta(), PENDING, null, null, null, null, now, now);
         quotas.precheck(ctx.projectId(), Resource.ORDERS); // before generating anything
         Outcome outcome;
@@ -114,7 +113,7 @@ public final class OrderService {
     private Outcome generateKey(RequestContext ctx, Order order, NewSecret spec) {
         SecretStore store = secrets.storeForNewSecret(ctx);
         long now = clock.millis();
-        String id = SecretIds.next(now);
+        String id = TimeOrderedIds.next(now);
         StoredRef ref = store.generateSymmetric(new SecretBinding(id, ctx.projectId(), store.info().id()),
                 spec.algorithm(), spec.bitLength(), spec.mode());
         Secret secret = secrets.generated(ctx, store, id, spec, ref, now);
@@ -128,8 +127,8 @@ public final class OrderService {
         SecretStore store = secrets.storeForNewSecret(ctx);
         String storeId = store.info().id();
         long now = clock.millis();
-        String privateId = SecretIds.next(now);
-        String publicId = SecretIds.next(now);
+        String privateId = TimeOrderedIds.next(now);
+        String publicId = TimeOrderedIds.next(now);
         SecretStore.GeneratedPair pair = store.generateKeyPair(new SecretBinding(privateId, ctx.projectId(), storeId),
                 new SecretBinding(publicId, ctx.projectId(), storeId), spec.algorithm(), spec.bitLength(), passphrase);
         List<Secret> made = new ArrayList<>();
@@ -139,7 +138,7 @@ public final class OrderService {
         refs.put("private_key", privateId);
         refs.put("public_key", publicId);
         if (passphrase != null && !passphrase.isEmpty()) {
-            String passId = SecretIds.next(now);
+            String passId = TimeOrderedIds.next(now);
             StoredRef passRef = store.store(new SecretBinding(passId, ctx.projectId(), storeId),
                     passphrase.getBytes(StandardCharsets.UTF_8));
             NewSecret passSpec = new NewSecret(spec.name(), SecretType.PASSPHRASE, null, null, null, spec.expiration(),

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclRepository;
 import org.portcullis.containers.ContainerRepository;
+import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.stores.StoredRef;
 
 /** Rows of {@code secrets} and {@code secret_metadata}. Deleted rows are invisible here. */
@@ -243,7 +244,7 @@ public final class SecretRepository {
         if (exists == 0) {
             h.createUpdate("INSERT INTO secret_consumers (id, secret_id, project_id, service, resource_type, "
                             + "resource_id, created_at, updated_at) VALUES (:id, :s, :p, :sv, :rt, :ri, :t, :t)")
-                    .bind("id", java.util.UUID.randomUUID().toString()).bind("s", secretId).bind("p", projectId)
+                    .bind("id", TimeOrderedIds.next(now)).bind("s", secretId).bind("p", projectId)
                     .bind("sv", c.service()).bind("rt", c.resourceType()).bind("ri", c.resourceId()).bind("t", now)
                     .execute();
         }

@@ -13,6 +13,7 @@ import org.portcullis.config.DatabaseSettings.Kind;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.idempotency.IdempotentCreate;
+import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.quotas.QuotaEnforcer;
 import org.portcullis.quotas.Resource;
 import org.portcullis.stores.PreferredStores;
@@ -94,7 +95,7 @@ public final class SecretService {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
         SecretStore store = preferred.chosenOrDefault(project.preferredStore());
-        String id = SecretIds.next(now); // in creation order: appended to the id index (SecretIds)
+        String id = TimeOrderedIds.next(now); // in creation order: appended to the id index (TimeOrderedIds)
         SecretBinding binding = new SecretBinding(id, ctx.projectId(), store.info().id());
         StoredRef stored = request.payload() == null ? null
                 : store.store(binding, request.payload(), project.activeKeks());

@@ -52,6 +52,12 @@ public final class ProjectKekRotation implements KeyRotation {
 
     private record Row(String id, String projectId, String masterKeyId, boolean active, byte[] wrapped) {}
 
+    /** A secret row as the usage count reads it, with its key in the store's walk ({@link StoreCursor}). */
+    private record Sealed(String id, byte[] payload, long createdAt) {}
+
+    /** Rows per read of the usage count's walk: each read is one short read transaction. */
+    private static final int USAGE_PAGE = 5000;
+
     private final Database db;
     private final String storeId;
     private final Wrapping wrapping;
@@ -71,45 +77,44 @@ public final class ProjectKekRotation implements KeyRotation {
 
     @Override
     public List<KeyUse> usage() {
-        Map<String, String> kekMaster = new HashMap<>();
-        Map<String, int[]> keks = new LinkedHashMap<>();
         Map<String, String> states = new LinkedHashMap<>();
         states.put(currentKeyId(), "active");
-        db.read(h -> h.createQuery("SELECT key_id, state FROM master_keys WHERE store_id = :s ORDER BY created_at DESC")
-                .bind("s", storeId).map((rs, c) -> states.put(rs.getString(1), rs.getString(2))).list());
-        db.read(h -> h.createQuery("SELECT id, master_key_id FROM project_keks WHERE store_id = :s").bind("s", storeId)
-                .map((rs, c) -> {
-                    kekMaster.put(rs.getString(1), rs.getString(2));
-                    keks.computeIfAbsent(rs.getString(2), k -> new int[1])[0]++;
-                    return null;
-                }).list());
-        Map<String, long[]> payloads = new HashMap<>();
-        // Pages in the order of the store's (store_id, created_at, id) index (V28), id the tie-break.
-        long[] at = {Long.MIN_VALUE};
-        String[] after = {""};
-        for (boolean more = true; more; ) {
-            long fromAt = at[0];
-            String from = after[0];
-            int rows = db.read(h -> h.createQuery("SELECT id, payload, created_at FROM secrets WHERE store_id = :s "
-                            + "AND payload IS NOT NULL AND (created_at, id) > (:at, :after) ORDER BY created_at, id "
-                            + "LIMIT 5000")
-                    .bind("s", storeId).bind("at", fromAt).bind("after", from)
-                    .map((rs, c) -> {
-                        after[0] = rs.getString(1);
-                        at[0] = rs.getLong(3);
-                        String master = kekMaster.getOrDefault(kekIdOf(rs.getBytes(2)), "unknown");
-                        payloads.computeIfAbsent(master, k -> new long[1])[0]++;
-                        return null;
-                    }).list().size());
-            more = rows > 0;
+        for (String[] key : db.read(h -> h.createQuery("SELECT key_id, state FROM master_keys WHERE store_id = :s "
+                        + "ORDER BY created_at DESC")
+                .bind("s", storeId).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).list())) {
+            states.put(key[0], key[1]);
+        }
+        Map<String, String> kekMaster = new HashMap<>();
+        Map<String, Integer> keks = new LinkedHashMap<>();
+        for (String[] kek : db.read(h -> h.createQuery("SELECT id, master_key_id FROM project_keks WHERE store_id = :s")
+                .bind("s", storeId).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).list())) {
+            kekMaster.put(kek[0], kek[1]);
+            keks.merge(kek[1], 1, Integer::sum);
+        }
+        Map<String, Long> payloads = new HashMap<>();
+        StoreCursor after = StoreCursor.START;
+        while (true) {
+            StoreCursor from = after;
+            List<Sealed> page = db.read(h -> from.bind(h.createQuery("SELECT id, payload, created_at FROM secrets "
+                            + "WHERE store_id = :s AND payload IS NOT NULL" + StoreCursor.NEXT_PAGE), USAGE_PAGE)
+                    .bind("s", storeId).map((rs, c) -> new Sealed(rs.getString(1), rs.getBytes(2), rs.getLong(3)))
+                    .list());
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Sealed row : page) {
+                payloads.merge(kekMaster.getOrDefault(kekIdOf(row.payload()), "unknown"), 1L, Long::sum);
+            }
+            Sealed last = page.get(page.size() - 1);
+            after = StoreCursor.at(last.createdAt(), last.id());
         }
         List<KeyUse> out = new ArrayList<>();
         java.util.Set<String> ids = new java.util.LinkedHashSet<>(states.keySet());
         ids.addAll(keks.keySet());
         ids.addAll(payloads.keySet());
         for (String id : ids) {
-            out.add(new KeyUse(id, states.getOrDefault(id, "unknown"), keks.getOrDefault(id, new int[1])[0],
-                    payloads.getOrDefault(id, new long[1])[0]));
+            out.add(new KeyUse(id, states.getOrDefault(id, "unknown"), keks.getOrDefault(id, 0),
+                    payloads.getOrDefault(id, 0L)));
         }
         return out;
     }

@@ -77,7 +77,7 @@ final class StoreSample {
      * first): n distinct secrets whenever the store has n. The start points spread evenly over the
      * store's history, not over its rows: a secret after a quiet spell is likelier to be picked
      * than one in a burst. (This started at a random id while ids were random UUIDs; they are in
-     * creation order now, SecretIds.) Why not ORDER BY random(): that reads and sorts every
+     * creation order now, TimeOrderedIds.) Why not ORDER BY random(): that reads and sorts every
      * payload of the store, seconds on 100k secrets.
      */
     private List<Row> rows(String where, Map<String, String> binds) {

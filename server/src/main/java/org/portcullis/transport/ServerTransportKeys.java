@@ -10,10 +10,10 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
+import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
 import org.portcullis.stores.StoreRegistry;
@@ -52,14 +52,14 @@ public final class ServerTransportKeys {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(3072);
             KeyPair pair = generator.generateKeyPair();
-            String id = UUID.randomUUID().toString();
+            long now = clock.millis();
+            String id = TimeOrderedIds.next(now);
             SecretStore store = stores.globalDefault();
             StoredRef sealed = store.store(new SecretBinding(id, OWNER, store.info().id()), pair.getPrivate().getEncoded());
             String pem = "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                             .encodeToString(pair.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
-            long now = clock.millis();
             // Part of the request that asked for it (transport_key_needed): sealing it may already
             // have opened that request's transaction (the project KEK of its owner is created
             // there), and the key commits with the request or not at all.

@@ -1,12 +1,12 @@
 package org.portcullis.transport;
 
 import java.time.Clock;
-import java.util.UUID;
 import org.portcullis.auth.Policy;
 import org.portcullis.auth.RequestContext;
 import org.portcullis.db.Database;
 import org.portcullis.http.ApiException;
 import org.portcullis.http.Paging;
+import org.portcullis.ids.TimeOrderedIds;
 
 /**
  * Transport keys: service administrators register them, every user may read them. They belong to
@@ -38,7 +38,7 @@ public final class TransportKeyService {
     /** Registers a transport key; the caller has passed {@code transport_keys:post}. */
     public TransportKey create(NewTransportKey request) {
         long now = clock.millis();
-        TransportKey key = new TransportKey(UUID.randomUUID().toString(), request.pluginName(), request.transportKey(),
+        TransportKey key = new TransportKey(TimeOrderedIds.next(now), request.pluginName(), request.transportKey(),
                 now, now);
         db.change(h -> {
             repository.insert(h, key);

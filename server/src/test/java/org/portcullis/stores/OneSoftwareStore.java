@@ -22,6 +22,13 @@ public record OneSoftwareStore(Database db, SoftwareStore store) implements Auto
                 Clock.systemUTC()));
     }
 
+    /** A live secret row of project {@code p} in {@code st}, as the API would have written it. */
+    public void insertSecret(String id, long createdAt, byte[] payload) {
+        db.write(h -> h.execute("INSERT INTO secrets (id, project_id, secret_type, status, store_id, payload, "
+                + "created_at, updated_at, deleted) VALUES (?, 'p', 'opaque', 'ACTIVE', 'st', ?, ?, ?, FALSE)", id,
+                payload, createdAt, createdAt));
+    }
+
     @Override
     public void close() {
         db.close();

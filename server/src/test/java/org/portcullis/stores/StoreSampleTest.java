@@ -34,9 +34,7 @@ class StoreSampleTest {
 
     private void secret(String id, long createdAt) {
         StoredRef ref = st.store().store(new SecretBinding(id, "p", "st"), new byte[] {1}, Map.of());
-        st.db().write(h -> h.execute("INSERT INTO secrets (id, project_id, secret_type, status, store_id, payload, "
-                + "created_at, updated_at, deleted) VALUES (?, 'p', 'opaque', 'ACTIVE', 'st', ?, ?, ?, FALSE)", id,
-                ref.bytes(), createdAt, createdAt));
+        st.insertSecret(id, createdAt, ref.bytes());
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import org.portcullis.db.Database;
 import org.portcullis.stores.ExternalObjects;
 import org.portcullis.stores.SecretBinding;
 import org.portcullis.stores.SecretStore;
+import org.portcullis.stores.StoreCursor;
 import org.portcullis.stores.StoreException;
 import org.portcullis.stores.StoredRef;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ public final class StoreMigration implements AutoCloseable {
 
     /** Runs to the end of the scope, or until {@code keepGoing} (asked between batches) says stop. */
     public Outcome run(Listener listener, BooleanSupplier keepGoing) {
-        Row after = null;
+        StoreCursor after = StoreCursor.START;
         long moved = 0;
         long skipped = 0;
         List<String> failures = new ArrayList<>();
@@ -82,7 +83,8 @@ public final class StoreMigration implements AutoCloseable {
             if (page.isEmpty()) {
                 return new Outcome(moved, skipped, failures, false);
             }
-            after = page.get(page.size() - 1);
+            Row last = page.get(page.size() - 1);
+            after = StoreCursor.at(last.createdAt(), last.id());
             List<Copy> copies = copyAll(page, failures);
             java.util.Set<String> switched = new java.util.HashSet<>(switchRows(copies));
             for (Copy c : copies) {
@@ -102,18 +104,15 @@ public final class StoreMigration implements AutoCloseable {
     }
 
     /**
-     * The scope's next rows in the order of the store's (store_id, created_at, id) index, which new
-     * secrets append to (V28). A run starts again from the first row, so resuming after a crash
-     * skips nothing: what an earlier run switched has left the scope. A secret created during the
-     * run with a key behind the cursor (same millisecond as the last row of a page, or another
-     * node's clock behind) is left for the next run, as rows created behind the id cursor were;
-     * the command reports what is left in the store after the run.
+     * The scope's next rows after {@code after} ({@link StoreCursor}: none skipped or repeated). A
+     * run starts again from the first row, so resuming after a crash skips nothing: what an earlier
+     * run switched has left the scope. A secret created during the run with a key behind the cursor
+     * (same millisecond as the last row of a page, or another node's clock behind) is left for the
+     * next run; the command reports what is left in the store after the run.
      */
-    private List<Row> page(Row after) {
-        return db.read(h -> scope.bind(h.createQuery("SELECT id, project_id, payload, created_at FROM secrets"
-                        + scope.where() + " AND (created_at, id) > (:at, :after) ORDER BY created_at, id LIMIT :n"))
-                .bind("at", after == null ? Long.MIN_VALUE : after.createdAt())
-                .bind("after", after == null ? "" : after.id()).bind("n", batchSize)
+    private List<Row> page(StoreCursor after) {
+        return db.read(h -> after.bind(scope.bind(h.createQuery("SELECT id, project_id, payload, created_at FROM secrets"
+                        + scope.where() + StoreCursor.NEXT_PAGE)), batchSize)
                 .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4))).list());
     }
 

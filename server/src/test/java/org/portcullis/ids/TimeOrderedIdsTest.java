@@ -1,4 +1,4 @@
-package org.portcullis.secrets;
+package org.portcullis.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,11 +9,11 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class SecretIdsTest {
+class TimeOrderedIdsTest {
     @Test
     void aVersion7UuidInCanonicalFormCarryingTheCreationTime() {
         long millis = 1_765_000_000_123L;
-        String id = SecretIds.next(millis);
+        String id = TimeOrderedIds.next(millis);
         UUID u = UUID.fromString(id);
         assertThat(u.toString()).isEqualTo(id);
         assertThat(u.version()).isEqualTo(7);
@@ -28,7 +28,7 @@ class SecretIdsTest {
         for (long ms = 1_765_000_000_000L; ms < 1_765_000_000_000L + 200; ms++) {
             List<String> same = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                same.add(SecretIds.next(ms));
+                same.add(TimeOrderedIds.next(ms));
             }
             // the text order, which the indexes keep, is the time order across milliseconds
             same.sort(null);
