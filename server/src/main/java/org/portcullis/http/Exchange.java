@@ -34,7 +34,14 @@ public final class Exchange {
     private int status = 200;
     private String contentType;
     private byte[] responseBody;
-    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    /**
+     * The handler's headers (a creation's Location): kept apart from {@link #answerHeaders} until
+     * the handler has succeeded (its audit event and commit included), so an error answer never
+     * carries what a handler had set before it failed. Both are made on first use: most answers
+     * have none.
+     */
+    private Map<String, String> handlerHeaders;
+    private Map<String, String> answerHeaders;
 
     Exchange(Request request, String requestId, String baseUrl, long maxBodyBytes) {
         this.request = request;
@@ -242,8 +249,28 @@ public final class Exchange {
         this.responseBody = null;
     }
 
+    /** A header of the handler's answer; sent only if the handler succeeds ({@link #handlerSucceeded}). */
     public void responseHeader(String name, String value) {
-        responseHeaders.put(name, value);
+        if (handlerHeaders == null) {
+            handlerHeaders = new LinkedHashMap<>();
+        }
+        handlerHeaders.put(name, value);
+    }
+
+    /** A header of whatever answer goes out, success or error (an error's own, Connection: close). */
+    void answerHeader(String name, String value) {
+        if (answerHeaders == null) {
+            answerHeaders = new LinkedHashMap<>();
+        }
+        answerHeaders.put(name, value);
+    }
+
+    /** The handler and everything around it succeeded: its headers go out with its answer. */
+    void handlerSucceeded() {
+        if (handlerHeaders != null) {
+            handlerHeaders.forEach(this::answerHeader);
+            handlerHeaders = null;
+        }
     }
 
     int status() {
@@ -258,7 +285,8 @@ public final class Exchange {
         return responseBody;
     }
 
+    /** The headers that go out: the answer's own and, once it succeeded, the handler's. */
     Map<String, String> responseHeaders() {
-        return responseHeaders;
+        return answerHeaders == null ? Map.of() : answerHeaders;
     }
 }

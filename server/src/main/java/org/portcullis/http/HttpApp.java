@@ -68,8 +68,8 @@ final class HttpApp extends Handler.Abstract {
             Router.Resolution resolution = router.resolve(request.getMethod(), segments);
             if (resolution.route() == null) {
                 if (!resolution.allowed().isEmpty()) {
-                    exchange.responseHeader("Allow", String.join(", ", resolution.allowed()));
-                    throw new ApiException(405, "Method " + request.getMethod() + " is not allowed on this resource.");
+                    throw new ApiException(405, "Method " + request.getMethod() + " is not allowed on this resource.")
+                            .withHeader("Allow", String.join(", ", resolution.allowed()));
                 }
                 throw ApiException.notFound("The resource could not be found.");
             }
@@ -84,32 +84,23 @@ final class HttpApp extends Handler.Abstract {
                 RateLimiter.check(rateLimiter, exchange.context().projectId(), exchange);
                 audit.ready();
                 // The idempotency key is claimed inside the request's transaction, with what it creates.
-                try {
-                    scope.run(exchange, () -> handle(matched, exchange));
-                } catch (Exception | StackOverflowError e) {
-                    // The handler's answer is not given (it threw, or its audit event or commit
-                    // failed after it had answered): a Location it set for a creation that was
-                    // rolled back must not go out with the error.
-                    exchange.responseHeaders().clear();
-                    throw e;
-                }
+                scope.run(exchange, () -> handle(matched, exchange));
             } else {
                 matched.handler().handle(exchange);
             }
+            // Only now (its audit event and commit done) do the handler's headers join its answer:
+            // a Location set for a creation that was then rolled back never goes out with the error.
+            exchange.handlerSucceeded();
         } catch (ApiException e) {
             error = e.description();
-            e.headers().forEach(exchange::responseHeader);
+            e.headers().forEach(exchange::answerHeader);
             exchange.json(e.status(), ErrorBodies.of(e.status(), e.description()));
             auditDenial(exchange, e);
-        } catch (StoreException e) {
-            if (DatabaseUnavailable.causedBy(e)) {
-                databaseUnavailable(exchange, e);
-            } else {
-                storeFailed(exchange, e);
-            }
         } catch (Exception | StackOverflowError e) {
             if (DatabaseUnavailable.causedBy(e)) {
                 databaseUnavailable(exchange, e);
+            } else if (e instanceof StoreException failed) {
+                storeFailed(exchange, failed);
             } else {
                 LOG.error("{} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
                 exchange.json(500, ErrorBodies.of(500,
@@ -119,7 +110,7 @@ final class HttpApp extends Handler.Abstract {
         if (!exchange.drainBody() || draining) {
             // Draining: each connection closes after its answer, so the balancer opens its next one
             // to a node that stays.
-            exchange.responseHeader("Connection", "close");
+            exchange.answerHeader("Connection", "close");
         }
         write(exchange, response, callback, versioned);
         long elapsed = System.nanoTime() - started;

@@ -23,9 +23,8 @@ public interface RateLimiter {
         Duration wait = limiter.acquire(project == null ? "" : project); // "": system-scoped callers share one bucket
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            exchange.responseHeader("Retry-After", Long.toString(seconds));
             throw new ApiException(429, "Rate limit exceeded for project " + project + "; retry after " + seconds
-                    + " second(s).");
+                    + " second(s).").withHeader("Retry-After", Long.toString(seconds));
         }
     }
 }
