@@ -27,7 +27,7 @@ import org.portcullis.testing.TestDatabases;
  * ({@link SecretRepository#list}); it must be exactly the page the forward query gives: every
  * offset and several limits, with ties on created_at, soft-deleted and expired rows, another
  * project's rows, filters and sort keys, the ACL-granted list (acl_only), and rows added and deleted between the total and the page.
- * Subclasses pick the database.
+ * Also: a listed row reads back every value of its secret. Subclasses pick the database.
  */
 abstract class SecretListFromEndIT {
     private static final long NOW = 1_800_000_000_000L;
@@ -88,6 +88,40 @@ abstract class SecretListFromEndIT {
         for (String aclUser : new String[] {null, "u1"}) {
             for (SecretFilter f : filters) {
                 assertPagesMatch(aclUser, f);
+            }
+        }
+    }
+
+    /**
+     * A listed row carries every value of its secret exactly, whatever the way the list reads its
+     * columns: NULLs, empty and awkward strings (spaces, quotes, control and non-BMP characters),
+     * zero and extreme numbers, with and without a payload (a list never reads the ciphertext, only
+     * whether there is one). Both the page and the first-page statement.
+     */
+    @Test
+    void listedRowsCarryEveryValueExactly() {
+        List<Secret> made = List.of(
+                new Secret(UUID.randomUUID().toString(), "m", null, null, SecretType.SYMMETRIC, null, null, null, null,
+                        "ACTIVE", "st", null, null, 1L, 2L),
+                new Secret(UUID.randomUUID().toString(), "m", "user 1", "a b  c \"q\" ' \u001f\t\uD83D\uDE00 é", SecretType.PRIVATE,
+                        "r s a", 0, "c b c", NOW + 86_400_000L * 365 * 100, "ERROR", "st", "text/plain; charset=utf-8",
+                        new StoredRef(new byte[] {7}), NOW - 5, NOW + 5),
+                new Secret(UUID.randomUUID().toString(), "m", "", "", SecretType.OPAQUE, "", Integer.MAX_VALUE, "",
+                        Long.MAX_VALUE, "PENDING", "st", "", new StoredRef(new byte[] {8}), NOW, NOW));
+        db.write(h -> {
+            repo.insertAll(h, made);
+            return null;
+        });
+        SecretFilter all = page(filter(null, List.of(), List.of()), 100, 0);
+        SecretListQuery query = SecretListQuery.of("m", null, all, NOW);
+        for (SecretRepository.Page got : List.of(db.read(query::page), db.readStatement(query::firstPage))) {
+            assertThat(got.total()).isEqualTo(3);
+            assertThat(got.secrets()).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                Secret in = made.get(i);
+                Secret out = got.secrets().get(i);
+                assertThat(out).usingRecursiveComparison().ignoringFields("stored").isEqualTo(in);
+                assertThat(out.hasPayload()).isEqualTo(in.hasPayload());
             }
         }
     }
