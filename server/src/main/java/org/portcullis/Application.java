@@ -105,19 +105,27 @@ public final class Application implements AutoCloseable {
         Thread.ofPlatform().name("start-metrics").daemon().start(() -> {
             try {
                 initialize(Json.class);
-                // Jetty's MIME table (every locale's names, 30-60 ms) too: the HTTP server's constructor
-                // needed it on this thread after the stores
-                initialize(MimeTypes.class);
                 early.complete(Metrics.create(version()));
             } catch (Throwable t) {
                 early.completeExceptionally(t);
                 return;
             }
-            // Then, after this thread's answer: the first JSON parse (the audit trail reads its last
-            // line on this thread before serving) initialises Jackson's parser base and with it
-            // BigDecimal, whose JDK 25 class init squares its way to 5^65536 in the interpreter;
-            // a twentieth of the main thread's start-up CPU (bench/scale.sh), done here meanwhile.
-            initialize(ParserMinimalBase.class);
+            // Then, after this thread's answer, what the main thread needs later on its way to
+            // serving. First the first JSON parse's (the audit trail reads its last line): it
+            // initialises Jackson's parser base and with it BigDecimal, whose JDK 25 class init
+            // squares its way to 5^65536 in the interpreter; a twentieth of the main thread's
+            // start-up CPU (bench/scale.sh). Then Jetty's MIME table (it lists every locale: half
+            // of this thread's CPU, and the JIT work it sets off), needed only by the HTTP server's
+            // constructor: built before the answer, the main thread waited for it at joined (up to
+            // 170 ms, JFR). A class still being initialised here when the main thread needs it
+            // makes it wait on the class's init lock; a failure here is met again, and reported,
+            // where the main thread needs the class.
+            try {
+                initialize(ParserMinimalBase.class);
+                initialize(MimeTypes.class);
+            } catch (Throwable t) {
+                LOG.debug("start-up class initialisation left to the main thread", t);
+            }
         });
         if (config.database().kind() == DatabaseSettings.Kind.SQLITE) {
             SqliteNativeLibrary.use(config.dataDir().resolve("native"));

@@ -19,6 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
 /**
@@ -37,6 +38,7 @@ public final class SqliteNativeLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNativeLibrary.class);
     static final String LIB_PATH = "org.sqlite.lib.path";
     static final String LIB_NAME = "org.sqlite.lib.name";
+    static final String TMPDIR = "org.sqlite.tmpdir";
     private static final Set<PosixFilePermission> OTHERS_WRITE =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -86,6 +88,7 @@ public final class SqliteNativeLibrary {
             }
             System.setProperty(LIB_PATH, dir.toString());
             System.setProperty(LIB_NAME, lib.getFileName().toString());
+            loadNow(dir, lib);
             return lib;
         } catch (UnsupportedOperationException e) {
             return null; // not a POSIX file system: nothing to check the copy against
@@ -93,6 +96,32 @@ public final class SqliteNativeLibrary {
             LOG.warn("SQLite native library not cached in {}: {}; the driver extracts it to its temporary directory",
                     dir, e.toString());
             return null;
+        }
+    }
+
+    /**
+     * Has the driver load the copy now, its temporary directory pointed at {@code dir} for that one
+     * call. Before its first load the driver sweeps its temporary directory for stale extractions of
+     * its own, listing every entry of java.io.tmpdir: with 5,300 entries in /tmp (this host) a sixth
+     * of a node's main-thread CPU before serving (JFR, bench/scale.sh). A library loaded from here
+     * was never extracted there, so this directory is the one with nothing to sweep. It is the
+     * driver's own load (its initialize, which does nothing once a library is loaded): one process,
+     * one library. An operator's org.sqlite.tmpdir is left alone, and a copy the OS will not
+     * execute (a noexec mount: access(2) says so) is left to the driver's first connection as
+     * before, so its fallback extraction still goes to its temporary directory.
+     */
+    private static void loadNow(Path dir, Path lib) {
+        if (System.getProperty(TMPDIR) != null || !Files.isExecutable(lib)) {
+            return;
+        }
+        System.setProperty(TMPDIR, dir.toString());
+        try {
+            SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
+            // the first connection tries again with the driver's own temporary directory
+            LOG.warn("SQLite native library {} not loaded yet: {}", lib, e.toString());
+        } finally {
+            System.clearProperty(TMPDIR);
         }
     }
 

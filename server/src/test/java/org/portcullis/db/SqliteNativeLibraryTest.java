@@ -21,7 +21,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  */
 class SqliteNativeLibraryTest {
     private static final List<String> PROPS =
-            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME);
+            List.of(SqliteNativeLibrary.LIB_PATH, SqliteNativeLibrary.LIB_NAME, SqliteNativeLibrary.TMPDIR);
     private final Map<String, String> saved = new HashMap<>();
 
     @TempDir
@@ -119,6 +119,26 @@ class SqliteNativeLibraryTest {
         System.clearProperty(SqliteNativeLibrary.LIB_PATH);
         assertThat(SqliteNativeLibrary.use(dir)).isEqualTo(lib);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lib))).isEqualTo("r-x------");
+    }
+
+    @Test
+    void theDriversTemporaryDirectoryIsPointedHereOnlyForItsLoad() throws Exception {
+        Path dir = tmp.resolve("native");
+        Path lib = SqliteNativeLibrary.use(dir);
+        assertThat(lib).isNotNull();
+        assertThat(System.getProperty(SqliteNativeLibrary.TMPDIR)).as("restored after the load").isNull();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("t.db"));
+                var rs = c.createStatement().executeQuery("SELECT sqlite_version()")) {
+            assertThat(rs.next()).isTrue();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("the sweep deleted nothing of ours").containsExactly(lib);
+        }
+
+        System.clearProperty(SqliteNativeLibrary.LIB_PATH);
+        System.setProperty(SqliteNativeLibrary.TMPDIR, "/var/tmp/operator");
+        assertThat(SqliteNativeLibrary.use(dir)).isEqualTo(lib);
+        assertThat(System.getProperty(SqliteNativeLibrary.TMPDIR)).isEqualTo("/var/tmp/operator");
     }
 
     @Test
