@@ -8,21 +8,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.portcullis.auth.RequestContext;
 
 /**
  * A handler's headers go out only with its own answer: one that throws, or whose request then
  * fails around it (its audit event or commit, here the scope), answers with the error's headers
- * alone, never with a Location for something that was rolled back.
+ * alone, never with a Location for something that was rolled back. One server for the class: its
+ * routes keep no state, and each stop waits out the idle connections' close.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandlerHeadersTest {
     private HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
         Router router = new Router()
                 .post("/v1/made", ex -> {
@@ -53,7 +56,7 @@ class HandlerHeadersTest {
         server.start();
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         server.close();
     }
