@@ -5,6 +5,7 @@
 #                [--barbican-db both|sqlite|mysql] [--secrets 100000] [--connections 16]
 #                [--raw-seconds 10] [--no-build] [--keep] [--scenarios LIST]
 #                [--scale | --no-scale] [--scale-sizes 10000,100000,1000000] [--warmup 5s]
+#                [--profile]
 #
 # For each database: a fresh Portcullis (java -jar server/target/portcullis.jar serve --config),
 # ../shared/reference/bench.sh against it (wrk -t1 -cN: post_secret, get_payload, list_secrets),
@@ -22,6 +23,9 @@
 # issue-12 target; everything lands in /tmp/portcullis-bench/<timestamp>/: report.txt,
 # results.tsv (metric<TAB>value<TAB>unit), targets.txt, *.png (gnuplot). bench/readme-table.sh
 # DIR puts a run's figures into README.md. See bench/README.md.
+# --profile: a CPU profile (async-profiler) of each Portcullis scenario's measured run only, with
+# an SVG flame graph, in <db>/profile/ (bench/lib/profile.sh); the profiler costs throughput, so
+# such a run's figures are for shares and the report's header says it was profiled.
 #
 # Env: PORTCULLIS_SHARED (default <repo>/../shared), JAVA_HOME (a JDK >= 21; default
 #      /usr/lib/jvm/temurin-25-jdk-amd64), PORTCULLIS_JAVA_OPTS (extra JVM options for the
@@ -65,6 +69,7 @@ SCENARIO_LIST="$BASE_SCENARIOS $EXTRA_SCENARIOS"
 RUN_ARGS=("$@")
 SCALE=auto
 SCALE_SIZES=
+PROFILE=0
 WARMUP=${WARMUP:-5s}   # bench.sh and wrk/extra.sh read it: the unreported run before each scenario
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 while [ $# -gt 0 ]; do
@@ -92,6 +97,7 @@ while [ $# -gt 0 ]; do
     --no-scale) SCALE=0; shift ;;
     --scale-sizes) SCALE_SIZES=$2; shift 2 ;;
     --scale-sizes=*) SCALE_SIZES=${1#*=}; shift ;;
+    --profile) PROFILE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -179,7 +185,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 
-for lib in cpu postgres portcullis measure barbican report results targets plots; do
+for lib in cpu profile postgres portcullis measure barbican report results targets plots; do
   # shellcheck source=/dev/null
   . "$BENCH_DIR/lib/$lib.sh"
 done
@@ -201,6 +207,10 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$SERVER_JAR" ] || die "$SERVER_JAR missing"
 [ -f "$BENCH_JAR" ] || die "$BENCH_JAR missing"
+if [ "$PROFILE" = 1 ]; then   # lib/wrk-cpu/wrk attaches it around each measured run
+  profile_setup "$OUT/async-profiler" || die "--profile: no async-profiler"
+  export BENCH_MEASURED_DURATION=$DURATION
+fi
 
 # which Barbican each row is compared with
 ref_for() {

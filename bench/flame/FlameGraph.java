@@ -15,10 +15,14 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A JFR recording's CPU samples as a flame graph (SVG, hover a frame for its share) plus the
- * hottest methods as text, with nothing but the JDK: {@code java bench/flame/FlameGraph.java
- * REC.jfr OUT.svg [TITLE] [EVENT]}. EVENT defaults to {@code jdk.CPUTimeSample} (CPU time, JDK 25
- * on Linux), falling back to {@code jdk.ExecutionSample} when the recording holds none. Frames
+ * A JFR recording's CPU samples, or an async-profiler profile in collapsed form (bench/run.sh
+ * --profile writes those), as a flame graph (SVG, hover a frame for its share) plus the hottest
+ * methods as text, with nothing but the JDK: {@code java bench/flame/FlameGraph.java
+ * REC.jfr|PROFILE.collapsed OUT.svg [TITLE] [EVENT]}. For a recording EVENT defaults to {@code
+ * jdk.CPUTimeSample} (CPU time, JDK 25 on Linux), falling back to {@code jdk.ExecutionSample} when
+ * the recording holds none. A collapsed profile's stacks begin with their thread's name, digits
+ * folded ({@code [ForkJoinPool-N-worker-N]} is every carrier), so the graph's first row tells
+ * request threads, the JIT compiler, the audit writer and the selector apart. Frames
  * narrower than {@link #MIN_SHARE} are left out, which keeps a graph of a busy server well under
  * a megabyte. Lines of {@code OUT.txt}: the top self-time methods and the top inclusive
  * org.portcullis methods, each with its share of all samples.
@@ -55,7 +59,10 @@ public final class FlameGraph {
         Node root = new Node("all");
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
-        if (read(jfr, event, root, self, inclusive) == 0 && args.length <= 3) {
+        if (!jfr.toString().endsWith(".jfr")) {
+            event = "async-profiler cpu";
+            readCollapsed(jfr, root, self, inclusive);
+        } else if (read(jfr, event, root, self, inclusive) == 0 && args.length <= 3) {
             event = "jdk.ExecutionSample";
             read(jfr, event, root, self, inclusive);
         }
@@ -101,6 +108,48 @@ public final class FlameGraph {
             }
         }
         return n;
+    }
+
+    /**
+     * Adds the stacks of a collapsed profile ({@code frame;frame;... COUNT} per line, outermost
+     * first) to the tree and the tallies. Java frames are written with slashes there
+     * ({@code org/portcullis/http/HttpApp.handle}); they get the dots of a recording's names.
+     */
+    private static void readCollapsed(Path file, Node root, Map<String, Long> self, Map<String, Long> inclusive)
+            throws IOException {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int space = line.lastIndexOf(' ');
+            if (space <= 0) {
+                continue;
+            }
+            long n = Long.parseLong(line.substring(space + 1).trim());
+            String[] frames = line.substring(0, space).split(";");
+            Node node = root;
+            root.samples += n;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            String name = null;
+            for (int i = 0; i < frames.length; i++) {
+                name = i == 0 && frames[i].startsWith("[") ? thread(frames[i]) : javaName(frames[i]);
+                node = node.child(name);
+                node.samples += n;
+                if (seen.add(name)) {
+                    inclusive.merge(name, n, Long::sum);
+                }
+            }
+            if (name != null) {
+                self.merge(name, n, Long::sum);
+            }
+        }
+    }
+
+    private static String thread(String frame) {
+        return frame.replaceFirst(" tid=\\d+]$", "]").replaceAll("\\d+", "N");
+    }
+
+    private static String javaName(String frame) {
+        boolean java = !frame.isEmpty() && Character.isJavaIdentifierStart(frame.charAt(0))
+                && frame.indexOf(' ') < 0 && !frame.endsWith("_[k]");
+        return java ? frame.replace('/', '.') : frame;
     }
 
     private static String name(RecordedFrame f) {

@@ -44,6 +44,7 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   dir=$OUT/$db
   mkdir -p "$dir"
   export BENCH_CPU_LOG=$dir/cpu.txt   # lib/wrk-cpu/wrk: server CPU around every wrk run
+  [ "$PROFILE" = 0 ] || export BENCH_PROFILE_DIR=$dir/profile   # lib/profile.sh
   if [ "$db" = postgresql ]; then
     pg_start "$dir/pg" || return 1
     # lib/wrk-cpu/wrk: the PostgreSQL backends' CPU around every wrk run too (WRKPG lines)
@@ -82,6 +83,7 @@ measure_portcullis() {  # measure_portcullis sqlite|postgresql -> $OUT/<db>/...
   run_extra "Portcullis-$db" "$PORTCULLIS_PID" "$url" "$dir/wrk" "$dir/extra.out"
   kill -0 "$PORTCULLIS_PID" 2>/dev/null || log "Portcullis died during the run, see $dir/portcullis.log"
   stop_portcullis
+  [ "$PROFILE" = 0 ] || { unset BENCH_PROFILE_DIR; profile_draw "$dir/profile" "Portcullis on $db,"; }
   log "raw insert rate of $db ($RAW_SECONDS s per mode, server stopped)"
   "$JAVA" -jar "$BENCH_JAR" rawinsert "$raw_url" "$RAW_SECONDS" 1 16 > "$dir/rawinsert.txt" 2> "$dir/rawinsert.err" ||
     log "rawinsert failed, see $dir/rawinsert.err"

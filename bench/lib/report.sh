@@ -20,6 +20,7 @@ mb() { num "$1" && awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}' || echo n/a; }
 write_report() {  # -> stdout: the whole report
   ncpu=$(nproc)
   echo "Portcullis vs OpenStack Barbican 15.0.1 -- $(date -u +%FT%TZ), $ncpu cores, wrk -t1 -c$CONNS, $DURATION per scenario (+$WARMUP warm-up, not counted), loopback"
+  [ "$PROFILE" = 0 ] || echo "PROFILED (--profile): async-profiler sampled every measured Portcullis run; its cost is in these figures, read <db>/profile/ for shares"
   [ "$BENCH_TLS" = 0 ] || echo "Portcullis over HTTPS (BENCH_TLS=1: TLS from the JDK, ECDSA P-256 certificate; wrk negotiates TLS 1.3); Barbican over plain HTTP"
   echo "Portcullis: $(basename "$SERVER_JAR"), JVM $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p') $(server_jvm_opts; echo "${SERVER_JVM_OPTS[*]}")"
   for db in $DBS; do
