@@ -84,6 +84,11 @@ final class StatementCache {
         return true;
     }
 
+    /** The SQL of the idle statements (for tests: statements run without Jdbi's SqlLogger). */
+    synchronized java.util.List<String> idleSql() {
+        return java.util.List.copyOf(idle.keySet());
+    }
+
     /** How many statements are idle (for tests). */
     synchronized int size() {
         return idle.size();

@@ -1,10 +1,12 @@
 package org.portcullis.secrets;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.portcullis.db.NamedQuery;
 
 /**
  * The SQL of one secret list request: the rows it matches ({@code where}, with its {@code binds}),
@@ -40,11 +42,25 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
         return new SecretListQuery(where.toString(), binds, totalSql, f);
     }
 
-    /** The page and the total, read in the caller's transaction (one snapshot for both statements). */
+    /**
+     * The page and the total, read in the caller's transaction (one snapshot for both statements),
+     * as plain statements on SQLite ({@link NamedQuery}: these two were most of the list's Java time
+     * outside the driver).
+     */
     SecretRepository.Page page(Handle h) {
-        Query count = h.createQuery(totalSql);
-        binds.forEach(count::bind);
-        int total = count.mapTo(Integer.class).one();
+        return page(h, total(h));
+    }
+
+    /** How many rows match. */
+    int total(Handle h) {
+        return NamedQuery.query(h, totalSql, binds, rs -> {
+            rs.next();
+            return rs.getInt(1);
+        });
+    }
+
+    /** The page, {@code total} read before it in the same transaction. */
+    SecretRepository.Page page(Handle h, int total) {
         if (total <= filter.offset()) {
             return new SecretRepository.Page(List.of(), total);
         }
@@ -52,10 +68,17 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
         // other end, in the reverse order, skipping total - offset - limit entries instead.
         boolean fromEnd = filter.offset() > total - filter.offset();
         String select = "SELECT " + LISTED_COLUMNS + where + order(fromEnd);
-        Query page = h.createQuery(fromEnd ? fromEnd(select) : select + " LIMIT :limit OFFSET :offset");
-        binds.forEach(page::bind);
-        List<Secret> secrets = page.bind("limit", filter.limit()).bind("offset", filter.offset())
-                .map((rs, ctx) -> SecretRepository.mapListed(rs)).list();
+        Map<String, Object> pageBinds = new LinkedHashMap<>(binds);
+        pageBinds.put("limit", filter.limit());
+        pageBinds.put("offset", filter.offset());
+        List<Secret> secrets = NamedQuery.query(h, fromEnd ? fromEnd(select) : select + " LIMIT :limit OFFSET :offset",
+                pageBinds, rs -> {
+                    List<Secret> rows = new ArrayList<>(filter.limit());
+                    while (rs.next()) {
+                        rows.add(SecretRepository.mapListed(rs));
+                    }
+                    return rows;
+                });
         return new SecretRepository.Page(fromEnd ? secrets.reversed() : secrets, total);
     }
 
@@ -86,7 +109,7 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
         if (rows.isEmpty()) {
             return null;
         }
-        List<Secret> secrets = new java.util.ArrayList<>(rows.size());
+        List<Secret> secrets = new ArrayList<>(rows.size());
         rows.forEach(r -> secrets.add(r.secret()));
         return new SecretRepository.Page(secrets, rows.getFirst().total());
     }

@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclRepository;
 import org.portcullis.containers.ContainerRepository;
 import org.portcullis.db.PlainQuery;
+import org.portcullis.db.TextColumn;
 import org.portcullis.ids.TimeOrderedIds;
 import org.portcullis.stores.StoredRef;
 
@@ -184,9 +185,13 @@ public final class SecretRepository {
         Integer bitLength = rs.wasNull() ? null : bits;
         long exp = rs.getLong(9);
         Long expiration = rs.wasNull() ? null : exp;
-        return new Secret(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                SecretType.fromApi(rs.getString(5)), rs.getString(6), bitLength, rs.getString(8), expiration,
-                rs.getString(10), rs.getString(11), rs.getString(12), stored, rs.getLong(14), rs.getLong(15));
+        return new Secret(text(rs, 1), text(rs, 2), text(rs, 3), text(rs, 4),
+                SecretType.fromApi(text(rs, 5)), text(rs, 6), bitLength, text(rs, 8), expiration,
+                text(rs, 10), text(rs, 11), text(rs, 12), stored, rs.getLong(14), rs.getLong(15));
+    }
+
+    private static String text(ResultSet rs, int index) throws SQLException {
+        return TextColumn.get(rs, index);
     }
 
     // ---- user metadata ---------------------------------------------------------------------

@@ -7,13 +7,22 @@ import java.util.Locale;
 public enum SecretType {
     SYMMETRIC, PASSPHRASE, PRIVATE, PUBLIC, CERTIFICATE, OPAQUE;
 
+    // Computed once: a list names the type of every row it maps and of every secret it writes.
+    private static final SecretType[] ALL = values();
+    private final String apiName = name().toLowerCase(Locale.ROOT);
+
     public String apiName() {
-        return name().toLowerCase(Locale.ROOT);
+        return apiName;
     }
 
     /** The type named exactly as the API spells it, or null. */
     public static SecretType fromApi(String name) {
-        return Arrays.stream(values()).filter(t -> t.apiName().equals(name)).findFirst().orElse(null);
+        for (SecretType t : ALL) {
+            if (t.apiName.equals(name)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     public static String allowed() {

@@ -10,9 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,19 +156,16 @@ abstract class SecretListFromEndIT {
         List<Secret> added = List.of(secret(P, null, null, null, NOW - 10), secret(P, null, null, null, NOW - 10));
         String gone = before.get(offset + 1);
         AtomicBoolean changed = new AtomicBoolean();
+        SecretListQuery query = SecretListQuery.of(P, null, page(f, limit, offset), NOW);
         SecretRepository.Page got = db.read(h -> {
-            h.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
-                @Override
-                public void logAfterExecution(StatementContext ctx) {
-                    if (changed.compareAndSet(false, true)) { // after the total, before the page
-                        CompletableFuture.runAsync(() -> db.write(w -> {
-                            repo.insertAll(w, added);
-                            return repo.delete(w, gone, NOW);
-                        })).join();
-                    }
-                }
-            });
-            return repo.list(h, P, null, page(f, limit, offset), NOW);
+            int total = query.total(h);
+            // after the total, before the page
+            CompletableFuture.runAsync(() -> db.write(w -> {
+                repo.insertAll(w, added);
+                return repo.delete(w, gone, NOW);
+            })).join();
+            changed.set(true);
+            return query.page(h, total);
         });
         assertThat(changed).isTrue();
         List<String> after = ids(db.read(h -> repo.list(h, P, null, page(f, 1000, 0), NOW)));
