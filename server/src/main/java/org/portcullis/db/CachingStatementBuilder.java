@@ -25,11 +25,11 @@ final class CachingStatementBuilder implements StatementBuilder {
 
     @Override
     public PreparedStatement create(Connection conn, String sql, StatementContext ctx) throws SQLException {
-        SqliteConnection physical = physical(conn);
+        SqliteConnection physical = sqlite(conn);
         if (physical == null || ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
             return PLAIN.create(conn, sql, ctx);
         }
-        return physical.statements().lend(sql, physical::prepareStatement);
+        return lend(physical, conn, sql);
     }
 
     @Override
@@ -39,13 +39,33 @@ final class CachingStatementBuilder implements StatementBuilder {
 
     @Override
     public void close(Connection conn, String sql, Statement stmt) throws SQLException {
-        SqliteConnection physical = physical(conn);
-        if (physical == null || !(stmt instanceof PreparedStatement ps) || !physical.statements().giveBack(ps)) {
+        if (stmt instanceof PreparedStatement ps) {
+            giveBack(sqlite(conn), ps);
+        } else {
             PLAIN.close(conn, sql, stmt);
         }
     }
 
-    private static SqliteConnection physical(Connection conn) throws SQLException {
+    /**
+     * The SQLite connection beneath the pool's proxy, or null for a connection of another kind. A
+     * caller asks once, before its statement runs, and passes the answer to {@link #giveBack}.
+     */
+    static SqliteConnection sqlite(Connection conn) throws SQLException {
         return conn.isWrapperFor(SqliteConnection.class) ? conn.unwrap(SqliteConnection.class) : null;
+    }
+
+    /** A statement for {@code sql}: from {@code sqlite}'s cache, or prepared on {@code conn} when that is null. */
+    static PreparedStatement lend(SqliteConnection sqlite, Connection conn, String sql) throws SQLException {
+        return sqlite == null ? conn.prepareStatement(sql) : sqlite.statements().lend(sql, sqlite::prepareStatement);
+    }
+
+    /**
+     * Ends the use of a statement: back into {@code sqlite}'s cache if it came from there, closed
+     * otherwise. It never asks the connection anything: after a failure that could throw over it.
+     */
+    static void giveBack(SqliteConnection sqlite, PreparedStatement statement) throws SQLException {
+        if (sqlite == null || !sqlite.statements().giveBack(statement)) {
+            statement.close();
+        }
     }
 }

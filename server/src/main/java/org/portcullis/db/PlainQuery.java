@@ -4,17 +4,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.jdbi.v3.core.Handle;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.CloseException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * One read statement on a Jdbi handle's connection without Jdbi's statement machinery: for the
- * reads every request makes (a payload read's secret and its ACL), where Jdbi's per-statement
- * work (its configuration copy, named-parameter parsing and binding by name, the result-set
- * wrappers and cleanables) cost more than SQLite's own. On SQLite the statement comes from the
- * connection's {@link StatementCache}, as Jdbi's do; elsewhere it is prepared and closed (the
- * PostgreSQL driver keeps its own server-side statements by SQL text). Failures are Jdbi's
- * {@link UnableToExecuteStatementException} with the driver's exception as cause, as from Jdbi.
+ * One read statement on a pooled JDBC connection without Jdbi's handle and statement machinery:
+ * for the reads every request makes (a payload read's secret and its ACL), where Jdbi's
+ * per-handle and per-statement work (its configuration copies, named-parameter parsing and
+ * binding by name, the result-set wrappers and cleanables) cost more than SQLite's own. On
+ * SQLite the statement comes from the connection's {@link StatementCache}, as Jdbi's do
+ * ({@link CachingStatementBuilder}); elsewhere it is prepared and closed (the PostgreSQL driver
+ * keeps its own server-side statements by SQL text). Failures are Jdbi's exceptions with the
+ * driver's as cause, as from a Jdbi handle, so that an unreachable database is still told apart
+ * ({@link DatabaseUnavailable}: a 503).
  */
 public final class PlainQuery {
     /** Reads the result; called once, the cursor before the first row. */
@@ -26,13 +31,12 @@ public final class PlainQuery {
     private PlainQuery() {}
 
     /** Runs {@code sql} with {@code params} bound as strings to its {@code ?}s, in order. */
-    public static <T> T query(Handle h, String sql, Rows<T> rows, String... params) {
+    public static <T> T query(Connection conn, String sql, Rows<T> rows, String... params) {
         try {
-            Connection conn = h.getConnection();
-            SqliteConnection physical = conn.isWrapperFor(SqliteConnection.class)
-                    ? conn.unwrap(SqliteConnection.class) : null;
-            PreparedStatement statement = physical == null ? conn.prepareStatement(sql)
-                    : physical.statements().lend(sql, physical::prepareStatement);
+            // Decided once, before the query: asked again after a failure, a broken connection
+            // would throw its own exception over the driver's (a PostgreSQL outage became a 500).
+            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
+            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
             try {
                 for (int i = 0; i < params.length; i++) {
                     statement.setString(i + 1, params[i]);
@@ -41,12 +45,41 @@ public final class PlainQuery {
                     return rows.read(rs);
                 }
             } finally {
-                if (physical == null || !physical.statements().giveBack(statement)) {
-                    statement.close();
-                }
+                CachingStatementBuilder.giveBack(sqlite, statement);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
+        }
+    }
+
+    /**
+     * Runs {@code work} on a connection of {@code pool} and gives it back: what Jdbi's {@code
+     * withHandle} does, without building a handle. No connection within the pool's wait is Jdbi's
+     * {@link ConnectionException}, as from {@code withHandle}.
+     */
+    static <T> T onConnection(DataSource pool, Function<Connection, T> work) {
+        Connection conn;
+        try {
+            conn = pool.getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        Throwable failed = null;
+        try {
+            return work.apply(conn);
+        } catch (RuntimeException | Error e) {
+            failed = e;
+            throw e;
+        } finally {
+            try {
+                conn.close();
+            } catch (SQLException e) {
+                // The work's own failure is the one to report; a close failure only rides along.
+                if (failed == null) {
+                    throw new CloseException("Unable to close Connection", e);
+                }
+                failed.addSuppressed(e);
+            }
         }
     }
 }

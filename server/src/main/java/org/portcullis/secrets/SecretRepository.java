@@ -63,8 +63,8 @@ public final class SecretRepository {
      * As {@link #find} plus {@link AclRepository#readAcl} for {@code userId}, in one statement:
      * every request on a secret needs both, and a statement costs more than a join.
      */
-    public Optional<WithReadAcl> findWithReadAcl(Handle h, String id, String userId) {
-        return PlainQuery.query(h, FIND_WITH_READ_ACL, rs -> {
+    public Optional<WithReadAcl> findWithReadAcl(java.sql.Connection c, String id, String userId) {
+        return PlainQuery.query(c, FIND_WITH_READ_ACL, rs -> {
             if (!rs.next()) {
                 return Optional.empty();
             }

@@ -329,8 +329,8 @@ public final class SecretService {
     public Secret authorized(RequestContext ctx, String id, String rule) {
         record Loaded(Secret secret, PolicyTarget target) {}
         long now = clock.millis();
-        Loaded loaded = db.readStatement(h -> {
-            SecretRepository.WithReadAcl found = repository.findWithReadAcl(h, id, ctx.userId())
+        Loaded loaded = db.readConnection(c -> {
+            SecretRepository.WithReadAcl found = repository.findWithReadAcl(c, id, ctx.userId())
                     .filter(f -> !f.secret().expiredAt(now)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
             return new Loaded(found.secret(), acls.target(ctx, aclEntity(found.secret()), found.readAcl()));
         });
