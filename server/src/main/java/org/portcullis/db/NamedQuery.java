@@ -30,7 +30,8 @@ public final class NamedQuery {
     public static <T> T query(Handle h, String sql, Map<String, Object> params, PlainQuery.Rows<T> rows) {
         try {
             Connection conn = h.getConnection();
-            if (!conn.isWrapperFor(SqliteConnection.class)) {
+            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
+            if (sqlite == null) {
                 Query q = h.createQuery(sql);
                 params.forEach(q::bind);
                 return q.scanResultSet((supplier, ctx) -> {
@@ -41,8 +42,7 @@ public final class NamedQuery {
                     }
                 });
             }
-            SqliteConnection physical = conn.unwrap(SqliteConnection.class);
-            PreparedStatement statement = physical.statements().lend(sql, physical::prepareStatement);
+            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
             try {
                 List<String> names = names(sql);
                 for (int i = 0; i < names.size(); i++) {
@@ -52,9 +52,7 @@ public final class NamedQuery {
                     return rows.read(rs);
                 }
             } finally {
-                if (!physical.statements().giveBack(statement)) {
-                    statement.close();
-                }
+                CachingStatementBuilder.giveBack(sqlite, statement);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
