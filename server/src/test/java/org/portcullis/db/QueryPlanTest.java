@@ -127,6 +127,27 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * The expiry watch, its count, the expiry report and purge ask for expirations before or after a
+     * time: the partial index of expiring secrets (V29, which leaves out the many secrets that never
+     * expire) answers each of them, not a scan of every secret.
+     */
+    @Test
+    void expiryScansSearchTheIndexOfExpiringSecrets() throws Exception {
+        List<String> shapes = List.of(
+                "SELECT id FROM secrets WHERE NOT deleted AND expiry_warned_at IS NULL AND expiration IS NOT NULL "
+                        + "AND expiration > 1 AND expiration <= 2 ORDER BY expiration, id LIMIT 10",
+                "SELECT count(*) FROM secrets WHERE NOT deleted AND expiration > 1 AND expiration <= 2",
+                "SELECT count(*) FROM secrets WHERE NOT deleted AND payload IS NOT NULL AND expiration IS NOT NULL "
+                        + "AND expiration < 1");
+        db.read(h -> {
+            for (String sql : shapes) {
+                assertThat(explain(h, sql)).as(sql).anyMatch(l -> l.matches("SEARCH secrets USING INDEX secrets_expiring .*"));
+            }
+            return null;
+        });
+    }
+
     private static SecretFilter filter(int offset) {
         return new SecretFilter(null, null, null, null, null, List.of(), List.of(), false, 10, offset);
     }
