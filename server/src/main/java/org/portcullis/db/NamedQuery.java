@@ -42,18 +42,12 @@ public final class NamedQuery {
                     }
                 });
             }
-            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
-            try {
+            return PlainQuery.run(conn, sqlite, sql, statement -> {
                 List<String> names = names(sql);
                 for (int i = 0; i < names.size(); i++) {
                     bind(statement, i + 1, names.get(i), params);
                 }
-                try (ResultSet rs = statement.executeQuery()) {
-                    return rows.read(rs);
-                }
-            } finally {
-                CachingStatementBuilder.giveBack(sqlite, statement);
-            }
+            }, rows);
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
         }

@@ -30,25 +30,41 @@ public final class PlainQuery {
 
     private PlainQuery() {}
 
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
     /** Runs {@code sql} with {@code params} bound as strings to its {@code ?}s, in order. */
     public static <T> T query(Connection conn, String sql, Rows<T> rows, String... params) {
         try {
             // Decided once, before the query: asked again after a failure, a broken connection
             // would throw its own exception over the driver's (a PostgreSQL outage became a 500).
-            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
-            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
-            try {
+            return run(conn, CachingStatementBuilder.sqlite(conn), sql, statement -> {
                 for (int i = 0; i < params.length; i++) {
                     statement.setString(i + 1, params[i]);
                 }
-                try (ResultSet rs = statement.executeQuery()) {
-                    return rows.read(rs);
-                }
-            } finally {
-                CachingStatementBuilder.giveBack(sqlite, statement);
-            }
+            }, rows);
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
+        }
+    }
+
+    /**
+     * Runs {@code sql} on {@code conn} ({@code sqlite} is the SQLite connection beneath it, or
+     * null), its statement lent from the statement cache and given back, whatever happens.
+     */
+    static <T> T run(Connection conn, SqliteConnection sqlite, String sql, Binder binder, Rows<T> rows)
+            throws SQLException {
+        PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
+        try {
+            binder.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rows.read(rs);
+            }
+        } finally {
+            CachingStatementBuilder.giveBack(sqlite, statement);
         }
     }
 

@@ -3,7 +3,6 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -11,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -49,17 +47,11 @@ class CachingStatementBuilderTest {
     }
 
     private HikariDataSource pool(int size) {
-        HikariConfig hc = new HikariConfig();
-        hc.setMaximumPoolSize(size);
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        hc.setDataSource(SqliteConnection.dataSource("jdbc:sqlite:" + dir.resolve("t.sqlite"), p));
-        return new HikariDataSource(hc);
+        return SqlitePools.pool(dir.resolve("t.sqlite"), size);
     }
 
     private static Jdbi jdbi(HikariDataSource pool) {
-        CachingStatementBuilder builder = new CachingStatementBuilder();
-        return Jdbi.create(pool).setStatementBuilderFactory(c -> builder);
+        return SqlitePools.jdbi(pool);
     }
 
     /** Runs {@code sql} as a query, remembering the JDBC statement it ran on. */

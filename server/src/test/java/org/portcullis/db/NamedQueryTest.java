@@ -3,7 +3,6 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterEach;
@@ -35,14 +33,8 @@ class NamedQueryTest {
 
     @BeforeEach
     void open() {
-        HikariConfig hc = new HikariConfig();
-        hc.setMaximumPoolSize(1);
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        hc.setDataSource(SqliteConnection.dataSource("jdbc:sqlite:" + dir.resolve("t.sqlite"), p));
-        pool = new HikariDataSource(hc);
-        CachingStatementBuilder builder = new CachingStatementBuilder();
-        jdbi = Jdbi.create(pool).setStatementBuilderFactory(c -> builder);
+        pool = SqlitePools.pool(dir.resolve("t.sqlite"), 1);
+        jdbi = SqlitePools.jdbi(pool);
         jdbi.useHandle(h -> h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)"));
         jdbi.useHandle(h -> h.execute("INSERT INTO t (id, v, n) VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)"));
     }

@@ -3,7 +3,6 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.ConnectionException;
@@ -39,14 +37,8 @@ class PlainQueryTest {
 
     @BeforeEach
     void open() {
-        HikariConfig hc = new HikariConfig();
-        hc.setMaximumPoolSize(1);
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        hc.setDataSource(SqliteConnection.dataSource("jdbc:sqlite:" + dir.resolve("t.sqlite"), p));
-        pool = new HikariDataSource(hc);
-        CachingStatementBuilder builder = new CachingStatementBuilder();
-        jdbi = Jdbi.create(pool).setStatementBuilderFactory(c -> builder);
+        pool = SqlitePools.pool(dir.resolve("t.sqlite"), 1);
+        jdbi = SqlitePools.jdbi(pool);
         jdbi.useHandle(h -> h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"));
         jdbi.useHandle(h -> h.execute("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')"));
     }
