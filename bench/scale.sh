@@ -140,44 +140,9 @@ EOF
   chmod 600 "$NODE/portcullis.conf"
 }
 
-# start_server LOGFILE -> SERVER_PID, READY_SECONDS, READY_CPU_SECONDS
-start_server() {
-  local logf=$1 t0 t1 code deadline
-  server_jvm_opts
-  server_aot_opts "$SERVER_JAR" "$OUT"  # the launcher's AOT cache, kept in DIR
-  t0=$(date +%s.%N)
-  "$JAVA" "${SERVER_AOT_OPTS[@]}" "${SERVER_JVM_OPTS[@]}" -jar "$SERVER_JAR" serve --config "$NODE/portcullis.conf" > "$logf" 2>&1 < /dev/null &
-  SERVER_PID=$!
-  deadline=$((SECONDS + 180))
-  while :; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthcheck" 2>/dev/null || true)
-    [ "$code" = 200 ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$logf" >&2; die "the server exited during start (see $logf)"; }
-    [ $SECONDS -lt $deadline ] || die "the server was not ready after 180 s (see $logf)"
-    sleep 0.02
-  done
-  t1=$(date +%s.%N)
-  # the answer must be our node's: another process may have taken the port between two starts
-  for _ in $(seq 1 100); do grep -q "listening on http://127.0.0.1:$PORT " "$logf" && break; sleep 0.02; done
-  kill -0 "$SERVER_PID" 2>/dev/null && grep -q "listening on http://127.0.0.1:$PORT " "$logf" ||
-    die "GET /healthcheck on port $PORT was answered, but not by the node just started (see $logf)"
-  READY_CPU_SECONDS=$(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$TICK" 'BEGIN{printf "%.2f", t / hz}')
-  READY_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
-  # the process's own start, for comparison: boot time + starttime ticks
-  local pstart
-  pstart=$(awk -v hz="$TICK" -v boot="$(awk '/^btime/{print $2}' /proc/stat)" '{printf "%.2f", boot + $22 / hz}' \
-    "/proc/$SERVER_PID/stat")
-  say "  ready in $READY_SECONDS s (launch at $t0, process start $pstart), $READY_CPU_SECONDS s CPU"
-}
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  # up to 3 minutes: a run that records the AOT cache writes it after the drain, at exit
-  for _ in $(seq 1 900); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
+# start_server, stop_server: the same start as bench/start.sh
+# shellcheck source=lib/node-start.sh
+. "$BENCH_DIR/lib/node-start.sh"
 
 # ---------------------------------------------------------------- steps
 seed() {  # seed COUNT SIZE_DIR
@@ -256,11 +221,11 @@ for n in $(printf '%s\n' "${sizes[@]}" | sort -n); do
   times=() cpus=()
   for i in $(seq 1 "$STARTS"); do
     stop_server
-    start_server "$dir/server.$i.log"
+    start_server "$dir/server.$i.log" "$SERVER_JAR" "$OUT"
     if [ "$first" = 1 ]; then
       # the first start after a build may write the launcher's AOT cache at exit: reported apart
       metric "start_ready_first_seconds_$l" "$READY_SECONDS" s
-      first=0; stop_server; start_server "$dir/server.$i.cached.log"
+      first=0; stop_server; start_server "$dir/server.$i.cached.log" "$SERVER_JAR" "$OUT"
     fi
     times+=("$READY_SECONDS"); cpus+=("$READY_CPU_SECONDS")
   done

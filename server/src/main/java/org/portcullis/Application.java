@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.crypto.Mac;
 import com.fasterxml.jackson.core.base.ParserMinimalBase;
 import org.eclipse.jetty.http.MimeTypes;
 import org.portcullis.acl.AclEntities;
@@ -71,6 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    /** Jdbi's JFR support, which the first statement Jdbi executes initialises (named: an internal class). */
+    private static final String JDBI_JFR_SUPPORT = "org.jdbi.v3.core.statement.internal.JfrSupport";
 
     private final PortcullisConfig config;
     private final Database db;
@@ -96,6 +99,18 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
+        // Jdbi's JFR support, initialised by the first statement Jdbi runs (the stranded-store
+        // check): registering Jdbi's event with the flight recorder sets up JFR's metadata, a
+        // quarter of the main thread's CPU before serving. Started first, on a thread of its own,
+        // it is ready before the main thread gets there; queued behind the start-metrics thread's
+        // work it was not, and the main thread ran it itself (bench/start.sh, wall-clock profile).
+        Thread.ofPlatform().name("start-jdbi").daemon().start(() -> {
+            try {
+                Class.forName(JDBI_JFR_SUPPORT, true, Database.class.getClassLoader());
+            } catch (Throwable t) {
+                LOG.debug("Jdbi's JFR support left to the main thread", t);
+            }
+        });
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
         // The meter registry and the JSON mapper need nothing from the database: they are built
@@ -111,16 +126,18 @@ public final class Application implements AutoCloseable {
                 return;
             }
             // Then, after this thread's answer, what the main thread needs later on its way to
-            // serving. First the first JSON parse's (the audit trail reads its last line): it
-            // initialises Jackson's parser base and with it BigDecimal, whose JDK 25 class init
-            // squares its way to 5^65536 in the interpreter; a twentieth of the main thread's
-            // start-up CPU (bench/scale.sh). Then Jetty's MIME table (it lists every locale: half
-            // of this thread's CPU, and the JIT work it sets off), needed only by the HTTP server's
-            // constructor: built before the answer, the main thread waited for it at joined (up to
-            // 170 ms, JFR). A class still being initialised here when the main thread needs it
-            // makes it wait on the class's init lock; a failure here is met again, and reported,
-            // where the main thread needs the class.
+            // serving, in the order it needs them. The JCE's provider list (the software store's
+            // KEK fingerprint is its first HMAC). The first JSON parse's (the audit trail reads its
+            // last line): it initialises Jackson's parser base and with it BigDecimal, whose JDK 25
+            // class init squares its way to 5^65536 in the interpreter; a twentieth of the main
+            // thread's start-up CPU (bench/scale.sh). Then Jetty's MIME table (it lists every
+            // locale: half of this thread's CPU, and the JIT work it sets off), needed only by the
+            // HTTP server's constructor: built before the answer, the main thread waited for it at
+            // joined (up to 170 ms, JFR). A class still being initialised here when the main thread
+            // needs it makes it wait on the class's init lock; a failure here is met again, and
+            // reported, where the main thread needs the class.
             try {
+                Mac.getInstance("HmacSHA256");
                 initialize(ParserMinimalBase.class);
                 initialize(MimeTypes.class);
             } catch (Throwable t) {

@@ -27,6 +27,7 @@ public final class Portcullis implements Callable<Integer> {
     static final String VERSION = "Portcullis 0.1.0";
 
     public static void main(String[] args) {
+        LogSetup.bindBackend();
         Path config = servedConfig(args);
         System.exit(config != null ? serve(config) : commandLine(args).execute(args));
     }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -24,10 +25,28 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
     private static final String STDERR = StderrLogConfigurator.APPENDER;
     private static final AtomicBoolean FLUSH_AT_EXIT = new AtomicBoolean();
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
     /** The text format's layout; {@link StderrLogConfigurator} starts with the same. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{20} - %msg%n";
 
     private LogSetup() {}
+
+    /**
+     * Names logback as SLF4J's provider before the first logger is asked for, so SLF4J loads it
+     * directly instead of looking for providers with a ServiceLoader over the whole class path (a
+     * tenth of the main thread's CPU before a node could answer, bench/start.sh). SLF4J reports
+     * that choice at its info level on stderr: its own reporting is kept to warnings and errors.
+     * Settings given on the command line win.
+     */
+    public static void bindBackend() {
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, LogbackServiceProvider.class.getName());
+            if (System.getProperty(SLF4J_VERBOSITY) == null) {
+                System.setProperty(SLF4J_VERBOSITY, "WARN");
+            }
+        }
+    }
 
     public static void apply(MonitoringSettings settings) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
