@@ -90,7 +90,7 @@ public final class SecretService {
                     quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, read.ownSecretsQuota());
                     return read;
                 })
-                : db.readStatement(h -> CreateReads.read(h, ctx.projectId()));
+                : db.readConnection(conn -> CreateReads.read(conn, ctx.projectId()));
         if (!inTransaction) {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
