@@ -44,7 +44,7 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
 
     /**
      * The page and the total, read in the caller's transaction (one snapshot for both statements),
-     * as plain statements on SQLite ({@link NamedQuery}: these two were most of the list's Java time
+     * as plain statements ({@link NamedQuery}: as Jdbi's, these two were most of the list's Java time
      * outside the driver).
      */
     SecretRepository.Page page(Handle h) {
