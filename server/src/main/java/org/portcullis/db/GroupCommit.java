@@ -1,5 +1,8 @@
 package org.portcullis.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -7,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,6 @@ final class GroupCommit implements AutoCloseable {
     private final Condition finished = mutex.newCondition();
     private final Thread committer;
     private Batch open; // guarded by mutex
-    private long members; // guarded by mutex; names savepoints
     private boolean closed; // guarded by mutex
 
     GroupCommit(Jdbi writer) {
@@ -75,9 +78,9 @@ final class GroupCommit implements AutoCloseable {
             if (fresh) {
                 open = new Batch(begin());
             }
-            Member m = new Member(open, "request_" + (++members));
+            Member m = new Member(open);
             try {
-                open.handle.savepoint(m.savepoint);
+                savepointStatement(open.handle, SAVEPOINT);
             } catch (RuntimeException e) {
                 if (fresh || open.finished.isEmpty()) {
                     discard(open);
@@ -104,15 +107,37 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    // One name for every member's savepoint: members take their turns under the mutex, so the
+    // most recent savepoint of that name, the one these statements act on, is always the current
+    // member's (one rolled back to stays on SQLite's stack beneath it until the COMMIT). One name
+    // means three texts, each prepared once on the writer connection instead of parsed per request.
+    private static final String SAVEPOINT = "SAVEPOINT member";
+    private static final String RELEASE = "RELEASE SAVEPOINT member";
+    private static final String ROLLBACK_TO = "ROLLBACK TO SAVEPOINT member";
+
+    /** Runs a savepoint statement on the batch's connection, its statement from the connection's cache. */
+    private static void savepointStatement(Handle h, String sql) {
+        try {
+            Connection conn = h.getConnection();
+            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
+            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
+            try {
+                statement.execute();
+            } finally {
+                CachingStatementBuilder.giveBack(sqlite, statement);
+            }
+        } catch (SQLException e) {
+            throw new TransactionException("could not run " + sql, e);
+        }
+    }
+
     /** One request's (or one {@link Database#write}'s) part of a batch. */
     final class Member {
         private final Batch batch;
-        private final String savepoint;
         private List<Durable> durables = List.of();
 
-        private Member(Batch batch, String savepoint) {
+        private Member(Batch batch) {
             this.batch = batch;
-            this.savepoint = savepoint;
         }
 
         Handle handle() {
@@ -124,9 +149,7 @@ final class GroupCommit implements AutoCloseable {
          * rolled back to on its stack): it goes on, and may change more, in the same batch.
          */
         void undo() {
-            // In SQL, not through Handle.rollbackToSavepoint: Jdbi forgets a savepoint rolled back
-            // to, and the member's finish releases this one. (The name is ours, never a client's.)
-            batch.handle.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+            savepointStatement(batch.handle, ROLLBACK_TO);
         }
 
         /**
@@ -136,7 +159,7 @@ final class GroupCommit implements AutoCloseable {
         void finish(List<Durable> mustBeDurable) {
             try {
                 durables = List.copyOf(mustBeDurable);
-                batch.handle.releaseSavepoint(savepoint);
+                savepointStatement(batch.handle, RELEASE);
             } catch (RuntimeException e) {
                 batch.doomed = e;
             } finally {
@@ -157,7 +180,7 @@ final class GroupCommit implements AutoCloseable {
         void abort() {
             boolean alone = batch.finished.isEmpty();
             try {
-                batch.handle.rollbackToSavepoint(savepoint);
+                savepointStatement(batch.handle, ROLLBACK_TO);
             } catch (RuntimeException e) {
                 LOG.warn("a request's rollback failed; its whole batch is rolled back: {}", e.toString());
                 batch.doomed = e;

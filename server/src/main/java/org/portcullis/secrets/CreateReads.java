@@ -1,8 +1,10 @@
 package org.portcullis.secrets;
 
+import java.sql.Connection;
 import java.util.HashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.portcullis.db.NamedQuery;
 
 /**
  * What a create reads about its project before sealing — its own secrets quota, its preferred
@@ -29,22 +31,32 @@ final class CreateReads {
      */
     record Project(Integer ownSecretsQuota, String preferredStore, Map<String, String> activeKeks) {}
 
+    /** {@link #read(Connection, String)} on the handle's connection (inside a transaction). */
     static Project read(Handle h, String projectId) {
-        Integer[] quota = {null};
-        String[] preferred = {null};
-        Map<String, String> keks = new HashMap<>(2);
-        h.createQuery(SQL).bind("p", projectId).map((rs, ctx) -> {
-            // By position: sqlite-jdbc resolves a column name by asking SQLite for each name.
-            switch (rs.getInt(1)) {
-                case 1 -> {
-                    int n = rs.getInt(2);
-                    quota[0] = rs.wasNull() ? null : n;
+        return read(h.getConnection(), projectId);
+    }
+
+    /**
+     * Read as a plain statement ({@link NamedQuery}): Jdbi's handle and statement machinery cost
+     * more than SQLite's own work on these three index probes.
+     */
+    static Project read(Connection conn, String projectId) {
+        return NamedQuery.query(conn, SQL, Map.of("p", projectId), rs -> {
+            Integer quota = null;
+            String preferred = null;
+            Map<String, String> keks = new HashMap<>(2);
+            while (rs.next()) {
+                // By position: sqlite-jdbc resolves a column name by asking SQLite for each name.
+                switch (rs.getInt(1)) {
+                    case 1 -> {
+                        int n = rs.getInt(2);
+                        quota = rs.wasNull() ? null : n;
+                    }
+                    case 2 -> preferred = rs.getString(3);
+                    default -> keks.put(rs.getString(3), rs.getString(4));
                 }
-                case 2 -> preferred[0] = rs.getString(3);
-                default -> keks.put(rs.getString(3), rs.getString(4));
             }
-            return 0;
-        }).list();
-        return new Project(quota[0], preferred[0], keks);
+            return new Project(quota, preferred, keks);
+        });
     }
 }

@@ -1,11 +1,11 @@
 package org.portcullis.secrets;
 
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 import org.portcullis.db.NamedQuery;
 
 /**
@@ -44,7 +44,7 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
 
     /**
      * The page and the total, read in the caller's transaction (one snapshot for both statements),
-     * as plain statements on SQLite ({@link NamedQuery}: these two were most of the list's Java time
+     * as plain statements ({@link NamedQuery}: as Jdbi's, these two were most of the list's Java time
      * outside the driver).
      */
     SecretRepository.Page page(Handle h) {
@@ -86,9 +86,10 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
      * The first page (what almost every list asks for) with its total in ONE statement: the total
      * is a column, an uncorrelated subquery evaluated once, in the statement's own snapshot. Being
      * one statement it needs no transaction: on PostgreSQL one round trip instead of BEGIN, the
-     * count, the page and COMMIT. (Not on SQLite: there sqlite-jdbc ran it about 15 us slower than
-     * the count and the page apart, measured in one JVM, alternating.) Null when the page is empty
-     * (no row to carry the total): {@link #page} then counts on its own, as for any other page.
+     * count, the page and COMMIT; on SQLite no BEGIN, COMMIT and autocommit toggles (each one
+     * sqlite-jdbc's exec of a statement it parses again) and one statement's set-up instead of
+     * two. Null when the page is empty (no row to carry the total): {@link #page} then counts on
+     * its own, as for any other page.
      *
      * <p>The limit is written into the SQL (an int, at most Paging.MAX_LIMIT distinct values), not
      * bound: with LIMIT a parameter, PostgreSQL's cost of the generic plan (which must assume any
@@ -98,20 +99,18 @@ record SecretListQuery(String where, Map<String, Object> binds, String totalSql,
      * 5 ms: 1,957 slow binds against 486 slow executes in one bench run). With the limit in the
      * text the server switches to its generic plan after five executions: 0.02 ms to bind.
      */
-    SecretRepository.Page firstPage(Handle h) {
-        record Row(Secret secret, int total) {}
-        Query page = h.createQuery("SELECT " + LISTED_COLUMNS + ", CAST((" + totalSql + ") AS BIGINT) AS total"
-                + where + order(false) + " LIMIT " + filter.limit());
-        binds.forEach(page::bind);
-        List<Row> rows = page
-                .map((rs, ctx) -> new Row(SecretRepository.mapListed(rs), rs.getInt(SecretRepository.FIRST_EXTRA)))
-                .list();
-        if (rows.isEmpty()) {
-            return null;
-        }
-        List<Secret> secrets = new ArrayList<>(rows.size());
-        rows.forEach(r -> secrets.add(r.secret()));
-        return new SecretRepository.Page(secrets, rows.getFirst().total());
+    SecretRepository.Page firstPage(Connection conn) {
+        String sql = "SELECT " + LISTED_COLUMNS + ", CAST((" + totalSql + ") AS BIGINT) AS total"
+                + where + order(false) + " LIMIT " + filter.limit();
+        return NamedQuery.query(conn, sql, binds, rs -> {
+            List<Secret> secrets = new ArrayList<>(filter.limit());
+            int total = 0;
+            while (rs.next()) {
+                secrets.add(SecretRepository.mapListed(rs));
+                total = rs.getInt(SecretRepository.FIRST_EXTRA);
+            }
+            return secrets.isEmpty() ? null : new SecretRepository.Page(secrets, total);
+        });
     }
 
     private String order(boolean fromEnd) {

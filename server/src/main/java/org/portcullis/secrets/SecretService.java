@@ -90,7 +90,7 @@ public final class SecretService {
                     quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, read.ownSecretsQuota());
                     return read;
                 })
-                : db.readStatement(h -> CreateReads.read(h, ctx.projectId()));
+                : db.readConnection(conn -> CreateReads.read(conn, ctx.projectId()));
         if (!inTransaction) {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
@@ -251,10 +251,9 @@ public final class SecretService {
         // acl_only lists what the caller was granted by ACL, in any project (as Barbican does).
         String aclUser = filter.aclOnly() ? ctx.userId() : null;
         SecretListQuery query = SecretListQuery.of(ctx.projectId(), aclUser, filter, clock.millis());
-        // PostgreSQL: the first page is one statement (rows and total), so no read transaction
-        // around it; an empty one, any other page, and SQLite read the count and the rows in one.
-        SecretRepository.Page first = filter.offset() == 0 && db.kind() == Kind.POSTGRESQL
-                ? db.readStatement(query::firstPage) : null;
+        // The first page is one statement (rows and total), so no read transaction around it; an
+        // empty one and any other page read the count and the rows in one.
+        SecretRepository.Page first = filter.offset() == 0 ? db.readConnection(query::firstPage) : null;
         return first != null ? first : db.read(query::page);
     }
 

@@ -65,8 +65,11 @@ class NamedQueryTest {
 
     @Test
     void namesAreNumberedByFirstAppearance() {
-        assertThat(NamedQuery.names(SQL)).containsExactly("v", "lo", "hi", "limit");
-        assertThat(NamedQuery.names("SELECT CAST(:a AS TEXT)::text, ':b', \":c\", :a_1")).containsExactly("a", "a_1");
+        assertThat(NamedQuery.parse(SQL).names()).containsExactly("v", "lo", "hi", "limit");
+        NamedQuery.Parameters p = NamedQuery.parse("SELECT CAST(:a AS TEXT)::text, ':b', \":c\", :a_1, :a");
+        assertThat(p.names()).containsExactly("a", "a_1");
+        assertThat(p.occurrences()).containsExactly("a", "a_1", "a");
+        assertThat(p.positional()).isEqualTo("SELECT CAST(? AS TEXT)::text, ':b', \":c\", ?, ?");
     }
 
     @Test

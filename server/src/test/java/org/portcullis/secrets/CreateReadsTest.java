@@ -52,7 +52,7 @@ class CreateReadsTest {
 
     @Test
     void readsTheProjectsQuotaPreferredStoreAndActiveKeksOnly() {
-        CreateReads.Project p = db.readStatement(h -> CreateReads.read(h, "p"));
+        CreateReads.Project p = db.readConnection(conn -> CreateReads.read(conn, "p"));
         assertThat(p).isEqualTo(new CreateReads.Project(7, "st2", Map.of("st1", "k1", "st2", "k2")));
     }
 

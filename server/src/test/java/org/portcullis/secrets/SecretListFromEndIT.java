@@ -111,7 +111,7 @@ abstract class SecretListFromEndIT {
         });
         SecretFilter all = page(filter(null, List.of(), List.of()), 100, 0);
         SecretListQuery query = SecretListQuery.of("m", null, all, NOW);
-        for (SecretRepository.Page got : List.of(db.read(query::page), db.readStatement(query::firstPage))) {
+        for (SecretRepository.Page got : List.of(db.read(query::page), db.readConnection(query::firstPage))) {
             assertThat(got.total()).isEqualTo(3);
             assertThat(got.secrets()).hasSize(3);
             for (int i = 0; i < 3; i++) {
@@ -135,9 +135,9 @@ abstract class SecretListFromEndIT {
                 assertThat(ids(got)).as("offset " + offset + ", limit " + limit + ", " + f + " for " + aclUser)
                         .isEqualTo(all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size())));
             }
-            // the first page in one statement (PostgreSQL's): the same rows and total
-            SecretRepository.Page first = db.readStatement(h -> SecretListQuery.of(P, aclUser, page(f, limit, 0), NOW)
-                    .firstPage(h));
+            // the first page in one statement: the same rows and total
+            SecretListQuery firstQuery = SecretListQuery.of(P, aclUser, page(f, limit, 0), NOW);
+            SecretRepository.Page first = db.readConnection(firstQuery::firstPage);
             assertThat(first.total()).isEqualTo(all.size());
             assertThat(ids(first)).isEqualTo(all.subList(0, Math.min(limit, all.size())));
         }

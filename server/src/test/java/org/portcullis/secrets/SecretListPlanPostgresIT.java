@@ -60,7 +60,7 @@ class SecretListPlanPostgresIT {
             // the driver prepares a statement on the server at its 5th execution (prepareThreshold);
             // PostgreSQL weighs its generic plan after five custom ones
             for (int i = 0; i < 15; i++) {
-                assertThat(SecretListQuery.of("p", null, f, NOW).firstPage(h).total()).isEqualTo(2000);
+                assertThat(SecretListQuery.of("p", null, f, NOW).firstPage(h.getConnection()).total()).isEqualTo(2000);
             }
             return h.createQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
                             + "WHERE statement LIKE '%AS total FROM secrets WHERE project_id%'")
