@@ -1,5 +1,6 @@
 package org.portcullis.secrets;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class SecretRepository {
      * As {@link #find} plus {@link AclRepository#readAcl} for {@code userId}, in one statement:
      * every request on a secret needs both, and a statement costs more than a join.
      */
-    public Optional<WithReadAcl> findWithReadAcl(java.sql.Connection c, String id, String userId) {
+    public Optional<WithReadAcl> findWithReadAcl(Connection c, String id, String userId) {
         return PlainQuery.query(c, FIND_WITH_READ_ACL, rs -> {
             if (!rs.next()) {
                 return Optional.empty();
