@@ -36,7 +36,7 @@ public final class AuditLine {
      * of any shape, goes through Jackson.
      */
     static String unsealed(AuditEvent e, String observer, long seq, byte[] prev, String keyId) {
-        StringBuilder b = new StringBuilder(768);
+        StringBuilder b = new StringBuilder(1024); // a payload read's line is about 860 chars: no regrowth
         b.append("{\"typeURI\":\"").append(EVENT_TYPE_URI).append('"');
         member(b, "id", e.id());
         member(b, "eventType", "activity");

@@ -1,6 +1,5 @@
 package org.portcullis.auth;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,28 +16,38 @@ public record PolicyTarget(Map<String, String> values) {
 
     /** A secret or container: its project, creator and what its ACL grants the caller. */
     public static PolicyTarget of(String kind, String projectId, String creatorId, AclView acl) {
-        Map<String, String> v = new HashMap<>();
-        String prefix = "target." + kind + ".";
-        v.put(prefix + "project_id", projectId);
-        v.put(prefix + "creator_id", String.valueOf(creatorId)); // "None" matches a caller without user id, as in Barbican
-        if (acl != null) {
-            if (acl.callerMayRead()) {
-                v.put(prefix + "read", "read");
-            }
-            v.put(prefix + "read_project_access", acl.projectAccess() ? "True" : "False");
-        } else {
-            v.put(prefix + "read_project_access", "True");
+        return of(new Keys(kind), projectId, creatorId, acl);
+    }
+
+    private static PolicyTarget of(Keys k, String projectId, String creatorId, AclView acl) {
+        String creator = String.valueOf(creatorId); // "None" matches a caller without user id, as in Barbican
+        if (acl == null) {
+            return new PolicyTarget(Map.of(k.projectId, projectId, k.creatorId, creator, k.readProjectAccess, "True"));
         }
-        return new PolicyTarget(v);
+        String projectAccess = acl.projectAccess() ? "True" : "False";
+        return new PolicyTarget(acl.callerMayRead()
+                ? Map.of(k.projectId, projectId, k.creatorId, creator, k.read, "read", k.readProjectAccess, projectAccess)
+                : Map.of(k.projectId, projectId, k.creatorId, creator, k.readProjectAccess, projectAccess));
     }
 
     public static PolicyTarget secret(String projectId, String creatorId, AclView acl) {
-        return of("secret", projectId, creatorId, acl);
+        return of(SECRET, projectId, creatorId, acl);
     }
 
     public static PolicyTarget container(String projectId, String creatorId, AclView acl) {
-        return of("container", projectId, creatorId, acl);
+        return of(CONTAINER, projectId, creatorId, acl);
     }
+
+    /** A kind's field names, made once: every request on a secret builds its target. */
+    private record Keys(String projectId, String creatorId, String read, String readProjectAccess) {
+        Keys(String kind) {
+            this("target." + kind + ".project_id", "target." + kind + ".creator_id", "target." + kind + ".read",
+                    "target." + kind + ".read_project_access");
+        }
+    }
+
+    private static final Keys SECRET = new Keys("secret");
+    private static final Keys CONTAINER = new Keys("container");
 
     /**
      * An entity's owner only, without ACL fields: what orders get, and what Barbican's ACL

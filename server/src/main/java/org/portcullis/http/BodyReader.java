@@ -21,19 +21,27 @@ final class BodyReader {
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     private BodyReader() {}
 
     /** The whole body, or {@link TooLarge} as soon as more than {@code limit} bytes arrived. */
     static byte[] read(Content.Source source, long limit) throws IOException, TooLarge {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = null; // only for a body of several chunks: a GET's is one empty last chunk
         while (true) {
             Content.Chunk chunk = next(source, Long.MAX_VALUE);
             try {
-                if (out.size() + (long) chunk.remaining() > limit) {
+                if ((out == null ? 0 : out.size()) + (long) chunk.remaining() > limit) {
                     throw new TooLarge();
                 }
-                byte[] bytes = new byte[chunk.remaining()];
+                byte[] bytes = chunk.hasRemaining() ? new byte[chunk.remaining()] : EMPTY;
                 chunk.getByteBuffer().get(bytes);
+                if (chunk.isLast() && out == null) {
+                    return bytes;
+                }
+                if (out == null) {
+                    out = new ByteArrayOutputStream(Math.max(32, bytes.length * 2));
+                }
                 out.write(bytes);
                 if (chunk.isLast()) {
                     return out.toByteArray();

@@ -3,21 +3,25 @@ package org.portcullis.http;
 import java.util.List;
 import java.util.Map;
 
-/** One method + path template, e.g. {@code GET /v1/secrets/{id}/metadata/{key}}. */
-record Route(String method, List<String> segments, Handler handler, boolean authenticated) {
+/**
+ * One method + path template, e.g. {@code GET /v1/secrets/{id}/metadata/{key}}. {@code template}
+ * is the template as one string ({@code /v1/secrets/{id}}): what metrics and logs name a request
+ * by, never its path; built once here, as every request names its route.
+ */
+record Route(String method, List<String> segments, String template, Handler handler, boolean authenticated) {
 
     @FunctionalInterface
     public interface Handler {
         void handle(Exchange exchange) throws Exception;
     }
 
-    static List<String> split(String path) {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    static Route of(String method, String path, Handler handler, boolean authenticated) {
+        List<String> segments = split(path);
+        return new Route(method, segments, "/" + String.join("/", segments), handler, authenticated);
     }
 
-    /** The path template, e.g. {@code /v1/secrets/{id}}: what metrics and logs name a request by, never its path. */
-    String template() {
-        return "/" + String.join("/", segments);
+    static List<String> split(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The template's parameters bound to the path's segments, or null when it does not match. */

@@ -1,9 +1,11 @@
 package org.portcullis.http;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -39,26 +41,29 @@ public final class Router {
     }
 
     private Router add(String method, String path, Route.Handler handler, boolean authenticated) {
-        routes.add(new Route(method, Route.split(path), handler, authenticated));
+        routes.add(Route.of(method, path, handler, authenticated));
         routes.sort(Comparator.comparingInt(Route::specificity).reversed());
         return this;
     }
 
-    /** What a request resolves to: a route with its parameters, or the methods the path allows. */
-    public record Resolution(Route route, Map<String, String> params, TreeSet<String> allowed) {}
+    /** What a request resolves to: a route with its parameters, or the methods the path allows (sorted). */
+    public record Resolution(Route route, Map<String, String> params, SortedSet<String> allowed) {}
 
     public Resolution resolve(String method, List<String> path) {
-        TreeSet<String> allowed = new TreeSet<>();
+        TreeSet<String> allowed = null; // made only for a path that other methods match: most requests find their route
         for (Route route : routes) {
             Map<String, String> params = route.match(path);
             if (params == null) {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Resolution(route, params, allowed);
+                return new Resolution(route, params, allowed == null ? Collections.emptySortedSet() : allowed);
+            }
+            if (allowed == null) {
+                allowed = new TreeSet<>();
             }
             allowed.add(route.method());
         }
-        return new Resolution(null, Map.of(), allowed);
+        return new Resolution(null, Map.of(), allowed == null ? Collections.emptySortedSet() : allowed);
     }
 }

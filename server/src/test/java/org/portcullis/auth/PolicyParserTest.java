@@ -101,6 +101,17 @@ class PolicyParserTest {
     }
 
     @Test
+    void aFieldWithinTextIsSubstitutedInPlace() {
+        Map<String, String> target = Map.of("a", "p", "b", "1");
+        assertThat(PolicyRule.Generic.substitute("%(a)s%(b)s", target)).isEqualTo("p1");
+        assertThat(PolicyRule.Generic.substitute("x-%(a)s-y", target)).isEqualTo("x-p-y");
+        assertThat(PolicyRule.Generic.substitute("%(a)s", target)).isEqualTo("p");
+        assertThat(PolicyRule.Generic.substitute("plain", target)).isEqualTo("plain");
+        assertThat(PolicyRule.Generic.substitute("%(a)s-%(missing)s", target)).isNull();
+        assertThat(PolicyRule.Generic.substitute("%(a", target)).isNull();
+    }
+
+    @Test
     void unknownCredentialKindIsFalse() {
         assertThat(eval("domain_id:p1", "admin")).isFalse();
     }

@@ -99,6 +99,13 @@ class RouterTest {
     }
 
     @Test
+    void aRouteIsNamedByItsTemplateNeverByThePath() {
+        assertThat(resolve("GET", "/v1/secrets/abc/metadata/color").route().template())
+                .isEqualTo("/v1/secrets/{id}/metadata/{key}");
+        assertThat(resolve("GET", "/").route().template()).isEqualTo("/");
+    }
+
+    @Test
     void splitDropsEmptySegments() {
         assertThat(Route.split("/v1//secrets/")).isEqualTo(List.of("v1", "secrets"));
         assertThat(Route.split("/")).isEmpty();
