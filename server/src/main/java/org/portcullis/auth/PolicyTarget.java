@@ -16,7 +16,12 @@ public record PolicyTarget(Map<String, String> values) {
 
     /** A secret or container: its project, creator and what its ACL grants the caller. */
     public static PolicyTarget of(String kind, String projectId, String creatorId, AclView acl) {
-        return of(new Keys(kind), projectId, creatorId, acl);
+        Keys keys = switch (kind) {
+            case "secret" -> SECRET;
+            case "container" -> CONTAINER;
+            default -> new Keys(kind);
+        };
+        return of(keys, projectId, creatorId, acl);
     }
 
     private static PolicyTarget of(Keys k, String projectId, String creatorId, AclView acl) {

@@ -65,26 +65,57 @@ public final class SecretRepository {
      * every request on a secret needs both, and a statement costs more than a join.
      */
     public Optional<WithReadAcl> findWithReadAcl(Connection c, String id, String userId) {
-        return PlainQuery.query(c, FIND_WITH_READ_ACL, rs -> {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            boolean projectAccess = rs.getBoolean(FIRST_EXTRA); // acl_project_access
-            Optional<AclRepository.ReadAcl> acl = rs.wasNull() ? Optional.empty()
-                    : Optional.of(new AclRepository.ReadAcl(projectAccess, rs.getBoolean(FIRST_EXTRA + 1)));
-            return Optional.of(new WithReadAcl(map(rs), acl));
-        }, userId == null ? "" : userId, id);
+        return PlainQuery.query(c, FIND_WITH_READ_ACL, rs -> rs.next()
+                ? Optional.of(new WithReadAcl(map(rs), readAcl(rs, FIRST_EXTRA))) : Optional.empty(),
+                userId == null ? "" : userId, id);
+    }
+
+    /** What a payload read needs of a live secret: the policy's fields, its expiry, where and how it is stored. */
+    public record PayloadRow(String projectId, String creatorId, Long expiration, String storeId, String contentType,
+            StoredRef stored, Optional<AclRepository.ReadAcl> readAcl) {
+        boolean expiredAt(long now) {
+            return expiration != null && expiration <= now;
+        }
     }
 
     /**
-     * Built once: every payload read runs it, and a text concatenated per call was a new 600-byte
-     * string whose hash each statement cache lookup computed again. Parameters: user id, secret id.
+     * As {@link #findWithReadAcl} with only the columns a payload read uses: sqlite-jdbc reads
+     * every column's name through JNI on each execution, and the 15 columns of a whole row were
+     * most of the statement's cost beside SQLite's own step.
      */
-    private static final String FIND_WITH_READ_ACL = "SELECT " + QUALIFIED_COLUMNS
-            + ", a.project_access AS acl_project_access, "
+    public Optional<PayloadRow> findPayload(Connection c, String id, String userId) {
+        return PlainQuery.query(c, FIND_PAYLOAD, rs -> {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            long exp = rs.getLong(3);
+            Long expiration = rs.wasNull() ? null : exp;
+            byte[] payload = rs.getBytes(6);
+            return Optional.of(new PayloadRow(text(rs, 1), text(rs, 2), expiration, text(rs, 4), text(rs, 5),
+                    payload == null ? null : new StoredRef(payload), readAcl(rs, 7)));
+        }, userId == null ? "" : userId, id);
+    }
+
+    /** The read ACL in columns {@code first} (project access, NULL without an ACL) and {@code first + 1} (listed). */
+    private static Optional<AclRepository.ReadAcl> readAcl(ResultSet rs, int first) throws SQLException {
+        boolean projectAccess = rs.getBoolean(first);
+        return rs.wasNull() ? Optional.empty()
+                : Optional.of(new AclRepository.ReadAcl(projectAccess, rs.getBoolean(first + 1)));
+    }
+
+    /** The read ACL's two columns, the join and the filter; parameters: user id, secret id. */
+    private static final String READ_ACL_FROM = ", a.project_access AS acl_project_access, "
             + "EXISTS (SELECT 1 FROM acl_users u WHERE u.acl_id = a.id AND u.user_id = ?) AS acl_listed "
             + "FROM secrets s LEFT JOIN acls a ON a.entity_type = 'secret' AND a.entity_id = s.id "
             + "AND a.operation = 'read' WHERE s.id = ? AND NOT s.deleted";
+
+    /**
+     * Built once: every payload read runs it, and a text concatenated per call was a new 600-byte
+     * string whose hash each statement cache lookup computed again.
+     */
+    private static final String FIND_WITH_READ_ACL = "SELECT " + QUALIFIED_COLUMNS + READ_ACL_FROM;
+    private static final String FIND_PAYLOAD = "SELECT s.project_id, s.creator_id, s.expiration, s.store_id, "
+            + "s.content_type, s.payload" + READ_ACL_FROM;
 
     /** The live rows among {@code ids} (an import looks at a batch at once). */
     public Map<String, Secret> findLive(Handle h, java.util.Collection<String> ids) {

@@ -161,28 +161,31 @@ public final class SecretService {
 
     /** The decrypted payload and its stored content type. */
     public Payload payload(RequestContext ctx, String id) {
-        Secret secret = authorized(ctx, id, "secret:decrypt");
-        if (!secret.hasPayload()) {
+        long now = clock.millis();
+        SecretRepository.PayloadRow row = db.readConnection(c -> repository.findPayload(c, id, ctx.userId()))
+                .filter(r -> !r.expiredAt(now)).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+        AclEntity entity = new AclEntity(AclEntity.Kind.SECRET, id, row.projectId(), row.creatorId());
+        policy.enforce(ctx, "secret:decrypt", acls.target(ctx, entity, row.readAcl()));
+        if (row.stored() == null) {
             throw ApiException.notFound("Secret has no payload.");
         }
         try {
-            return open(secret);
+            return open(id, row.projectId(), row.storeId(), row.stored(), row.contentType());
         } catch (StoreException e) {
             // `manage store migrate` may have moved the payload (and destroyed the copy this row
             // named) between our read of the row and the store's answer: read the row once more.
-            Secret now = db.read(h -> repository.find(h, id)).orElse(null);
-            if (now == null || !now.hasPayload()
-                    || (now.storeId().equals(secret.storeId()) && now.stored().equals(secret.stored()))) {
+            Secret again = db.read(h -> repository.find(h, id)).orElse(null);
+            if (again == null || !again.hasPayload()
+                    || (again.storeId().equals(row.storeId()) && again.stored().equals(row.stored()))) {
                 throw e;
             }
-            return open(now);
+            return open(id, again.projectId(), again.storeId(), again.stored(), again.contentType());
         }
     }
 
-    private Payload open(Secret secret) {
-        SecretStore store = stores.holding(secret.storeId());
-        byte[] bytes = store.retrieve(new SecretBinding(secret.id(), secret.projectId(), secret.storeId()), secret.stored());
-        return new Payload(bytes, secret.contentType());
+    private Payload open(String id, String projectId, String storeId, StoredRef stored, String contentType) {
+        SecretStore store = stores.holding(storeId);
+        return new Payload(store.retrieve(new SecretBinding(id, projectId, storeId), stored), contentType);
     }
 
     /** A payload and the type it was stored as. */
