@@ -13,6 +13,9 @@ import org.portcullis.http.Exchange;
  * development and for deployments where a trusted proxy sets these headers.
  */
 public final class NoAuthAuthenticator implements Authenticator {
+    /** admin and the roles it implies, expanded once: immutable, so each request's context takes it as it is. */
+    private static final Set<String> DEFAULT_ROLES = Set.copyOf(ImpliedRoles.expand(Set.of("admin")));
+
     @Override
     public RequestContext authenticate(Exchange exchange) {
         String project = trimToNull(exchange.header("X-Project-Id"));
@@ -22,12 +25,13 @@ public final class NoAuthAuthenticator implements Authenticator {
         }
         String rolesHeader = trimToNull(exchange.header("X-Roles"));
         Set<String> roles = rolesHeader == null
-                ? Set.of("admin")
+                ? DEFAULT_ROLES
                 : Arrays.stream(rolesHeader.split(","))
                         .map(r -> r.trim().toLowerCase(java.util.Locale.ROOT))
                         .filter(r -> !r.isEmpty())
                         .collect(Collectors.toCollection(LinkedHashSet::new));
-        return RequestContext.project(project, trimToNull(exchange.header("X-User-Id")), ImpliedRoles.expand(roles),
+        return RequestContext.project(project, trimToNull(exchange.header("X-User-Id")),
+                roles == DEFAULT_ROLES ? roles : ImpliedRoles.expand(roles),
                 exchange.requestId());
     }
 

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpApp extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApp.class);
+    /** Headers every versioned answer carries, encoded once rather than per response. */
+    private static final HttpField VARY_VERSION = new PreEncodedHttpField(HttpHeader.VARY, Microversion.HEADER);
+    private static final HttpField DEFAULT_VERSION = new PreEncodedHttpField(Microversion.HEADER,
+            Microversion.SERVICE + " " + Microversion.DEFAULT);
 
     private final Router router;
     private final Authenticator authenticator;
@@ -247,8 +253,9 @@ final class HttpApp extends Handler.Abstract {
         var headers = response.getHeaders();
         headers.put("x-openstack-request-id", exchange.requestId());
         if (versioned) {
-            headers.put(Microversion.HEADER, Microversion.SERVICE + " " + exchange.microversion());
-            headers.put(HttpHeader.VARY, Microversion.HEADER);
+            headers.put(exchange.microversion().equals(Microversion.DEFAULT) ? DEFAULT_VERSION
+                    : new HttpField(Microversion.HEADER, Microversion.SERVICE + " " + exchange.microversion()));
+            headers.put(VARY_VERSION);
         }
         exchange.responseHeaders().forEach(headers::put);
         byte[] body = exchange.responseBody();

@@ -74,4 +74,18 @@ class AuditLineTest {
             }
         }
     }
+
+    @Test
+    void theEventTimeIsTheFormattersTextWrittenByHand() {
+        java.util.Random random = new java.util.Random(12);
+        List<Instant> times = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-31T23:59:59.999999999Z"),
+                Instant.parse("0001-01-01T00:00:00.000001Z"), Instant.parse("9999-12-31T23:59:59Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-06-01T12:00:00Z")));
+        for (int i = 0; i < 1000; i++) {
+            times.add(Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_402_300_800L), random.nextInt(1_000_000_000)));
+        }
+        for (Instant t : times) {
+            assertThat(AuditLine.time(new StringBuilder(), t).toString()).as(t.toString()).isEqualTo(AuditLine.TIME.format(t));
+        }
+    }
 }

@@ -258,6 +258,10 @@ abstract class SecretsApiIT extends NodePerClass {
         String id = api.createText("versioned");
         Response v11 = api.get("/v1/secrets/" + id, "OpenStack-API-Version", "key-manager 1.1");
         assertThat(v11.header("OpenStack-API-Version")).isEqualTo("key-manager 1.1");
+        assertThat(v11.header("Vary")).isEqualTo("OpenStack-API-Version");
+        Response unversioned = api.get("/v1/secrets/" + id);
+        assertThat(unversioned.header("OpenStack-API-Version")).isEqualTo("key-manager 1.0");
+        assertThat(unversioned.header("Vary")).isEqualTo("OpenStack-API-Version");
         assertThat(v11.json().get("consumers").isArray()).isTrue();
         assertThat(api.get("/v1/secrets/" + id, "OpenStack-API-Version", "key-manager 9.9").status()).isEqualTo(406);
         JsonNode root = api.get("/", "OpenStack-API-Version", "key-manager latest").json();
