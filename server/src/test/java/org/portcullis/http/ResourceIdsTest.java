@@ -49,4 +49,24 @@ class ResourceIdsTest {
                     assertThat(e.description()).isEqualTo("Not Found. Provided secret id is invalid.");
                 });
     }
+
+    @Test
+    void acceptsExactlyWhatUuidWritesBack() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "0123456789abcdefABCDEF-g+ ";
+        for (int n = 0; n < 20_000; n++) {
+            char[] id = UUID.randomUUID().toString().toCharArray();
+            for (int k = random.nextInt(3); k > 0; k--) {
+                id[random.nextInt(36)] = alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            String s = new String(id);
+            boolean canonical;
+            try {
+                canonical = UUID.fromString(s).toString().equals(s);
+            } catch (IllegalArgumentException e) {
+                canonical = false;
+            }
+            assertThat(ResourceIds.isCanonicalUuid(s)).as(s).isEqualTo(canonical);
+        }
+    }
 }
