@@ -73,7 +73,7 @@ public final class AuditLine {
             b.append("}]");
         }
         b.append(",\"chain\":{\"seq\":").append(seq);
-        member(b, "prev", HexFormat.of().formatHex(prev));
+        HexFormat.of().formatHex(b.append(",\"prev\":\""), prev).append('"'); // hex needs no escaping
         member(b, "key_id", keyId);
         return b.append("}}").toString();
     }

@@ -32,10 +32,12 @@ final class AccessLog {
         try {
             if (LOG.isInfoEnabled()) {
                 long ms = nanos / 1_000_000;
+                // The line is made here, not from a "{}" pattern: SLF4J's formatter builds a map
+                // and scans the pattern for every request's line.
                 LOG.atInfo().addKeyValue("route", route).addKeyValue("method", exchange.method())
                         .addKeyValue("status", exchange.status()).addKeyValue("duration_ms", ms)
-                        .log("{} {} {} -> {} in {} ms{}", exchange.requestId(), exchange.method(), exchange.path(),
-                                exchange.status(), ms, error == null ? "" : ": " + error);
+                        .log(exchange.requestId() + " " + exchange.method() + " " + exchange.path() + " -> "
+                                + exchange.status() + " in " + ms + " ms" + (error == null ? "" : ": " + error));
             }
         } finally {
             MDC.remove(REQUEST_ID);
