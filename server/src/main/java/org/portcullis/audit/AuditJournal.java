@@ -67,7 +67,8 @@ final class AuditJournal implements Closeable {
         return new AuditJournal(path, ch);
     }
 
-    private static void syncDirectory(Path dir) {
+    /** Makes a file's creation or rename in {@code dir} durable (best effort: not every file system can). */
+    static void syncDirectory(Path dir) {
         if (dir == null) {
             return;
         }
@@ -79,10 +80,11 @@ final class AuditJournal implements Closeable {
     }
 
     /**
-     * Writes back into {@code file} (identified by {@code fileId}) what the journal holds beyond its
-     * end, then syncs it, and starts the journal over. A record is replayed only where the file
-     * already holds the start of it, byte for byte: a file replaced or cut while the node was down
-     * gets nothing it did not have. Returns the bytes appended.
+     * Writes back into {@code file} (identified by {@code fileId}) what the journal holds that the
+     * file lost, then syncs it, and starts the journal over. A record is written back only where
+     * the file holds, at its offset, its bytes or zeros (a file system that kept the size but not
+     * the data) up to the file's end: a file replaced or cut while the node was down gets nothing
+     * it did not have. Returns the bytes written back.
      */
     long replay(long fileId, Path file) throws IOException {
         long appended = 0;
@@ -101,20 +103,17 @@ final class AuditJournal implements Closeable {
                     continue;
                 }
                 long size = target.size();
-                if (r.offset + r.bytes.remaining() <= size) {
-                    continue; // in the file already
-                }
-                if (r.offset > size || !matches(target, r, size)) {
+                Fit fit = r.offset > size ? Fit.OTHER : compare(target, r, size);
+                if (fit == Fit.OTHER) {
                     LOG.error("{}: the journal's record at offset {} does not continue {} ({} bytes); "
                             + "nothing of it is written back", path, r.offset, file, size);
-                    continue;
+                } else if (fit == Fit.ZEROS || r.offset + r.bytes.remaining() > size) {
+                    appended += r.bytes.remaining();
+                    writeFully(target, r.bytes, r.offset);
                 }
-                ByteBuffer tail = r.bytes.position((int) (size - r.offset));
-                appended += tail.remaining();
-                writeFully(target, tail, size);
             }
+            target.force(false); // the journal starts over: all it held must be in the file
             if (appended > 0) {
-                target.force(false);
                 LOG.warn("{}: {} bytes of audit events that were synced only to the journal were written back into {}",
                         path, appended, file);
             }
@@ -123,19 +122,28 @@ final class AuditJournal implements Closeable {
         return appended;
     }
 
-    /** Whether the file already holds the record's bytes from its offset up to its end (or the record's end). */
-    private static boolean matches(FileChannel target, Record r, long size) throws IOException {
+    /** What the file holds where a record goes: its bytes (up to the file's end), some zeros instead, or other bytes. */
+    private enum Fit { SAME, ZEROS, OTHER }
+
+    private static Fit compare(FileChannel target, Record r, long size) throws IOException {
         int have = (int) Math.min(size - r.offset, r.bytes.remaining());
-        if (have == 0) {
-            return true;
-        }
         ByteBuffer present = ByteBuffer.allocate(have);
         while (present.hasRemaining()) {
             if (target.read(present, r.offset + present.position()) < 0) {
-                return false;
+                return Fit.OTHER;
             }
         }
-        return present.flip().equals(r.bytes.slice(r.bytes.position(), have));
+        Fit fit = Fit.SAME;
+        for (int i = 0; i < have; i++) {
+            byte b = present.get(i);
+            if (b != r.bytes.get(i)) {
+                if (b != 0) {
+                    return Fit.OTHER;
+                }
+                fit = Fit.ZEROS;
+            }
+        }
+        return fit;
     }
 
     private Record read(long at) throws IOException {

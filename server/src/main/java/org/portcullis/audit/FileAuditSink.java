@@ -85,6 +85,7 @@ final class FileAuditSink implements AuditSink {
                 if (journal.replay(fileId, this.path) > 0) {
                     size = channel.size();
                 }
+                makeDurable();
             } catch (IOException | RuntimeException e) {
                 journal.close();
                 channel.close();
@@ -183,11 +184,22 @@ final class FileAuditSink implements AuditSink {
         if (attrs.size() < size) {
             size = attrs.size();
             if (journal != null) {
+                makeDurable(); // the cut, before records that count from it
                 journal.reset(); // its records' offsets are from before the cut
             }
             return path + " was truncated (copytruncate)";
         }
         return null;
+    }
+
+    /**
+     * With the journal, the file's own syncs are rare, and a sync of the journal commits nothing of
+     * the file system's metadata: the file's creation (or the size a cut left) must be made durable
+     * before the journal's records count on it.
+     */
+    private void makeDurable() throws IOException {
+        channel.force(true);
+        AuditJournal.syncDirectory(path.getParent());
     }
 
     private void reopen() throws IOException {
@@ -205,6 +217,7 @@ final class FileAuditSink implements AuditSink {
             }
             open();
             if (journal != null) {
+                makeDurable();
                 journal.reset(); // the old file was synced: nothing in the journal is needed
             }
         } finally {

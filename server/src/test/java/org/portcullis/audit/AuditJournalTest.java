@@ -16,8 +16,8 @@ import org.portcullis.config.PortcullisConfig.AuditSettings.Fsync;
 
 /**
  * fsync=always syncs the journal instead of the audit file: a crash that loses the file's unsynced
- * tail (simulated by cutting the file while the sink is left unclosed) is repaired by the next
- * start from the journal, byte for byte, and a file that was replaced or cut while the node was
+ * tail (simulated by cutting the file, or zeroing its end, while the sink is left unclosed) is
+ * repaired by the next start from the journal, byte for byte, and a file that was replaced or cut while the node was
  * down gets nothing written back into it.
  */
 class AuditJournalTest {
@@ -57,6 +57,20 @@ class AuditJournalTest {
         List<String> written = writeWithoutClosing(file, 100);
         long full = Files.size(file);
         cut(file, full - 2500); // the last batches, part of a line included
+
+        new FileAuditSink(file, Fsync.ALWAYS).close();
+
+        assertThat(Files.readAllLines(file)).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void zerosWhereAFileSystemKeptTheSizeButNotTheBytesAreWrittenOver() throws IOException {
+        Path file = dir.resolve("audit.log");
+        List<String> written = writeWithoutClosing(file, 100);
+        long full = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(3000), full - 3000);
+        }
 
         new FileAuditSink(file, Fsync.ALWAYS).close();
 
