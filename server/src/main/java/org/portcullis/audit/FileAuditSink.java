@@ -250,12 +250,25 @@ final class FileAuditSink implements AuditSink {
         write0(buf.flip());
         dirty = true;
         if (journal != null && AuditJournal.fitsEver(buf.rewind().remaining())) {
+            journal(offset, buf);
+        }
+    }
+
+    /**
+     * Puts the batch into the journal too. The lines are in the file already, so a failure here
+     * must not fail the write (the trail would reuse their place in the chain): the batch is
+     * then synced in the file itself, which reports what is wrong with it, if anything.
+     */
+    private void journal(long offset, ByteBuffer buf) {
+        try {
             if (!journal.fits(buf.remaining())) {
                 channel.force(false); // before the journal's oldest records are overwritten
                 journal.wrap();
             }
             journal.append(fileId, offset, buf);
             journaled = true;
+        } catch (IOException e) {
+            LOG.warn("audit journal beside {}: {}; this batch is synced in the file itself", path, e.toString());
         }
     }
 
