@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -257,9 +256,5 @@ final class AuditJournal implements Closeable {
 
     static Path beside(Path auditFile) {
         return auditFile.resolveSibling(auditFile.getFileName() + ".journal");
-    }
-
-    static boolean exists(Path auditFile) {
-        return Files.exists(beside(auditFile));
     }
 }

@@ -3,6 +3,7 @@ package org.portcullis.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class AuditJournalTest {
         List<String> written = writeWithoutClosing(file, 100);
         long full = Files.size(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.allocate(3000), full - 3000);
+            ch.write(ByteBuffer.allocate(3000), full - 3000);
         }
 
         new FileAuditSink(file, Fsync.ALWAYS).close();
@@ -140,7 +141,7 @@ class AuditJournalTest {
         // neither it nor anything after it is written back
         long damaged = header + 3 * (header + batchBytes) + header + 100;
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), damaged);
+            ch.write(ByteBuffer.wrap(new byte[] {'#'}), damaged);
         }
         cut(file, 3 * batchBytes - 10);
 
