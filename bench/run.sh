@@ -41,7 +41,10 @@
 #      figures then measure Portcullis plus that in-memory fake, not a real Vault; or
 #      kmip: Portcullis gets a private PyKMIP server from scripts/kmip.sh as its global default
 #      store, and the real Barbican its kmip_plugin store as global default, against the
-#      pykmip-server its start.sh runs).
+#      pykmip-server its start.sh runs). BENCH_DB_POOL=N sets Portcullis' [database]
+#      max_pool_size (default: the server's own, 16; on PostgreSQL the pool reads and writes share).
+#      BENCH_THREAD_LOG=FILE: per wrk call, CPU and scheduler waits per server thread group
+#      (lib/wrk-cpu/wrk).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)

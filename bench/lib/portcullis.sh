@@ -63,6 +63,7 @@ $tls_lines
 
 [audit]
 $( [ "$BENCH_AUDIT" = off ] && echo "enabled = False" || echo "fsync = $BENCH_AUDIT")
+$( [ -z "${BENCH_DB_POOL:-}" ] || printf '\n[database]\nmax_pool_size = %s\n' "$BENCH_DB_POOL")
 
 [secretstore]
 enable_multiple_secret_stores = True

@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability</b> ({@code fsync}): {@code always} — the request waits until its line is on
  * disk; concurrent requests share one {@code write} and one {@code fdatasync} (the trail's writer
- * thread batches whatever queued up during the previous sync). {@code interval} — a background thread syncs once a second; a
+ * thread batches whatever queued up during the previous sync). The sync is the {@link AuditJournal}'s,
+ * beside the file ({@code <file>.journal}), which a batch is also written into: it overwrites
+ * space, where syncing the appended file would wait for the file system's own journal as well;
+ * the file is synced when the journal wraps, at rotation and on close, and a start after a crash
+ * writes back into it from the journal what it lost. {@code interval} — a background thread syncs once a second; a
  * power loss can lose the last second, a process crash cannot (the line is in the page cache
  * before the response). {@code never} — the kernel decides.
  *
@@ -64,6 +68,9 @@ final class FileAuditSink implements AuditSink {
     private FileChannel channel;
     private Object fileKey;
     private long size;
+    private long fileId; // the open file's, for the journal
+    private final AuditJournal journal; // fsync=always only
+    private boolean journaled; // the last batch went to the journal, so syncing that makes it durable
     private volatile boolean dirty; // written since the last sync
     private boolean interrupted; // a write failed part-way: the next one starts on a fresh line
     private ByteBuffer batch = ByteBuffer.allocate(BATCH_BUFFER); // the writer thread's, reused per batch
@@ -72,6 +79,21 @@ final class FileAuditSink implements AuditSink {
         this.path = path.toAbsolutePath();
         this.fsync = fsync;
         open();
+        if (fsync == Fsync.ALWAYS) {
+            journal = AuditJournal.open(AuditJournal.beside(this.path));
+            try {
+                if (journal.replay(fileId, this.path) > 0) {
+                    size = channel.size();
+                }
+                makeDurable();
+            } catch (IOException | RuntimeException e) {
+                journal.close();
+                channel.close();
+                throw e;
+            }
+        } else {
+            journal = null;
+        }
         if (fsync == Fsync.INTERVAL) {
             syncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "audit-fsync");
@@ -93,6 +115,7 @@ final class FileAuditSink implements AuditSink {
                 StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
         fileKey = attrs.fileKey();
+        fileId = AuditJournal.fileId(fileKey);
         size = channel.size();
     }
 
@@ -114,6 +137,7 @@ final class FileAuditSink implements AuditSink {
                 LOG.warn("{} ends with an incomplete line; it is kept (audit verify will report it) and the chain "
                         + "continues from the last complete line", path);
                 write0("\n".getBytes(StandardCharsets.UTF_8));
+                channel.force(false); // the journal's records start after it
                 int nl = lastIndexOf(buf, end - 1);
                 if (nl < 0) {
                     return Optional.empty();
@@ -159,9 +183,23 @@ final class FileAuditSink implements AuditSink {
         }
         if (attrs.size() < size) {
             size = attrs.size();
+            if (journal != null) {
+                makeDurable(); // the cut, before records that count from it
+                journal.reset(); // its records' offsets are from before the cut
+            }
             return path + " was truncated (copytruncate)";
         }
         return null;
+    }
+
+    /**
+     * With the journal, the file's own syncs are rare, and a sync of the journal commits nothing of
+     * the file system's metadata: the file's creation (or the size a cut left) must be made durable
+     * before the journal's records count on it.
+     */
+    private void makeDurable() throws IOException {
+        channel.force(true);
+        AuditJournal.syncDirectory(path.getParent());
     }
 
     private void reopen() throws IOException {
@@ -178,6 +216,10 @@ final class FileAuditSink implements AuditSink {
                 }
             }
             open();
+            if (journal != null) {
+                makeDurable();
+                journal.reset(); // the old file was synced: nothing in the journal is needed
+            }
         } finally {
             syncLock.unlock();
         }
@@ -192,6 +234,11 @@ final class FileAuditSink implements AuditSink {
     public void write(List<String> lines) throws IOException {
         ByteBuffer buf = batch;
         buf.clear();
+        journaled = false;
+        if (interrupted && journal != null) {
+            channel.force(false); // the cut write's bytes are in no journal record
+        }
+        long offset = size;
         if (interrupted) {
             buf = put(buf, NEWLINE);
         }
@@ -202,6 +249,27 @@ final class FileAuditSink implements AuditSink {
         batch = buf.capacity() <= MAX_KEPT ? buf : ByteBuffer.allocate(BATCH_BUFFER);
         write0(buf.flip());
         dirty = true;
+        if (journal != null && AuditJournal.fitsEver(buf.rewind().remaining())) {
+            journal(offset, buf);
+        }
+    }
+
+    /**
+     * Puts the batch into the journal too. The lines are in the file already, so a failure here
+     * must not fail the write (the trail would reuse their place in the chain): the batch is
+     * then synced in the file itself, which reports what is wrong with it, if anything.
+     */
+    private void journal(long offset, ByteBuffer buf) {
+        try {
+            if (!journal.fits(buf.remaining())) {
+                channel.force(false); // before the journal's oldest records are overwritten
+                journal.wrap();
+            }
+            journal.append(fileId, offset, buf);
+            journaled = true;
+        } catch (IOException e) {
+            LOG.warn("audit journal beside {}: {}; this batch is synced in the file itself", path, e.toString());
+        }
     }
 
     private static ByteBuffer put(ByteBuffer buf, byte[] bytes) {
@@ -238,7 +306,11 @@ final class FileAuditSink implements AuditSink {
         syncLock.lock();
         try {
             dirty = false;
-            channel.force(false);
+            if (journaled) {
+                journal.sync();
+            } else {
+                channel.force(false);
+            }
         } finally {
             syncLock.unlock();
         }
@@ -280,7 +352,7 @@ final class FileAuditSink implements AuditSink {
             syncer.shutdownNow();
         }
         syncLock.lock();
-        try {
+        try (AuditJournal j = journal) {
             if (!channel.isOpen()) {
                 return;
             }
@@ -288,6 +360,9 @@ final class FileAuditSink implements AuditSink {
                 channel.force(false);
             }
             channel.close();
+            if (j != null) {
+                j.reset(); // all of it is in the file now
+            }
         } finally {
             syncLock.unlock();
         }
