@@ -142,9 +142,9 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     /**
      * A pool that starts at its first connection. Built as a data source rather than from a {@code
      * HikariConfig}: that constructor copies every setting by reflection ({@code copyStateTo}), 6%
-     * of the main thread's CPU before serving (bench/start.sh, profiled). Its first
-     * connection comes at start too (the stranded-store and key checks), so the pool still starts
-     * before the node serves, and settings are still validated here.
+     * of the main thread's CPU before serving (bench/start.sh, profiled). Each pool's first
+     * connection comes at start too (the store's registration writes, the stranded-store check
+     * reads), so both still start before the node serves; settings are still validated here.
      */
     private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean readOnly) {
         HikariDataSource hc = new HikariDataSource();
