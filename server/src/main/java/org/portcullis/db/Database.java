@@ -1,24 +1,24 @@
 package org.portcullis.db;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.portcullis.config.DatabaseSettings;
 import org.portcullis.config.DatabaseSettings.Kind;
-import org.portcullis.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The shared SQL database. Every write goes through {@link #write}, every read through {@link
- * #read}.
+ * #read} (the read side is {@link DatabaseReads}).
  *
  * <p>On SQLite, writes are funnelled through one connection: SQLite allows one writer at a time,
  * and letting several connections race for its lock is what makes Barbican answer "database is
@@ -29,30 +29,26 @@ import org.slf4j.LoggerFactory;
  * each request has a transaction of its own, and the server does the locking (and groups the
  * commits of concurrent transactions into one WAL flush by itself).
  */
-public final class Database implements AutoCloseable {
+public final class Database extends DatabaseReads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long RETRY_PAUSE_MAX_SECONDS = 5;
-
-    // Set by inRequest for the duration of one request's handler, on that request's thread.
-    private final ThreadLocal<RequestTransaction> request = new ThreadLocal<>();
 
     private final Kind kind;
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
     private final Jdbi writer;
-    private final Jdbi reader;
     private final GroupCommit group; // SQLite only
-    private volatile MeterRegistry meters = Metrics.NONE;
-    // The transaction timers by kind and outcome: looking a meter up by name and tags on every
-    // transaction costs more than the transaction on SQLite.
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
+        this(kind, writePool, readPool, jdbi(kind, writePool));
+    }
+
+    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool, Jdbi writer) {
+        super(readPool == writePool ? writer : jdbi(kind, readPool), readPool);
         this.kind = kind;
         this.writePool = writePool;
         this.readPool = readPool;
-        this.writer = jdbi(kind, writePool);
-        this.reader = readPool == writePool ? writer : jdbi(kind, readPool);
+        this.writer = writer;
         this.group = kind == Kind.SQLITE ? new GroupCommit(writer) : null;
     }
 
@@ -143,8 +139,15 @@ public final class Database implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /**
+     * A pool that starts at its first connection. Built as a data source rather than from a {@code
+     * HikariConfig}: that constructor copies every setting by reflection ({@code copyStateTo}), 6%
+     * of the main thread's CPU before serving (bench/start.sh, profiled). Each pool's first
+     * connection comes at start too (the store's registration writes, the stranded-store check
+     * reads), so both still start before the node serves; settings are still validated here.
+     */
     private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean readOnly) {
-        HikariConfig hc = new HikariConfig();
+        HikariDataSource hc = new HikariDataSource();
         hc.setPoolName(name);
         if (settings.user() != null) {
             hc.setUsername(settings.user());
@@ -159,7 +162,7 @@ public final class Database implements AutoCloseable {
         hc.setConnectionTimeout(settings.waitSeconds() * 1000L);
         hc.setInitializationFailTimeout(-1);
         if (settings.kind() == Kind.SQLITE) {
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             p.setProperty("journal_mode", "WAL");
             p.setProperty("synchronous", "FULL");
             p.setProperty("busy_timeout", "30000");
@@ -175,7 +178,8 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("connectTimeout", String.valueOf(settings.waitSeconds()));
             hc.addDataSourceProperty("loginTimeout", String.valueOf(settings.waitSeconds()));
         }
-        return new HikariDataSource(hc);
+        hc.validate();
+        return hc;
     }
 
     private static void createParentDirectory(String file) {
@@ -184,7 +188,7 @@ public final class Database implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create the directory of SQLite database " + file, e);
         }
     }
@@ -198,8 +202,7 @@ public final class Database implements AutoCloseable {
         if (readPool != writePool) {
             readPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         }
-        meters = registry;
-        timers.clear();
+        measureTransactions(registry);
     }
 
     public Kind kind() {
@@ -294,7 +297,7 @@ public final class Database implements AutoCloseable {
      * while the transaction is open and the commit follows; if the commit then fails, {@link
      * CommitFailedException} tells the caller to retract the event.
      */
-    public <T> T inRequest(java.util.concurrent.Callable<T> body) throws Exception {
+    public <T> T inRequest(Callable<T> body) throws Exception {
         if (request.get() != null) {
             throw new IllegalStateException("a request inside a request");
         }
@@ -329,60 +332,6 @@ public final class Database implements AutoCloseable {
     public boolean commitAfter(Durable durable) {
         RequestTransaction tx = request.get();
         return tx != null && tx.commitAfter(durable);
-    }
-
-    /**
-     * Runs {@code work} on a reader connection, in one read transaction (one snapshot); inside a
-     * request that changed something, on its transaction, so that the request reads its own writes.
-     */
-    public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
-        RequestTransaction tx = request.get();
-        return tx != null && tx.open() ? work.withHandle(tx.handle())
-                : timed("read", () -> reader.inTransaction(work::withHandle));
-    }
-
-    /**
-     * {@link #read} for {@code work} that runs one SQL statement, which is a snapshot of its own:
-     * it needs no transaction around it. On PostgreSQL: one round trip instead of two; on SQLite
-     * (WAL) its implicit read transaction ends when it is reset, and a read transaction's BEGIN,
-     * COMMIT and autocommit toggles were most of what a GET's one indexed SELECT cost. Work of more
-     * than one statement must use {@link #read}, or each statement would see a snapshot of its own.
-     */
-    public <T, X extends Exception> T readStatement(HandleCallback<T, X> work) throws X {
-        RequestTransaction tx = request.get(); // the pool's connections are in autocommit
-        return tx != null && tx.open() ? read(work) : timed("read", () -> reader.withHandle(work));
-    }
-
-    /**
-     * {@link #readStatement} for {@link PlainQuery} work, on the pooled JDBC connection itself: a Jdbi handle's own
-     * set-up (its configuration copy, cleanables) was ~4% of a payload read's CPU. Failures are Jdbi's, as from one.
-     */
-    public <T> T readConnection(java.util.function.Function<java.sql.Connection, T> work) {
-        RequestTransaction tx = request.get();
-        return tx != null && tx.open() ? work.apply(tx.handle().getConnection())
-                : timed("read", () -> PlainQuery.onConnection(readPool, work));
-    }
-
-    private interface Timed<T, X extends Exception> { T run() throws X; } // what record() measures
-
-    private <T, X extends Exception> T timed(String kind, Timed<T, X> work) throws X {
-        long start = System.nanoTime();
-        String outcome = "rollback";
-        try {
-            T result = work.run();
-            outcome = "commit";
-            return result;
-        } finally {
-            record(kind, outcome, start);
-        }
-    }
-
-    private void record(String kind, String outcome, long startNanos) {
-        long nanos = System.nanoTime() - startNanos;
-        timers.computeIfAbsent(kind + '/' + outcome, k -> Timer.builder("portcullis.db.transactions")
-                .description("Database transactions, from pool checkout to end").tags("kind", kind, "outcome", outcome)
-                .serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(meters))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override

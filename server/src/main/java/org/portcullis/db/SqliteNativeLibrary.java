@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
+import org.sqlite.util.OSInfo;
 
 /**
  * sqlite-jdbc's native library, kept extracted in a directory of the node's own. Left to itself
@@ -55,7 +56,7 @@ public final class SqliteNativeLibrary {
             return null; // the operator's own choice
         }
         try {
-            String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+            String resource = resourceFolder() + "/" + LibraryLoaderUtil.getNativeLibName();
             URL url = LibraryLoaderUtil.class.getResource(resource);
             if (url == null || !(url.openConnection() instanceof JarURLConnection jar)
                     || !"file".equals(jar.getJarFileURL().getProtocol())) {
@@ -97,6 +98,24 @@ public final class SqliteNativeLibrary {
                     dir, e.toString());
             return null;
         }
+    }
+
+    /**
+     * The jar folder of this platform's library, as the driver names it ({@code
+     * LibraryLoaderUtil.getNativeLibResourcePath}). On Linux the driver asks whether it runs in
+     * Android's Termux by running {@code uname -o} as a process, ~28 ms of a node's start on its
+     * main thread (bench/start.sh). A Linux without Android's {@code /system} directory (every
+     * server) is not Android, so here it is Linux or, by the driver's own check, Linux-Musl. A
+     * wrong answer only costs the saving: a copy that does not load leaves the library to the
+     * driver's first connection, whose own detection picks and extracts the right one (loadNow).
+     */
+    static String resourceFolder() {
+        if (!System.getProperty("os.name", "").contains("Linux") || OSInfo.isAndroidRuntime()
+                || Files.exists(Path.of("/system"))) {
+            return LibraryLoaderUtil.getNativeLibResourcePath();
+        }
+        return "/" + SQLiteJDBCLoader.class.getPackageName().replace('.', '/') + "/native/"
+                + (OSInfo.isMusl() ? "Linux-Musl" : "Linux") + "/" + OSInfo.getArchName();
     }
 
     /**

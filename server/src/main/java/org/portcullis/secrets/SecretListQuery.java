@@ -13,8 +13,11 @@ import org.portcullis.db.NamedQuery;
  * how they are counted ({@code totalSql}) and the page asked for.
  */
 record SecretListQuery(String where, Map<String, Object> binds, String totalSql, SecretFilter filter) {
-    private static final String LISTED_COLUMNS =
-            SecretRepository.COLUMNS.replace("payload", "payload IS NOT NULL AS has_payload");
+    // The list's JSON shows neither a secret's project nor its store: NULL in their places (columns
+    // are read by position), so that no list row carries the two ids across the driver.
+    private static final String LISTED_COLUMNS = SecretRepository.COLUMNS
+            .replace("payload", "payload IS NOT NULL AS has_payload")
+            .replace("project_id", "NULL AS project_id").replace("store_id", "NULL AS store_id");
 
     /** The project's rows, or with {@code aclUser} those an ACL grants that user, live at {@code now}. */
     static SecretListQuery of(String projectId, String aclUser, SecretFilter f, long now) {

@@ -205,7 +205,10 @@ public final class SecretRepository {
         return row(rs, payload == null ? null : new StoredRef(payload));
     }
 
-    /** Listing never reads ciphertext; a marker (in the payload's place) says whether there is one. */
+    /**
+     * Listing never reads ciphertext; a marker (in the payload's place) says whether there is one.
+     * A list row's project and store ids are null: the list's JSON shows neither (SecretListQuery).
+     */
     static Secret mapListed(ResultSet rs) throws SQLException {
         return row(rs, rs.getBoolean(PAYLOAD) ? PRESENT : null);
     }

@@ -3,6 +3,7 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.config.DatabaseSettings;
@@ -32,6 +33,16 @@ class SchemaVersionTest {
         assertThat(SchemaVersion.known(DatabaseSettings.Kind.SQLITE)).contains("1", "24", "25", "26").doesNotHaveDuplicates();
         assertThat(SchemaVersion.known(DatabaseSettings.Kind.POSTGRESQL)).contains("1", "24", "25", "26")
                 .doesNotHaveDuplicates();
+    }
+
+    /** The index the build writes lists what the directories hold: a node that reads it misses no migration. */
+    @Test
+    void theBuildsIndexListsEveryMigration() {
+        for (DatabaseSettings.Kind kind : DatabaseSettings.Kind.values()) {
+            List<String> dirs = List.of(SchemaVersion.SHARED + "/", SchemaVersion.ownDirectory(kind) + "/");
+            assertThat(SchemaVersion.indexed(dirs)).as(kind.name()).isNotEmpty()
+                    .containsExactlyInAnyOrderElementsOf(SchemaVersion.scanned(kind, dirs));
+        }
     }
 
     /** What lets a node skip Flyway at start: only a complete history with no failed migration. */

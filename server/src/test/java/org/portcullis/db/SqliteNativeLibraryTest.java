@@ -56,6 +56,12 @@ class SqliteNativeLibraryTest {
         }
     }
 
+    /** Found without the driver's process-spawning OS detection, the library's folder is the driver's own. */
+    @Test
+    void findsTheDriversFolderForThisPlatform() {
+        assertThat(SqliteNativeLibrary.resourceFolder()).isEqualTo(LibraryLoaderUtil.getNativeLibResourcePath());
+    }
+
     @Test
     void extractsOnceAndPointsTheDriverAtTheCopy() throws Exception {
         Path dir = tmp.resolve("native");
