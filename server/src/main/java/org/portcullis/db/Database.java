@@ -254,20 +254,19 @@ public final class Database implements AutoCloseable {
         return tx == null ? write(work) : tx.change(work);
     }
 
-    /**
-     * Work that reads and locks but writes nothing (the authoritative quota check), in the request's
-     * transaction: {@link #change} with one savepoint less ({@link RequestTransaction#check}).
-     */
+    /** A {@link #change} of one statement sent with the request's COMMIT ({@link CommitStatement}); false: run it. */
+    public boolean changeAtCommit(CommitStatement statement) {
+        RequestTransaction tx = request.get();
+        return tx != null && tx.atCommit(statement);
+    }
+
+    /** Work that reads and locks but writes nothing (a quota check): {@link RequestTransaction#check}. */
     public <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
         return tx == null ? write(work) : tx.check(work);
     }
 
-    /**
-     * Runs {@code action} once the changes are committed: at once outside a request, else after
-     * the request's commit (e.g. destroying a deleted secret's payload, which a rollback could not
-     * bring back).
-     */
+    /** Runs {@code action} after the request's commit, at once outside one (e.g. destroying a deleted payload). */
     public void afterCommit(Runnable action) {
         RequestTransaction tx = request.get();
         if (tx != null && tx.open()) {

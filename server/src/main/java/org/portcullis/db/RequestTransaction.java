@@ -1,5 +1,6 @@
 package org.portcullis.db;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class RequestTransaction {
     private final List<HandleCallback<?, ?>> checks = new ArrayList<>();
     private RuntimeException lostCheck;
     private long openedAtNanos;
+    private CommitStatement atCommit; // PostgreSQL: sent with the COMMIT (Database#changeAtCommit)
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
 
@@ -114,6 +116,7 @@ final class RequestTransaction {
         Handle h = handle();
         boolean first = !kept && changing == 0;
         Savepoint savepoint = first ? null : savepoint(h);
+        CommitStatement atCommitBefore = atCommit;
         changing++;
         T result;
         try {
@@ -126,6 +129,7 @@ final class RequestTransaction {
                     undoAll(h, e);
                 } else {
                     h.getConnection().rollback(savepoint);
+                    atCommit = atCommitBefore;
                 }
             } catch (SQLException | RuntimeException rollback) {
                 // The connection is gone (the whole transaction goes with it): the change's own
@@ -148,6 +152,7 @@ final class RequestTransaction {
             member.undo();
         } else {
             h.getConnection().rollback();
+            atCommit = null;
             checkAgain(h, failure);
         }
     }
@@ -190,6 +195,24 @@ final class RequestTransaction {
         afterRollback.add(action);
     }
 
+    /**
+     * Sends {@code statement} with the COMMIT, in its round trip; false on SQLite, or when the
+     * transaction holds such a statement already (the caller runs it itself). A change that fails
+     * around it takes it back with its own rows.
+     */
+    boolean atCommit(CommitStatement statement) {
+        if (group != null || atCommit != null) {
+            return false;
+        }
+        if (lostCheck != null) {
+            throw lostCheck;
+        }
+        handle(); // the driver sends the BEGIN with the first statement: with this one, if no other
+        atCommit = statement;
+        kept = true;
+        return true;
+    }
+
     /** Makes the commit wait for {@code d}; false when nothing is open to wait (the caller waits itself). */
     boolean commitAfter(Durable d) {
         if (handle == null) {
@@ -216,7 +239,10 @@ final class RequestTransaction {
                 }
             }
             try {
-                handle.commit();
+                if (atCommit != null) {
+                    commitWith(atCommit);
+                }
+                handle.commit(); // after commitWith: no round trip, the driver sees no transaction open
             } catch (RuntimeException e) {
                 rollback();
                 throw new CommitFailedException(e);
@@ -225,6 +251,20 @@ final class RequestTransaction {
             handle = null;
         }
         afterCommit.forEach(Runnable::run);
+    }
+
+    /**
+     * The statement and COMMIT in one round trip: the driver sends a statement of several commands
+     * as one pipeline with one sync. If the change fails, the server skips the COMMIT and the
+     * transaction is left aborted for the rollback.
+     */
+    private void commitWith(CommitStatement statement) {
+        try (PreparedStatement ps = handle.getConnection().prepareStatement(statement.sql() + "; COMMIT")) {
+            statement.binder().bind(ps);
+            ps.execute();
+        } catch (SQLException e) {
+            throw new TransactionException("could not commit the request's change", e);
+        }
     }
 
     private void commitInBatch() {
@@ -272,6 +312,7 @@ final class RequestTransaction {
                     LOG.warn("a request's connection did not close cleanly: {}", e.toString());
                 }
                 handle = null;
+                atCommit = null;
             }
         }
         afterRollback.forEach(Runnable::run);

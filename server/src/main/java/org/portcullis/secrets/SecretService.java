@@ -108,8 +108,13 @@ public final class SecretService {
                     // the authoritative, race-free check: the count, under the write lock
                     quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
                 }
-                repository.insert(h, secret);
+                // The key first: a concurrent request's key is a conflict this request must see
+                // before its event is written. Then, on PostgreSQL, the row goes with the COMMIT, in
+                // its round trip (a third of a POST's round trips); nothing of it is expected to fail.
                 IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
+                if (!db.changeAtCommit(repository.insertAtCommit(secret))) {
+                    repository.insert(h, secret);
+                }
                 return null;
             });
         } catch (RuntimeException e) {
