@@ -25,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * locked". A single writer queued in the pool never sees that error; readers run in parallel on
  * their own connections thanks to WAL. Commits are durable ({@code synchronous=FULL}): a key
  * manager that acknowledged a key must not lose it on power failure. Concurrent writes on SQLite
- * share one transaction and one fsync ({@link GroupCommit}). On PostgreSQL both go to one pool,
- * each request has a transaction of its own, and the server does the locking (and groups the
- * commits of concurrent transactions into one WAL flush by itself).
+ * share one transaction and one fsync ({@link GroupCommit}). On PostgreSQL both go to one pool and
+ * the server locks; a request's lone INSERT is committed with others' ({@link StatementCommitter}).
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -42,6 +41,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi writer;
     private final Jdbi reader;
     private final GroupCommit group; // SQLite only
+    private final StatementCommitter committer; // PostgreSQL only
     private volatile MeterRegistry meters = Metrics.NONE;
     // The transaction timers by kind and outcome: looking a meter up by name and tags on every
     // transaction costs more than the transaction on SQLite.
@@ -54,6 +54,7 @@ public final class Database implements AutoCloseable {
         this.writer = jdbi(kind, writePool);
         this.reader = readPool == writePool ? writer : jdbi(kind, readPool);
         this.group = kind == Kind.SQLITE ? new GroupCommit(writer) : null;
+        this.committer = kind == Kind.POSTGRESQL ? new StatementCommitter(writePool) : null;
     }
 
     private static Jdbi jdbi(Kind kind, HikariDataSource pool) {
@@ -189,10 +190,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * Measures the pools (Hikari's own meters: active, idle, pending connections, wait times) and
-     * every transaction's latency, by kind (write, read) and outcome (commit, rollback).
-     */
+    /** Measures the pools (Hikari's meters) and every transaction's latency, by kind and outcome. */
     public void instrument(MeterRegistry registry) {
         writePool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         if (readPool != writePool) {
@@ -225,7 +223,7 @@ public final class Database implements AutoCloseable {
 
     /** On SQLite a write is a member of the next batch, with no event to wait for: the writer is the batches'. */
     private <T, X extends Exception> T writeInBatch(HandleCallback<T, X> work) throws X {
-        RequestTransaction tx = new RequestTransaction(writer, group);
+        RequestTransaction tx = new RequestTransaction(writer, group, committer);
         long start = System.nanoTime();
         String outcome = "rollback";
         try {
@@ -297,7 +295,7 @@ public final class Database implements AutoCloseable {
         if (request.get() != null) {
             throw new IllegalStateException("a request inside a request");
         }
-        RequestTransaction tx = new RequestTransaction(writer, group);
+        RequestTransaction tx = new RequestTransaction(writer, group, committer);
         request.set(tx);
         String outcome = "rollback";
         try {
@@ -388,6 +386,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (group != null) {
             group.close();
+        }
+        if (committer != null) {
+            committer.close();
         }
         if (readPool != writePool) {
             readPool.close();

@@ -25,6 +25,7 @@ final class RequestTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(RequestTransaction.class);
     private final Jdbi writer;
     private final GroupCommit group;
+    private final StatementCommitter committer;
     private Handle handle;
     private GroupCommit.Member member;
     private final List<Durable> durables = new ArrayList<>();
@@ -37,18 +38,24 @@ final class RequestTransaction {
     private final List<HandleCallback<?, ?>> checks = new ArrayList<>();
     private RuntimeException lostCheck;
     private long openedAtNanos;
-    private CommitStatement atCommit; // PostgreSQL: sent with the COMMIT (Database#changeAtCommit)
+    // PostgreSQL: sent with the COMMIT (Database#changeAtCommit); with no handle, by the committer
+    private CommitStatement atCommit;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
 
-    /** A transaction of its own on {@code writer}, or, when {@code group} is given, a part of its batches. */
-    RequestTransaction(Jdbi writer, GroupCommit group) {
+    /**
+     * A transaction of its own on {@code writer}, or, when {@code group} is given, a part of its
+     * batches; {@code committer} (PostgreSQL) commits a lone {@link CommitStatement} with others.
+     */
+    RequestTransaction(Jdbi writer, GroupCommit group, StatementCommitter committer) {
         this.writer = writer;
         this.group = group;
+        this.committer = committer;
     }
 
+    /** Whether the request changed something (or holds a connection for it). */
     boolean open() {
-        return handle != null;
+        return handle != null || atCommit != null;
     }
 
     Handle handle() {
@@ -198,7 +205,8 @@ final class RequestTransaction {
     /**
      * Sends {@code statement} with the COMMIT, in its round trip; false on SQLite, or when the
      * transaction holds such a statement already (the caller runs it itself). A change that fails
-     * around it takes it back with its own rows.
+     * around it takes it back with its own rows. If it is the request's only change (no connection
+     * taken yet), the committer sends it, with other requests' ({@link StatementCommitter}).
      */
     boolean atCommit(CommitStatement statement) {
         if (group != null || atCommit != null) {
@@ -207,7 +215,9 @@ final class RequestTransaction {
         if (lostCheck != null) {
             throw lostCheck;
         }
-        handle(); // the driver sends the BEGIN with the first statement: with this one, if no other
+        if (openedAtNanos == 0) {
+            openedAtNanos = System.nanoTime();
+        }
         atCommit = statement;
         kept = true;
         return true;
@@ -215,7 +225,7 @@ final class RequestTransaction {
 
     /** Makes the commit wait for {@code d}; false when nothing is open to wait (the caller waits itself). */
     boolean commitAfter(Durable d) {
-        if (handle == null) {
+        if (!open()) {
             return false;
         }
         durables.add(d);
@@ -231,13 +241,7 @@ final class RequestTransaction {
         if (member != null) {
             commitInBatch();
         } else if (handle != null) {
-            for (Durable d : durables) {
-                RuntimeException refused = d.await();
-                if (refused != null) {
-                    rollback();
-                    throw refused;
-                }
-            }
+            awaitDurables();
             try {
                 if (atCommit != null) {
                     commitWith(atCommit);
@@ -249,8 +253,28 @@ final class RequestTransaction {
             }
             handle.close();
             handle = null;
+        } else if (atCommit != null) {
+            awaitDurables();
+            try {
+                committer.commit(atCommit);
+            } catch (CommitFailedException e) {
+                rollback();
+                throw e;
+            }
         }
+        atCommit = null;
         afterCommit.forEach(Runnable::run);
+    }
+
+    /** Waits for what the commit must follow; rolls back and throws the refusal of one that failed. */
+    private void awaitDurables() {
+        for (Durable d : durables) {
+            RuntimeException refused = d.await();
+            if (refused != null) {
+                rollback();
+                throw refused;
+            }
+        }
     }
 
     /**
@@ -312,9 +336,9 @@ final class RequestTransaction {
                     LOG.warn("a request's connection did not close cleanly: {}", e.toString());
                 }
                 handle = null;
-                atCommit = null;
             }
         }
+        atCommit = null;
         afterRollback.forEach(Runnable::run);
         afterRollback.clear();
     }
