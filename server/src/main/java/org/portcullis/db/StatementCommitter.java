@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * PostgreSQL's group commit, for requests whose one change is a {@link CommitStatement} (a POST's
  * INSERT) and that hold no transaction of their own: one platform thread sends the statements of
- * all requests waiting as one JDBC batch in one transaction, and one COMMIT. Each request on its
- * own made two round trips (its statement and COMMIT) of a virtual thread parked on the socket and
+ * all requests waiting as one JDBC batch in one transaction, and one COMMIT. On its own, each
+ * request's statement and COMMIT cost a round trip of a virtual thread parked on the socket and
  * woken by the JDK's poller, and PostgreSQL a transaction start, commit and WAL flush each.
  *
  * <p>Each request stays all or nothing. Its statement is only handed over once its audit event is
