@@ -25,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * locked". A single writer queued in the pool never sees that error; readers run in parallel on
  * their own connections thanks to WAL. Commits are durable ({@code synchronous=FULL}): a key
  * manager that acknowledged a key must not lose it on power failure. Concurrent writes on SQLite
- * share one transaction and one fsync ({@link GroupCommit}). On PostgreSQL both go to one pool,
- * each request has a transaction of its own, and the server does the locking (and groups the
- * commits of concurrent transactions into one WAL flush by itself).
+ * share one transaction and one fsync ({@link GroupCommit}). On PostgreSQL both go to one pool and
+ * the server locks; a request's lone INSERT is committed with others' ({@link StatementCommitter}).
  */
 public final class Database extends DatabaseReads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -38,6 +37,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     private final HikariDataSource readPool;
     private final Jdbi writer;
     private final GroupCommit group; // SQLite only
+    private final StatementCommitter committer; // PostgreSQL only
 
     private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
         this(kind, writePool, readPool, jdbi(kind, writePool));
@@ -50,6 +50,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         this.readPool = readPool;
         this.writer = writer;
         this.group = kind == Kind.SQLITE ? new GroupCommit(writer) : null;
+        this.committer = kind == Kind.POSTGRESQL ? new StatementCommitter(writePool) : null;
     }
 
     private static Jdbi jdbi(Kind kind, HikariDataSource pool) {
@@ -193,10 +194,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         }
     }
 
-    /**
-     * Measures the pools (Hikari's own meters: active, idle, pending connections, wait times) and
-     * every transaction's latency, by kind (write, read) and outcome (commit, rollback).
-     */
+    /** Measures the pools (Hikari's meters) and every transaction's latency, by kind and outcome. */
     public void instrument(MeterRegistry registry) {
         writePool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         if (readPool != writePool) {
@@ -228,7 +226,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
 
     /** On SQLite a write is a member of the next batch, with no event to wait for: the writer is the batches'. */
     private <T, X extends Exception> T writeInBatch(HandleCallback<T, X> work) throws X {
-        RequestTransaction tx = new RequestTransaction(writer, group);
+        RequestTransaction tx = new RequestTransaction(writer, group, committer);
         long start = System.nanoTime();
         String outcome = "rollback";
         try {
@@ -257,20 +255,19 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         return tx == null ? write(work) : tx.change(work);
     }
 
-    /**
-     * Work that reads and locks but writes nothing (the authoritative quota check), in the request's
-     * transaction: {@link #change} with one savepoint less ({@link RequestTransaction#check}).
-     */
+    /** A {@link #change} of one statement sent with the request's COMMIT ({@link CommitStatement}); false: run it. */
+    public boolean changeAtCommit(CommitStatement statement) {
+        RequestTransaction tx = request.get();
+        return tx != null && tx.atCommit(statement);
+    }
+
+    /** Work that reads and locks but writes nothing (a quota check): {@link RequestTransaction#check}. */
     public <T, X extends Exception> T check(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
         return tx == null ? write(work) : tx.check(work);
     }
 
-    /**
-     * Runs {@code action} once the changes are committed: at once outside a request, else after
-     * the request's commit (e.g. destroying a deleted secret's payload, which a rollback could not
-     * bring back).
-     */
+    /** Runs {@code action} after the request's commit, at once outside one (e.g. destroying a deleted payload). */
     public void afterCommit(Runnable action) {
         RequestTransaction tx = request.get();
         if (tx != null && tx.open()) {
@@ -301,7 +298,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         if (request.get() != null) {
             throw new IllegalStateException("a request inside a request");
         }
-        RequestTransaction tx = new RequestTransaction(writer, group);
+        RequestTransaction tx = new RequestTransaction(writer, group, committer);
         request.set(tx);
         String outcome = "rollback";
         try {
@@ -338,6 +335,9 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     public void close() {
         if (group != null) {
             group.close();
+        }
+        if (committer != null) {
+            committer.close();
         }
         if (readPool != writePool) {
             readPool.close();

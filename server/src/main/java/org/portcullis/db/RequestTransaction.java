@@ -1,5 +1,6 @@
 package org.portcullis.db;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ final class RequestTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(RequestTransaction.class);
     private final Jdbi writer;
     private final GroupCommit group;
+    private final StatementCommitter committer;
     private Handle handle;
     private GroupCommit.Member member;
     private final List<Durable> durables = new ArrayList<>();
@@ -36,17 +38,24 @@ final class RequestTransaction {
     private final List<HandleCallback<?, ?>> checks = new ArrayList<>();
     private RuntimeException lostCheck;
     private long openedAtNanos;
+    // PostgreSQL: sent with the COMMIT (Database#changeAtCommit); with no handle, by the committer
+    private CommitStatement atCommit;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> afterRollback = new ArrayList<>();
 
-    /** A transaction of its own on {@code writer}, or, when {@code group} is given, a part of its batches. */
-    RequestTransaction(Jdbi writer, GroupCommit group) {
+    /**
+     * A transaction of its own on {@code writer}, or, when {@code group} is given, a part of its
+     * batches; {@code committer} (PostgreSQL) commits a lone {@link CommitStatement} with others.
+     */
+    RequestTransaction(Jdbi writer, GroupCommit group, StatementCommitter committer) {
         this.writer = writer;
         this.group = group;
+        this.committer = committer;
     }
 
+    /** Whether the request changed something (or holds a connection for it). */
     boolean open() {
-        return handle != null;
+        return handle != null || atCommit != null;
     }
 
     Handle handle() {
@@ -114,6 +123,7 @@ final class RequestTransaction {
         Handle h = handle();
         boolean first = !kept && changing == 0;
         Savepoint savepoint = first ? null : savepoint(h);
+        CommitStatement atCommitBefore = atCommit;
         changing++;
         T result;
         try {
@@ -126,6 +136,7 @@ final class RequestTransaction {
                     undoAll(h, e);
                 } else {
                     h.getConnection().rollback(savepoint);
+                    atCommit = atCommitBefore;
                 }
             } catch (SQLException | RuntimeException rollback) {
                 // The connection is gone (the whole transaction goes with it): the change's own
@@ -148,6 +159,7 @@ final class RequestTransaction {
             member.undo();
         } else {
             h.getConnection().rollback();
+            atCommit = null;
             checkAgain(h, failure);
         }
     }
@@ -190,9 +202,30 @@ final class RequestTransaction {
         afterRollback.add(action);
     }
 
+    /**
+     * Sends {@code statement} with the COMMIT, in its round trip; false on SQLite, or when the
+     * transaction holds such a statement already (the caller runs it itself). A change that fails
+     * around it takes it back with its own rows. If it is the request's only change (no connection
+     * taken yet), the committer sends it, with other requests' ({@link StatementCommitter}).
+     */
+    boolean atCommit(CommitStatement statement) {
+        if (group != null || atCommit != null) {
+            return false;
+        }
+        if (lostCheck != null) {
+            throw lostCheck;
+        }
+        if (openedAtNanos == 0) {
+            openedAtNanos = System.nanoTime();
+        }
+        atCommit = statement;
+        kept = true;
+        return true;
+    }
+
     /** Makes the commit wait for {@code d}; false when nothing is open to wait (the caller waits itself). */
     boolean commitAfter(Durable d) {
-        if (handle == null) {
+        if (!open()) {
             return false;
         }
         durables.add(d);
@@ -208,23 +241,54 @@ final class RequestTransaction {
         if (member != null) {
             commitInBatch();
         } else if (handle != null) {
-            for (Durable d : durables) {
-                RuntimeException refused = d.await();
-                if (refused != null) {
-                    rollback();
-                    throw refused;
-                }
-            }
+            awaitDurables();
             try {
-                handle.commit();
+                if (atCommit != null) {
+                    commitWith(atCommit);
+                }
+                handle.commit(); // after commitWith: no round trip, the driver sees no transaction open
             } catch (RuntimeException e) {
                 rollback();
                 throw new CommitFailedException(e);
             }
             handle.close();
             handle = null;
+        } else if (atCommit != null) {
+            awaitDurables();
+            try {
+                committer.commit(atCommit);
+            } catch (CommitFailedException e) {
+                rollback();
+                throw e;
+            }
         }
+        atCommit = null;
         afterCommit.forEach(Runnable::run);
+    }
+
+    /** Waits for what the commit must follow; rolls back and throws the refusal of one that failed. */
+    private void awaitDurables() {
+        for (Durable d : durables) {
+            RuntimeException refused = d.await();
+            if (refused != null) {
+                rollback();
+                throw refused;
+            }
+        }
+    }
+
+    /**
+     * The statement and COMMIT in one round trip: the driver sends a statement of several commands
+     * as one pipeline with one sync. If the change fails, the server skips the COMMIT and the
+     * transaction is left aborted for the rollback.
+     */
+    private void commitWith(CommitStatement statement) {
+        try (PreparedStatement ps = handle.getConnection().prepareStatement(statement.sql() + "; COMMIT")) {
+            statement.binder().bind(ps);
+            ps.execute();
+        } catch (SQLException e) {
+            throw new TransactionException("could not commit the request's change", e);
+        }
     }
 
     private void commitInBatch() {
@@ -274,6 +338,7 @@ final class RequestTransaction {
                 handle = null;
             }
         }
+        atCommit = null;
         afterRollback.forEach(Runnable::run);
         afterRollback.clear();
     }

@@ -50,6 +50,11 @@ public final class IdempotentCreate {
         }
     }
 
+    /** Whether the current request has a key for {@link #record} to write. */
+    public static boolean pending() {
+        return CURRENT.get() != null;
+    }
+
     static void begin(Pending pending) {
         CURRENT.set(pending);
     }

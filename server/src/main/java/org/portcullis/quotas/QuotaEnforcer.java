@@ -124,6 +124,11 @@ public final class QuotaEnforcer {
         return effective(repository.own(h, projectId, resource), resource);
     }
 
+    /** Whether a project whose own quota for {@code resource} is {@code own} (null: none) has a limit to check. */
+    public boolean limited(Resource resource, Integer own) {
+        return !isUnlimited(effective(own, resource));
+    }
+
     /** The project's own quota for {@code resource} if it set one, else the configured default. */
     private int effective(Integer own, Resource resource) {
         return own != null ? own : defaults.get(resource);

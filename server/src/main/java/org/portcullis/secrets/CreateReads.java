@@ -3,7 +3,6 @@ package org.portcullis.secrets;
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 import org.portcullis.db.NamedQuery;
 
 /**
@@ -30,11 +29,6 @@ final class CreateReads {
      * @param activeKeks store id to the id of the project's active KEK there (stores with project KEKs)
      */
     record Project(Integer ownSecretsQuota, String preferredStore, Map<String, String> activeKeks) {}
-
-    /** {@link #read(Connection, String)} on the handle's connection (inside a transaction). */
-    static Project read(Handle h, String projectId) {
-        return read(h.getConnection(), projectId);
-    }
 
     /**
      * Read as a plain statement ({@link NamedQuery}): Jdbi's handle and statement machinery cost

@@ -3,6 +3,7 @@ package org.portcullis.secrets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.portcullis.acl.AclRepository;
 import org.portcullis.containers.ContainerRepository;
+import org.portcullis.db.CommitStatement;
 import org.portcullis.db.PlainQuery;
 import org.portcullis.db.TextColumn;
 import org.portcullis.ids.TimeOrderedIds;
@@ -31,6 +33,31 @@ public final class SecretRepository {
                 .bind("ct", s.contentType()).bind("payload", s.stored() == null ? null : s.stored().bytes())
                 .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false)
                 .execute();
+    }
+
+    /**
+     * {@link #insert} as a statement for the request's COMMIT ({@link org.portcullis.db.Database#changeAtCommit}),
+     * bound as plain JDBC: PostgreSQL only (its {@code BYTEA} and {@code BOOLEAN}).
+     */
+    CommitStatement insertAtCommit(Secret s) {
+        return new CommitStatement("INSERT INTO secrets (" + COLUMNS + ", deleted) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)", ps -> {
+                    ps.setString(1, s.id());
+                    ps.setString(2, s.projectId());
+                    ps.setString(3, s.creatorId());
+                    ps.setString(4, s.name());
+                    ps.setString(5, s.secretType().apiName());
+                    ps.setString(6, s.algorithm());
+                    ps.setObject(7, s.bitLength(), Types.INTEGER);
+                    ps.setString(8, s.mode());
+                    ps.setObject(9, s.expiration(), Types.BIGINT);
+                    ps.setString(10, s.status());
+                    ps.setString(11, s.storeId());
+                    ps.setString(12, s.contentType());
+                    ps.setBytes(13, s.stored() == null ? null : s.stored().bytes());
+                    ps.setLong(14, s.createdAt());
+                    ps.setLong(15, s.updatedAt());
+                });
     }
 
     /** Many new rows in one prepared-statement batch (an import batch). */

@@ -73,25 +73,23 @@ public final class SecretService {
         if (request.expiration() != null && request.expiration() <= now) {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
         }
-        // On PostgreSQL, with stores that seal in this process (no backend round trip), sealing
-        // may run inside the write transaction: the authoritative quota check opens it (refusing
-        // before anything is sealed) and the preferred-store and project-KEK reads join it, one
-        // connection checkout instead of four. Not on SQLite: there the transaction holds the one
-        // write lock, which nodes sharing the file contend for; every read outside it shortens
-        // that hold. Nor with a backend's seal (KMIP, HSM, Vault), which may take long: no
-        // transaction waits for it. Then a precheck refuses early; the check before the insert is
-        // authoritative.
+        // The project's quota, preferred store and active KEKs: one statement, outside any
+        // transaction (a create that changes one row needs none of its own, below).
+        CreateReads.Project project = db.readConnection(conn -> CreateReads.read(conn, ctx.projectId()));
+        boolean limited = quotas.limited(Resource.SECRETS, project.ownSecretsQuota());
+        // On PostgreSQL, with stores that seal in this process (no backend round trip), a limited
+        // quota's authoritative check opens the write transaction (its lock held to the commit)
+        // before anything is sealed. Not on SQLite: there the transaction holds the one write lock,
+        // which nodes sharing the file contend for. Nor with a backend's seal (KMIP, HSM, Vault),
+        // which may take long: no transaction waits for it. Then a precheck refuses early; the
+        // check before the insert is authoritative.
         boolean inTransaction = db.kind() == Kind.POSTGRESQL && stores.sealsInProcess();
-        // The project's quota, preferred store and active KEKs: one statement; on PostgreSQL the
-        // check's own quota read too (the statement opens the transaction, the check uses its quota).
-        CreateReads.Project project = inTransaction
-                ? db.check(h -> {
-                    CreateReads.Project read = CreateReads.read(h, ctx.projectId());
-                    quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, read.ownSecretsQuota());
-                    return read;
-                })
-                : db.readConnection(conn -> CreateReads.read(conn, ctx.projectId()));
-        if (!inTransaction) {
+        if (inTransaction && limited) {
+            db.check(h -> {
+                quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
+                return null;
+            });
+        } else if (!inTransaction) {
             quotas.precheck(ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
         }
         SecretStore store = preferred.chosenOrDefault(project.preferredStore());
@@ -103,15 +101,29 @@ public final class SecretService {
                 request.algorithm(), request.bitLength(), request.mode(), request.expiration(), "ACTIVE",
                 store.info().id(), request.payload() == null ? null : request.contentType(), stored, now, now);
         try {
-            db.change(h -> {
-                if (!inTransaction) {
-                    // the authoritative, race-free check: the count, under the write lock
-                    quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
-                }
-                repository.insert(h, secret);
-                IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
-                return null;
-            });
+            // On PostgreSQL the row goes with the COMMIT, in its round trip, and when it is the
+            // request's one change, with other requests' rows in one batch and one COMMIT
+            // (Database#changeAtCommit); nothing of it is expected to fail. What must fail the
+            // request before its event is written comes first: the quota's check, and the
+            // Idempotency-Key, which a concurrent request may hold.
+            if (db.kind() == Kind.SQLITE || (limited && !inTransaction) || IdempotentCreate.pending()) {
+                db.change(h -> {
+                    if (!inTransaction) {
+                        // the authoritative, race-free check: the count, under the write lock
+                        quotas.checkWithOwn(h, ctx.projectId(), Resource.SECRETS, project.ownSecretsQuota());
+                    }
+                    IdempotentCreate.record(h, 201, "secret_ref", "/v1/secrets/" + id);
+                    if (!db.changeAtCommit(repository.insertAtCommit(secret))) {
+                        repository.insert(h, secret);
+                    }
+                    return null;
+                });
+            } else if (!db.changeAtCommit(repository.insertAtCommit(secret))) {
+                db.change(h -> {
+                    repository.insert(h, secret); // outside a request
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             discard(store, binding, stored);
             throw e;

@@ -216,6 +216,75 @@ class RequestTransactionPostgresIT {
         assertThat(ids()).isEmpty();
     }
 
+    @Test
+    void aStatementSentWithTheCommitCommitsWithTheRequestsOtherChangesAndTheConnectionIsLeftClean() throws Exception {
+        db.inRequest(() -> {
+            db.check(h -> h.createQuery("SELECT pg_advisory_xact_lock(42)").mapTo(String.class).one());
+            insert("a");
+            assertThat(db.changeAtCommit(Rows.insertAtCommit("b"))).isTrue();
+            assertThat(db.changeAtCommit(Rows.insertAtCommit("c"))).as("one per transaction").isFalse();
+            assertThat(countInOneStatement()).as("not sent before the commit").isEqualTo(1);
+            return null;
+        });
+        assertThat(ids()).containsExactly("a", "b");
+        assertThat(lockableElsewhere()).as("the COMMIT sent with it ended the transaction").isTrue();
+        for (int i = 0; i < 8; i++) { // every pooled connection again: none was left in a transaction
+            String id = "r" + i;
+            db.inRequest(() -> {
+                assertThat(db.changeAtCommit(Rows.insertAtCommit(id))).isTrue();
+                return null;
+            });
+        }
+        assertThat(ids()).hasSize(10);
+    }
+
+    @Test
+    void aStatementSentWithTheCommitThatFailsIsACommitFailureAndLeavesNothing() throws Exception {
+        insert("a");
+        boolean[] rolledBack = {false};
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            insert("b");
+            db.changeAtCommit(Rows.insertAtCommit("a")); // duplicate key: the server skips the COMMIT
+            db.afterRollback(() -> rolledBack[0] = true);
+            return null;
+        })).isInstanceOf(CommitFailedException.class);
+        assertThat(rolledBack[0]).isTrue();
+        assertThat(ids()).containsExactly("a");
+        assertThat(lockableElsewhere()).isTrue();
+        db.inRequest(() -> db.changeAtCommit(Rows.insertAtCommit("c")));
+        assertThat(ids()).containsExactly("a", "c");
+    }
+
+    @Test
+    void aStatementForTheCommitIsNeverSentWhenTheRequestFailsOrItsTransactionIsRolledBack() throws Exception {
+        insert("a");
+        assertThatThrownBy(() -> db.inRequest(() -> {
+            insert("b");
+            db.changeAtCommit(Rows.insertAtCommit("c"));
+            throw new IllegalStateException("the audit trail refused the event");
+        })).hasMessageContaining("audit trail");
+        db.inRequest(() -> {
+            insert("d");
+            failing(h -> {
+                db.changeAtCommit(Rows.insertAtCommit("x"));
+                throw new IllegalStateException("the change around it failed: it goes with it");
+            });
+            db.changeAtCommit(Rows.insertAtCommit("e"));
+            failing(h -> {
+                Rows.insert(h, "a"); // a later change that fails: its savepoint only
+                return null;
+            });
+            return null;
+        });
+        assertThat(ids()).containsExactly("a", "d", "e");
+    }
+
+    @Test
+    void outsideARequestNothingWaitsForACommit() {
+        assertThat(db.changeAtCommit(Rows.insertAtCommit("a"))).isFalse();
+        assertThat(ids()).isEmpty();
+    }
+
     /** Whether another connection gets the check's lock now (and lets it go at once). */
     private boolean lockableElsewhere() throws Exception {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> db.readStatement(h -> h.createQuery(

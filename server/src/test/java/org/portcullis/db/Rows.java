@@ -21,6 +21,12 @@ final class Rows {
         db.change(h -> insert(h, id));
     }
 
+    /** {@link #insert(Handle, String)} as a statement for the request's COMMIT ({@link Database#changeAtCommit}). */
+    static CommitStatement insertAtCommit(String id) {
+        return new CommitStatement("INSERT INTO transport_keys (id, plugin_name, transport_key, created_at, updated_at, "
+                + "deleted) VALUES (?, 'p', 'k', 0, 0, false)", ps -> ps.setString(1, id));
+    }
+
     /** The ids of the committed rows, in order. */
     static List<String> ids(Database db) {
         return db.read(h -> h.createQuery("SELECT id FROM transport_keys ORDER BY id").mapTo(String.class).list());

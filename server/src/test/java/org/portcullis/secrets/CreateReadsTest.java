@@ -58,9 +58,9 @@ class CreateReadsTest {
 
     @Test
     void aProjectWithoutRowsOrWithoutItsOwnSecretsQuotaGetsNulls() {
-        CreateReads.Project fresh = db.readStatement(h -> CreateReads.read(h, "new"));
+        CreateReads.Project fresh = db.readConnection(conn -> CreateReads.read(conn, "new"));
         assertThat(fresh).isEqualTo(new CreateReads.Project(null, null, Map.of()));
-        CreateReads.Project ordersOnly = db.readStatement(h -> CreateReads.read(h, "q"));
+        CreateReads.Project ordersOnly = db.readConnection(conn -> CreateReads.read(conn, "q"));
         assertThat(ordersOnly.ownSecretsQuota()).isNull();
     }
 
