@@ -1,5 +1,7 @@
 package org.portcullis.http;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ record Route(String method, List<String> segments, String template, Handler hand
     }
 
     static List<String> split(String path) {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The template's parameters bound to the path's segments, or null when it does not match. */
@@ -34,7 +36,7 @@ record Route(String method, List<String> segments, String template, Handler hand
             String template = segments.get(i);
             if (template.startsWith("{")) {
                 if (params == null) {
-                    params = new java.util.HashMap<>(4);
+                    params = new HashMap<>(4);
                 }
                 params.put(template.substring(1, template.length() - 1), path.get(i));
             } else if (!template.equals(path.get(i))) {

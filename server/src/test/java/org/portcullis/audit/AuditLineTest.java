@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.portcullis.http.Json;
 
@@ -77,8 +79,8 @@ class AuditLineTest {
 
     @Test
     void theEventTimeIsTheFormattersTextWrittenByHand() {
-        java.util.Random random = new java.util.Random(12);
-        List<Instant> times = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-31T23:59:59.999999999Z"),
+        Random random = new Random(12);
+        List<Instant> times = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-31T23:59:59.999999999Z"),
                 Instant.parse("0001-01-01T00:00:00.000001Z"), Instant.parse("9999-12-31T23:59:59Z"),
                 Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-06-01T12:00:00Z")));
         for (int i = 0; i < 1000; i++) {

@@ -3,6 +3,9 @@ package org.portcullis.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +21,7 @@ class ResourceIdsTest {
 
     @Test
     void correlationIdsAreCanonicalVersion4UuidsThatDoNotRepeat() {
-        java.util.Set<Long> lows = new java.util.HashSet<>();
+        Set<Long> lows = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
             String id = ResourceIds.correlationId();
             assertThat(ResourceIds.isCanonicalUuid(id)).isTrue();
@@ -52,7 +55,7 @@ class ResourceIdsTest {
 
     @Test
     void acceptsExactlyWhatUuidWritesBack() {
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         String alphabet = "0123456789abcdefABCDEF-g+ ";
         for (int n = 0; n < 20_000; n++) {
             char[] id = UUID.randomUUID().toString().toCharArray();
