@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,11 +46,20 @@ final class AuditJournal implements Closeable {
         this.channel = channel;
     }
 
-    /** Opens {@code path}, writing it full of zeros (and syncing it and its directory) when it is new or short. */
+    /**
+     * Opens {@code path}, writing it full of zeros (and syncing it and its directory) when it is new
+     * or short; null when another process holds it (a second writer of the same audit file, or two
+     * operator commands at once): each would overwrite the other's records, so the second one syncs
+     * its audit file itself.
+     */
     static AuditJournal open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
+            if (!locked(ch)) {
+                ch.close();
+                return null;
+            }
             if (ch.size() < SIZE) {
                 ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
                 for (long at = ch.size(); at < SIZE; at += CHUNK) {
@@ -64,6 +74,19 @@ final class AuditJournal implements Closeable {
             throw e;
         }
         return new AuditJournal(path, ch);
+    }
+
+    /**
+     * Takes the journal for this process (released when the channel closes); false when another
+     * process has it. File locks belong to a process: an overlap inside this one is a sink of this
+     * process that was dropped without closing (one audit trail writes a file), so this one goes on.
+     */
+    private static boolean locked(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
     }
 
     /** Makes a file's creation or rename in {@code dir} durable (best effort: not every file system can). */
@@ -98,7 +121,12 @@ final class AuditJournal implements Closeable {
                 seq = r.seq;
                 expected = r.seq + 1;
                 at += HEADER + r.bytes.remaining();
-                if (r.fileId != fileId || r.bytes.remaining() == 0) {
+                if (r.bytes.remaining() == 0) {
+                    continue;
+                }
+                if (r.fileId != fileId) {
+                    LOG.error("{}: the journal's record at offset {} is of another file than {}; nothing of it is written back",
+                            path, r.offset, file);
                     continue;
                 }
                 long size = target.size();
@@ -245,10 +273,26 @@ final class AuditJournal implements Closeable {
         channel.close();
     }
 
-    /** The identity a record names its file by (device and inode, as the file key says them). */
+    /**
+     * The identity a record names its file by: its inode, as the file key says it. Not the device:
+     * a device number (LVM, dm, overlay) may change across the very reboot the journal is for,
+     * and {@link #replay} compares the bytes before it writes anything back anyway. A key that
+     * names no inode (another platform) is hashed whole.
+     */
     static long fileId(Object fileKey) {
+        String key = String.valueOf(fileKey);
+        int at = key.indexOf("ino=");
+        if (at >= 0) {
+            int end = at + 4;
+            while (end < key.length() && Character.isDigit(key.charAt(end))) {
+                end++;
+            }
+            if (end > at + 4) {
+                return Long.parseLong(key, at + 4, end, 10);
+            }
+        }
         long h = 0xcbf29ce484222325L;
-        for (char ch : String.valueOf(fileKey).toCharArray()) {
+        for (char ch : key.toCharArray()) {
             h = (h ^ ch) * 0x100000001b3L;
         }
         return h;

@@ -79,21 +79,7 @@ final class FileAuditSink implements AuditSink {
         this.path = path.toAbsolutePath();
         this.fsync = fsync;
         open();
-        if (fsync == Fsync.ALWAYS) {
-            journal = AuditJournal.open(AuditJournal.beside(this.path));
-            try {
-                if (journal.replay(fileId, this.path) > 0) {
-                    size = channel.size();
-                }
-                makeDurable();
-            } catch (IOException | RuntimeException e) {
-                journal.close();
-                channel.close();
-                throw e;
-            }
-        } else {
-            journal = null;
-        }
+        journal = fsync == Fsync.ALWAYS ? openJournal() : null;
         if (fsync == Fsync.INTERVAL) {
             syncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "audit-fsync");
@@ -190,6 +176,30 @@ final class FileAuditSink implements AuditSink {
             return path + " was truncated (copytruncate)";
         }
         return null;
+    }
+
+    /**
+     * The journal beside the file, after writing back what a crash left only in it; null when
+     * another writer holds it: it only makes syncs cheaper, so this one then syncs the file itself.
+     */
+    private AuditJournal openJournal() throws IOException {
+        AuditJournal j = null;
+        try {
+            j = AuditJournal.open(AuditJournal.beside(path));
+            if (j == null) {
+                LOG.warn("{}: another process holds its journal; this one syncs the audit file itself", path);
+            } else if (j.replay(fileId, path) > 0) {
+                size = channel.size();
+            }
+            makeDurable();
+            return j;
+        } catch (IOException | RuntimeException e) {
+            if (j != null) {
+                j.close();
+            }
+            channel.close();
+            throw e;
+        }
     }
 
     /**

@@ -258,7 +258,11 @@ final class RequestTransaction {
             try {
                 committer.commit(atCommit);
             } catch (CommitFailedException e) {
-                rollback();
+                if (e.outcomeUnknown()) {
+                    abandon();
+                } else {
+                    rollback();
+                }
                 throw e;
             }
         }
@@ -289,6 +293,17 @@ final class RequestTransaction {
         } catch (SQLException e) {
             throw new TransactionException("could not commit the request's change", e);
         }
+    }
+
+    /**
+     * After a COMMIT whose answer was lost: the change may be in, so what would undo it does not
+     * run (a payload kept without its row is only a leak; a row whose payload
+     * was destroyed would be a secret lost).
+     */
+    private void abandon() {
+        LOG.warn("a request's COMMIT got no answer; its change may be committed, so nothing that would undo it runs");
+        atCommit = null;
+        afterRollback.clear();
     }
 
     private void commitInBatch() {

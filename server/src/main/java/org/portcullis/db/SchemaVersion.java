@@ -105,11 +105,14 @@ public record SchemaVersion(String current, String latest, int pending) {
      * The versions of this build's migrations for {@code kind}: the shared ones and its own. Read
      * from the migration index the build writes (server/pom.xml) when there is one: listing the
      * jar's 12,000 entries to find them was a tenth of a node's main-thread CPU before serving
-     * (bench/start.sh, profiled). Without an index (classes built by an IDE), from the directories.
+     * (bench/start.sh, profiled). Only from a jar, which the build wrote with its index in one go:
+     * in a classes directory an IDE may have copied a new migration beside an older index, and a
+     * migration the index missed would make a node skip Flyway. There, from the directories.
      */
     static List<String> known(DatabaseSettings.Kind kind) {
         List<String> dirs = List.of(SHARED + "/", ownDirectory(kind) + "/");
-        List<String> indexed = indexed(dirs);
+        URL index = SchemaVersion.class.getClassLoader().getResource(INDEX);
+        List<String> indexed = index != null && "jar".equals(index.getProtocol()) ? indexed(dirs) : null;
         return indexed != null ? indexed : scanned(kind, dirs);
     }
 

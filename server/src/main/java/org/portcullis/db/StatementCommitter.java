@@ -66,7 +66,8 @@ final class StatementCommitter implements AutoCloseable {
             w.done().join();
         } catch (CompletionException e) {
             throw new CommitFailedException(e.getCause() instanceof RuntimeException r ? r
-                    : new TransactionException("could not commit the request's change", e.getCause()));
+                    : new TransactionException("could not commit the request's change", e.getCause()),
+                    e.getCause() instanceof OutcomeUnknown);
         }
     }
 
@@ -118,6 +119,23 @@ final class StatementCommitter implements AutoCloseable {
         }
     }
 
+    /** A COMMIT sent whose answer never came (the connection broke): the batch may be in or not. */
+    private static final class OutcomeUnknown extends SQLException {
+        OutcomeUnknown(SQLException cause) {
+            super("the COMMIT's answer was lost: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Whether a COMMIT that threw {@code e} may have committed: when the server answered with an
+     * error it did not; when the connection broke (SQLSTATE class 08) or the driver gave no state,
+     * nobody knows.
+     */
+    static boolean outcomeUnknown(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08");
+    }
+
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): a row's own failure. */
     static boolean onARow(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
@@ -147,7 +165,7 @@ final class StatementCommitter implements AutoCloseable {
                         ps.executeBatch();
                     }
                 }
-                c.commit();
+                commit(c);
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
@@ -156,6 +174,14 @@ final class StatementCommitter implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+    }
+
+    private static void commit(Connection c) throws SQLException {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw outcomeUnknown(e) ? new OutcomeUnknown(e) : e;
         }
     }
 

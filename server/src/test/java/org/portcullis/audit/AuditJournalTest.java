@@ -2,7 +2,9 @@ package org.portcullis.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -148,5 +150,34 @@ class AuditJournalTest {
         new FileAuditSink(file, Fsync.ALWAYS).close();
 
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(written.subList(0, 15));
+    }
+
+    @Test
+    void aJournalHeldByAnotherProcessIsLeftToItAndTheFileIsSyncedItself() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Path journal = AuditJournal.beside(file);
+        AuditJournal.open(journal).close();
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
+                journal.toString()).start();
+        try {
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("locked");
+            assertThat(AuditJournal.open(journal)).isNull();
+            FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS);
+            sink.write(batch(0, 5));
+            sink.sync();
+            sink.close();
+            assertThat(Files.readAllLines(file)).isEqualTo(batch(0, 5));
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
+    }
+
+    @Test
+    void aRecordNamesItsFileByInodeSoANewDeviceNumberAfterARebootStillReplays() {
+        assertThat(AuditJournal.fileId("(dev=803,ino=1234567)")).isEqualTo(1234567L);
+        assertThat(AuditJournal.fileId("(dev=fd01,ino=1234567)")).isEqualTo(AuditJournal.fileId("(dev=803,ino=1234567)"));
+        assertThat(AuditJournal.fileId("C:\\audit.log")).isNotEqualTo(AuditJournal.fileId("C:\\other.log"));
     }
 }

@@ -83,6 +83,14 @@ class StatementCommitterPostgresIT {
     }
 
     @Test
+    void aCommitWhoseAnswerWasLostMayHaveCommittedOneTheServerRefusedDidNot() {
+        assertThat(StatementCommitter.outcomeUnknown(new SQLException("connection lost", "08006"))).isTrue();
+        assertThat(StatementCommitter.outcomeUnknown(new SQLException("no state"))).isTrue();
+        assertThat(StatementCommitter.outcomeUnknown(new SQLException("serialization failure", "40001"))).isFalse();
+        assertThat(StatementCommitter.outcomeUnknown(new SQLException("shutting down", "57P01"))).isFalse();
+    }
+
+    @Test
     void manyRequestsAtOnceCommitEachAndTheOneThatFailsIsACommitFailure() throws Exception {
         Rows.insert(db, "dup");
         List<Future<Object>> results = new ArrayList<>();
