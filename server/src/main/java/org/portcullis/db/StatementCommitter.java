@@ -105,7 +105,15 @@ final class StatementCommitter implements AutoCloseable {
                 return;
             }
             LOG.debug("a batch of {} changes failed on a row ({}); committing each on its own", batch.size(), e.toString());
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            // Thrown before the COMMIT was sent (a statement's binding): nothing is in, and it may
+            // be one request's own, so each is committed on its own.
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+            LOG.debug("a batch of {} changes failed ({}); committing each on its own", batch.size(), e.toString());
+        } catch (Error e) {
             batch.forEach(w -> w.done().completeExceptionally(e));
             return;
         }

@@ -74,6 +74,20 @@ class StatementCommitterPostgresIT {
     }
 
     @Test
+    void aStatementThatCannotBeBoundFailsItsOwnRequestOnly() {
+        CommitStatement broken = new CommitStatement(Rows.insertAtCommit("x").sql(), ps -> {
+            throw new IllegalStateException("cannot bind");
+        });
+        List<StatementCommitter.Waiting> batch = List.of(waiting("a"),
+                new StatementCommitter.Waiting(broken, new CompletableFuture<>()), waiting("c"));
+        committer.commitAll(batch);
+        assertThat(batch.get(0).done()).isCompleted();
+        assertThat(batch.get(1).done().exceptionNow()).isInstanceOf(IllegalStateException.class);
+        assertThat(batch.get(2).done()).isCompleted();
+        assertThat(Rows.ids(db)).containsExactly("a", "c");
+    }
+
+    @Test
     void onlyARowsOwnFailureIsRunAgainRowByRow() {
         assertThat(StatementCommitter.onARow(new SQLException("duplicate key", "23505"))).isTrue();
         assertThat(StatementCommitter.onARow(new SQLException("value too long", "22001"))).isTrue();
