@@ -255,7 +255,11 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         return tx == null ? write(work) : tx.change(work);
     }
 
-    /** A {@link #change} of one statement sent with the request's COMMIT ({@link CommitStatement}); false: run it. */
+    /**
+     * A {@link #change} of one statement sent with the request's COMMIT ({@link CommitStatement});
+     * false: run it. It must be the request's last change: nothing the request reads or changes
+     * after it sees its row, which exists only once the request has committed.
+     */
     public boolean changeAtCommit(CommitStatement statement) {
         RequestTransaction tx = request.get();
         return tx != null && tx.atCommit(statement);
