@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.AuditSettings;
+import org.portcullis.db.CommitFailedException;
 import org.portcullis.db.Database;
 import org.portcullis.db.Durable;
 import org.portcullis.http.ApiException;
@@ -274,16 +275,19 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
 
     /**
      * Says that the change of request {@code ex}, whose event was written, was then rolled back
-     * because its commit failed: the trail must not keep a change that did not happen. If even this
-     * cannot be written the server log says it.
+     * because its commit failed: the trail must not keep a change that did not happen. A COMMIT
+     * whose answer was lost may have committed: then it says the outcome is unknown, not that it
+     * was rolled back. If even this cannot be written the server log says it.
      */
     public void retract(Exchange ex, Exception cause) {
         if (sink == null) {
             return;
         }
+        String reason = cause instanceof CommitFailedException c && c.outcomeUnknown()
+                ? "outcome unknown: the commit's answer was lost" : "rolled back: the commit failed";
         AuditEvent event = new AuditEvent(ResourceIds.correlationId(), clock.instant(), AuditAction.ofMethod(ex.method()),
                 "failure", 500, AuditRequests.initiator(ex), AuditTarget.typeUriOfPath(AuditRequests.segments(ex.path())),
-                AuditTarget.idOfPath(AuditRequests.segments(ex.path())), "rolled back: the commit failed", ex.method(), ex.path(),
+                AuditTarget.idOfPath(AuditRequests.segments(ex.path())), reason, ex.method(), ex.path(),
                 ex.requestId(), Map.of());
         try {
             AuditWriter.await(writer.submit(event));

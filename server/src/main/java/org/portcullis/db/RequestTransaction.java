@@ -248,6 +248,11 @@ final class RequestTransaction {
                 }
                 handle.commit(); // after commitWith: no round trip, the driver sees no transaction open
             } catch (RuntimeException e) {
+                if (answerLost(e)) {
+                    closeBroken();
+                    abandon();
+                    throw new CommitFailedException(e, true);
+                }
                 rollback();
                 throw new CommitFailedException(e);
             }
@@ -293,6 +298,30 @@ final class RequestTransaction {
         } catch (SQLException e) {
             throw new TransactionException("could not commit the request's change", e);
         }
+    }
+
+    /**
+     * Whether the COMMIT (or the statement sent with it) failed without an answer from the server,
+     * so that it may have committed all the same: the first {@link SQLException} in the chain says,
+     * as it does for the committer's batches ({@link StatementCommitter#outcomeUnknown}).
+     */
+    private static boolean answerLost(RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return StatementCommitter.outcomeUnknown(e);
+            }
+        }
+        return false;
+    }
+
+    /** Gives back a connection that broke during its COMMIT; the pool drops it. */
+    private void closeBroken() {
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            LOG.warn("a request's connection did not close cleanly: {}", e.toString());
+        }
+        handle = null;
     }
 
     /**
