@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
@@ -65,6 +66,39 @@ public final class PlainQuery {
             }
         } finally {
             CachingStatementBuilder.giveBack(sqlite, statement);
+        }
+    }
+
+    /**
+     * Runs the change {@code sql} once per binder in {@code rows} (one statement, or one batch for
+     * several), its statement lent from the statement cache as {@link #query}'s; failures as
+     * {@link #query}'s.
+     */
+    public static void update(Connection conn, String sql, List<CommitStatement.Binder> rows) {
+        try {
+            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
+            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
+            try {
+                if (rows.size() == 1) {
+                    rows.get(0).bind(statement);
+                    statement.executeUpdate();
+                    return;
+                }
+                try {
+                    for (CommitStatement.Binder row : rows) {
+                        row.bind(statement);
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
+                } catch (SQLException | RuntimeException e) {
+                    statement.clearBatch(); // a cached statement goes back empty, not with rows half added
+                    throw e;
+                }
+            } finally {
+                CachingStatementBuilder.giveBack(sqlite, statement);
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
         }
     }
 

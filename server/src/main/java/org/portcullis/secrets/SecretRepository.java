@@ -24,59 +24,45 @@ public final class SecretRepository {
             + "expiration, status, store_id, content_type, payload, created_at, updated_at";
     private static final String QUALIFIED_COLUMNS = "s." + COLUMNS.replace(", ", ", s.");
 
+    /** One new row; {@code deleted} is a literal, the same on both databases (SQLite reads FALSE as 0). */
+    private static final String INSERT = "INSERT INTO secrets (" + COLUMNS + ", deleted) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)";
+
     public void insert(Handle h, Secret s) {
-        h.createUpdate("INSERT INTO secrets (" + COLUMNS + ", deleted) VALUES (:id, :project, :creator, :name, :type, "
-                        + ":alg, :bits, :mode, :exp, :status, :store, :ct, :payload, :created, :updated, :deleted)")
-                .bind("id", s.id()).bind("project", s.projectId()).bind("creator", s.creatorId()).bind("name", s.name())
-                .bind("type", s.secretType().apiName()).bind("alg", s.algorithm()).bind("bits", s.bitLength())
-                .bind("mode", s.mode()).bind("exp", s.expiration()).bind("status", s.status()).bind("store", s.storeId())
-                .bind("ct", s.contentType()).bind("payload", s.stored() == null ? null : s.stored().bytes())
-                .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false)
-                .execute();
+        PlainQuery.update(h.getConnection(), INSERT, List.of(row(s)));
     }
 
-    /**
-     * {@link #insert} as a statement for the request's COMMIT ({@link org.portcullis.db.Database#changeAtCommit}),
-     * bound as plain JDBC: PostgreSQL only (its {@code BYTEA} and {@code BOOLEAN}).
-     */
+    /** {@link #insert} as a statement for the request's COMMIT ({@link org.portcullis.db.Database#changeAtCommit}). */
     CommitStatement insertAtCommit(Secret s) {
-        return new CommitStatement("INSERT INTO secrets (" + COLUMNS + ", deleted) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)", ps -> {
-                    ps.setString(1, s.id());
-                    ps.setString(2, s.projectId());
-                    ps.setString(3, s.creatorId());
-                    ps.setString(4, s.name());
-                    ps.setString(5, s.secretType().apiName());
-                    ps.setString(6, s.algorithm());
-                    ps.setObject(7, s.bitLength(), Types.INTEGER);
-                    ps.setString(8, s.mode());
-                    ps.setObject(9, s.expiration(), Types.BIGINT);
-                    ps.setString(10, s.status());
-                    ps.setString(11, s.storeId());
-                    ps.setString(12, s.contentType());
-                    ps.setBytes(13, s.stored() == null ? null : s.stored().bytes());
-                    ps.setLong(14, s.createdAt());
-                    ps.setLong(15, s.updatedAt());
-                });
+        return new CommitStatement(INSERT, row(s));
     }
 
     /** Many new rows in one prepared-statement batch (an import batch). */
     public void insertAll(Handle h, List<Secret> rows) {
-        if (rows.isEmpty()) {
-            return;
+        if (!rows.isEmpty()) {
+            PlainQuery.update(h.getConnection(), INSERT, rows.stream().map(SecretRepository::row).toList());
         }
-        org.jdbi.v3.core.statement.PreparedBatch batch = h.prepareBatch("INSERT INTO secrets (" + COLUMNS
-                + ", deleted) VALUES (:id, :project, :creator, :name, :type, :alg, :bits, :mode, :exp, :status, :store, "
-                + ":ct, :payload, :created, :updated, :deleted)");
-        for (Secret s : rows) {
-            batch.bind("id", s.id()).bind("project", s.projectId()).bind("creator", s.creatorId()).bind("name", s.name())
-                    .bind("type", s.secretType().apiName()).bind("alg", s.algorithm()).bind("bits", s.bitLength())
-                    .bind("mode", s.mode()).bind("exp", s.expiration()).bind("status", s.status())
-                    .bind("store", s.storeId()).bind("ct", s.contentType())
-                    .bind("payload", s.stored() == null ? null : s.stored().bytes())
-                    .bind("created", s.createdAt()).bind("updated", s.updatedAt()).bind("deleted", false).add();
-        }
-        batch.execute();
+    }
+
+    /** Binds {@code s} to {@link #INSERT}'s parameters: the one place the columns meet their values. */
+    private static CommitStatement.Binder row(Secret s) {
+        return ps -> {
+            ps.setString(1, s.id());
+            ps.setString(2, s.projectId());
+            ps.setString(3, s.creatorId());
+            ps.setString(4, s.name());
+            ps.setString(5, s.secretType().apiName());
+            ps.setString(6, s.algorithm());
+            ps.setObject(7, s.bitLength(), Types.INTEGER);
+            ps.setString(8, s.mode());
+            ps.setObject(9, s.expiration(), Types.BIGINT);
+            ps.setString(10, s.status());
+            ps.setString(11, s.storeId());
+            ps.setString(12, s.contentType());
+            ps.setBytes(13, s.stored() == null ? null : s.stored().bytes());
+            ps.setLong(14, s.createdAt());
+            ps.setLong(15, s.updatedAt());
+        };
     }
 
     public Optional<Secret> find(Handle h, String id) {
