@@ -2,6 +2,7 @@ package org.portcullis.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -252,7 +253,7 @@ final class AuditWriter {
         byte[] prev0 = prev;
         boolean written = false;
         try {
-            List<String> lines = new ArrayList<>(batch.size() + 1);
+            List<byte[]> lines = new ArrayList<>(batch.size() + 1);
             String rotation = sink.rotated();
             if (rotation != null) {
                 LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
@@ -260,10 +261,10 @@ final class AuditWriter {
                 details.put("reason", rotation);
                 details.put("previous_seq", seq);
                 details.put("previous_hmac", HexFormat.of().formatHex(prev));
-                lines.add(seal(rotationEvent.apply(details)));
+                lines.add(seal(rotationEvent.apply(details)).getBytes(StandardCharsets.UTF_8));
             }
             for (Pending p : batch) {
-                lines.add(seal(p.event()));
+                lines.add(seal(p.event()).getBytes(StandardCharsets.UTF_8));
             }
             sink.write(lines);
             written = true;
