@@ -129,8 +129,12 @@ final class AuditWriter {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IOException("the audit trail is closed"));
-        } else {
+            return done;
+        }
+        try {
             queue.add(new Pending(AuditLine.body(event, observer), done, System.nanoTime()));
+        } catch (RuntimeException e) { // details Jackson cannot write: this event fails as a failed write would
+            done.completeExceptionally(e);
         }
         return done;
     }
