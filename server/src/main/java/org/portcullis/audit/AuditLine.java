@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import org.portcullis.http.Json;
 
 /**
@@ -28,17 +29,24 @@ public final class AuditLine {
     /** ISO 8601 UTC with microseconds, fixed width: {@code 2026-11-23T10:15:30.123456Z}. */
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final byte[] CHAIN = ascii(",\"chain\":{\"seq\":");
+    private static final byte[] PREV = ascii(",\"prev\":\"");
+    private static final byte[] HMAC = ascii(",\"hmac\":\"");
+    private static final byte[] CLOSE = ascii("}}");
+    private static final byte[] HEX = ascii("0123456789abcdef");
     private static final Pattern HMAC_MEMBER = Pattern.compile(",\"hmac\":\"([0-9a-f]{64})\"}}$");
 
     private AuditLine() {}
 
     /**
-     * The event with its chain position, without the hmac: the bytes the hmac covers. Written by
-     * hand, member by member, rather than through a map for Jackson: every payload read writes one,
-     * and the maps and serializer lookups cost more than the HMAC. Only {@code details}, small and
-     * of any shape, goes through Jackson.
+     * The event's members before its {@code chain}, as UTF-8: all of a line that does not depend
+     * on its place in the chain, so each request renders its own on its own thread and the
+     * trail's single writer only appends the chain ({@link #seal}). Written by hand, member by
+     * member, rather than through a map for Jackson: every payload read writes one, and the maps
+     * and serializer lookups cost more than the HMAC. Only {@code details}, small and of any
+     * shape, goes through Jackson.
      */
-    static String unsealed(AuditEvent e, String observer, long seq, byte[] prev, String keyId) {
+    static byte[] body(AuditEvent e, String observer) {
         StringBuilder b = new StringBuilder(1024); // a payload read's line is about 860 chars: no regrowth
         b.append("{\"typeURI\":\"").append(EVENT_TYPE_URI).append('"');
         member(b, "id", e.id());
@@ -72,10 +80,65 @@ public final class AuditLine {
             }
             b.append("}]");
         }
-        b.append(",\"chain\":{\"seq\":").append(seq);
-        HexFormat.of().formatHex(b.append(",\"prev\":\""), prev).append('"'); // hex needs no escaping
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code ,"key_id":"…"} as UTF-8: the chain's last member before the hmac, the same on every line of a key. */
+    static byte[] keyIdMember(String keyId) {
+        StringBuilder b = new StringBuilder();
         member(b, "key_id", keyId);
-        return b.append("}}").toString();
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The complete line (without its newline), in one array: {@code body}, then the chain
+     * {@code {"seq", "prev", "key_id", "hmac"}}, whose hmac {@code mac} (initialised with the
+     * trail's key) computes over {@code prev} and the line's canonical bytes — which are the
+     * array's own bytes up to the hmac member, then the closing {@code }}}: no canonical copy is
+     * made. The hmac is returned in {@code hmacOut} (32 bytes) for the next line's {@code prev}.
+     */
+    static byte[] seal(byte[] body, long seq, byte[] prev, byte[] keyIdMember, Mac mac, byte[] hmacOut) {
+        String seqText = Long.toString(seq);
+        byte[] out = new byte[body.length + CHAIN.length + seqText.length() + PREV.length + 2 * prev.length + 1
+                + keyIdMember.length + HMAC.length + 2 * hmacOut.length + 3];
+        System.arraycopy(body, 0, out, 0, body.length);
+        int at = put(out, body.length, CHAIN);
+        for (int i = 0; i < seqText.length(); i++) {
+            out[at++] = (byte) seqText.charAt(i); // digits: ASCII
+        }
+        at = hex(out, put(out, at, PREV), prev);
+        out[at++] = '"';
+        at = put(out, at, keyIdMember);
+        mac.update(prev);
+        mac.update(out, 0, at);
+        mac.update(CLOSE);
+        try {
+            mac.doFinal(hmacOut, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("an HMAC-SHA256 needs 32 bytes", e);
+        }
+        at = hex(out, put(out, at, HMAC), hmacOut);
+        out[at++] = '"';
+        put(out, at, CLOSE);
+        return out;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int put(byte[] out, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    /** Lower-case hex, as {@link HexFormat#of()} writes it. */
+    private static int hex(byte[] out, int at, byte[] bytes) {
+        for (byte x : bytes) {
+            out[at++] = HEX[(x >> 4) & 0xf];
+            out[at++] = HEX[x & 0xf];
+        }
+        return at;
     }
 
     private static void initiator(StringBuilder b, AuditEvent.Initiator i) {
@@ -195,17 +258,6 @@ public final class AuditLine {
     /** The hmac of an unsealed line that follows {@code prev}. */
     static byte[] hmac(AuditKey key, byte[] prev, String unsealed) {
         return key.mac(prev, unsealed.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** As {@link #hmac(AuditKey, byte[], String)} with the writer's own initialised MAC (a lookup per line costs). */
-    static byte[] hmac(Mac mac, byte[] prev, String unsealed) {
-        mac.update(prev);
-        return mac.doFinal(unsealed.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The complete line (without its newline): the unsealed line with the hmac as last member. */
-    static String seal(String unsealed, byte[] hmac) {
-        return unsealed.substring(0, unsealed.length() - 2) + ",\"hmac\":\"" + HexFormat.of().formatHex(hmac) + "\"}}";
     }
 
     /** A written line split into its canonical bytes and its hmac, or null if it has no hmac member at its end. */

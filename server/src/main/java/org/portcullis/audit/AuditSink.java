@@ -29,8 +29,11 @@ interface AuditSink extends Closeable {
         return null;
     }
 
-    /** Writes the lines (each gets a newline), all or none as far as the sink can tell. */
-    void write(List<String> lines) throws IOException;
+    /**
+     * Writes the lines, each UTF-8 without its newline (the sink adds one), all or none as far as
+     * the sink can tell. Bytes, as the writer sealed them: a file sink copies them as they are.
+     */
+    void write(List<byte[]> lines) throws IOException;
 
     /** Returns once everything written is as durable as the sink's policy promises. */
     void sync() throws IOException;

@@ -33,8 +33,11 @@ final class AuditWriter {
     private static final int MAX_BATCH = 1024;
     static final long LOOK_MILLIS = 1000;
 
-    /** An event waiting for the writer thread; {@code done} completes once it is written (and synced). */
-    private record Pending(AuditEvent event, CompletableFuture<Void> done, long submitted) {}
+    /**
+     * An event waiting for the writer thread, already rendered up to its chain ({@link AuditLine#body});
+     * {@code done} completes once it is written (and synced).
+     */
+    private record Pending(byte[] body, CompletableFuture<Void> done, long submitted) {}
 
     private static final Pending STOP = new Pending(null, null, 0);
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -42,6 +45,7 @@ final class AuditWriter {
     private final AuditSink sink;
     private final AuditKey key;
     private Mac mac; // the writer thread's own
+    private final byte[] keyIdMember;
     private final String observer;
     /** Makes the event that starts a new file after log rotation, from its details. */
     private final Function<Map<String, ?>, AuditEvent> rotationEvent;
@@ -62,6 +66,7 @@ final class AuditWriter {
     AuditWriter(AuditSink sink, AuditKey key, String observer, Function<Map<String, ?>, AuditEvent> rotationEvent) {
         this.sink = sink;
         this.key = key;
+        this.keyIdMember = AuditLine.keyIdMember(key.keyId());
         this.observer = observer;
         this.rotationEvent = rotationEvent;
     }
@@ -119,12 +124,17 @@ final class AuditWriter {
         watchdog = Thread.ofPlatform().name("audit-watchdog").daemon(true).start(this::watch);
     }
 
+    /** Renders the event on the caller's thread, in parallel with other requests, and queues it for the writer. */
     CompletableFuture<Void> submit(AuditEvent event) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IOException("the audit trail is closed"));
-        } else {
-            queue.add(new Pending(event, done, System.nanoTime()));
+            return done;
+        }
+        try {
+            queue.add(new Pending(AuditLine.body(event, observer), done, System.nanoTime()));
+        } catch (RuntimeException e) { // details Jackson cannot write: this event fails as a failed write would
+            done.completeExceptionally(e);
         }
         return done;
     }
@@ -252,7 +262,7 @@ final class AuditWriter {
         byte[] prev0 = prev;
         boolean written = false;
         try {
-            List<String> lines = new ArrayList<>(batch.size() + 1);
+            List<byte[]> lines = new ArrayList<>(batch.size() + 1);
             String rotation = sink.rotated();
             if (rotation != null) {
                 LOG.info("audit trail: {}; the new file continues the chain at seq {}", rotation, seq + 1);
@@ -260,10 +270,10 @@ final class AuditWriter {
                 details.put("reason", rotation);
                 details.put("previous_seq", seq);
                 details.put("previous_hmac", HexFormat.of().formatHex(prev));
-                lines.add(seal(rotationEvent.apply(details)));
+                lines.add(seal(AuditLine.body(rotationEvent.apply(details), observer)));
             }
             for (Pending p : batch) {
-                lines.add(seal(p.event()));
+                lines.add(seal(p.body()));
             }
             sink.write(lines);
             written = true;
@@ -284,17 +294,16 @@ final class AuditWriter {
         }
     }
 
-    /** The next line of the chain; advances it. */
-    private String seal(AuditEvent event) {
-        long next = seq + 1;
-        String unsealed = AuditLine.unsealed(event, observer, next, prev, key.keyId());
+    /** The next line of the chain, as UTF-8; advances it. */
+    private byte[] seal(byte[] body) {
         if (mac == null) {
             mac = key.newMac();
         }
-        byte[] hmac = AuditLine.hmac(mac, prev, unsealed);
-        seq = next;
+        byte[] hmac = new byte[prev.length]; // a new array: it becomes prev, which a failed batch restores
+        byte[] line = AuditLine.seal(body, seq + 1, prev, keyIdMember, mac, hmac);
+        seq++;
         prev = hmac;
-        return AuditLine.seal(unsealed, hmac);
+        return line;
     }
 
     /** Lets the writer finish what was submitted, then stops it. */

@@ -54,7 +54,7 @@ final class MeteredAuditSink implements AuditSink {
     }
 
     @Override
-    public void write(List<String> lines) throws IOException {
+    public void write(List<byte[]> lines) throws IOException {
         long start = System.nanoTime();
         try {
             sink.write(lines);

@@ -59,9 +59,9 @@ final class SyslogAuditSink implements AuditSink {
     }
 
     @Override
-    public void write(List<String> lines) throws IOException {
-        for (String line : lines) {
-            send(line);
+    public void write(List<byte[]> lines) throws IOException {
+        for (byte[] line : lines) {
+            send(new String(line, StandardCharsets.UTF_8));
         }
     }
 

@@ -358,11 +358,11 @@ class AuditChainTest {
         volatile boolean failing;
 
         @Override
-        public void write(List<String> batch) throws IOException {
+        public void write(List<byte[]> batch) throws IOException {
             if (failing) {
                 throw new IOException("No space left on device");
             }
-            lines.addAll(batch);
+            lines.addAll(Lines.text(batch));
         }
 
         @Override

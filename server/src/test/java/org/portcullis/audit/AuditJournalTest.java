@@ -41,7 +41,7 @@ class AuditJournalTest {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < lines; i += 5) {
             List<String> b = batch(i, 5);
-            sink.write(b);
+            sink.write(Lines.utf8(b));
             sink.sync();
             all.addAll(b);
         }
@@ -119,7 +119,7 @@ class AuditJournalTest {
     void aCleanCloseLeavesNothingToReplay() throws IOException {
         Path file = dir.resolve("audit.log");
         FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS);
-        sink.write(batch(0, 5));
+        sink.write(Lines.utf8(batch(0, 5)));
         sink.sync();
         sink.close();
         Files.writeString(file, "", StandardCharsets.UTF_8); // same file, emptied while the node was down
@@ -164,7 +164,7 @@ class AuditJournalTest {
             assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("locked");
             assertThat(AuditJournal.open(journal)).isNull();
             FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS);
-            sink.write(batch(0, 5));
+            sink.write(Lines.utf8(batch(0, 5)));
             sink.sync();
             sink.close();
             assertThat(Files.readAllLines(file)).isEqualTo(batch(0, 5));

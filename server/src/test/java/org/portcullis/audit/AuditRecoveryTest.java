@@ -54,8 +54,8 @@ class AuditRecoveryTest {
         AtomicBoolean hanging = new AtomicBoolean();
         AuditSink stuck = new AuditSink() { // a mount that stops answering, then answers again
             @Override
-            public void write(List<String> batch) {
-                lines.addAll(batch);
+            public void write(List<byte[]> batch) {
+                lines.addAll(Lines.text(batch));
             }
 
             @Override

@@ -38,7 +38,7 @@ class FileAuditSinkTest {
             // 1,024 lines of 1.1 kB: the largest batch of request lines, its buffer kept
             for (List<String> batch : List.of(lines("full", 1024, 1100), lines("small", 2, 900),
                     lines("huge", 3000, 1100), lines("after", 3, 900))) {
-                sink.write(batch);
+                sink.write(Lines.utf8(batch));
                 expected.addAll(batch);
             }
         } finally {

@@ -27,6 +27,16 @@ final class Lines {
         return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     }
 
+    /** Lines as a sink takes them: UTF-8 bytes each. */
+    static List<byte[]> utf8(List<String> lines) {
+        return lines.stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** A sink's batch as text, for fakes that keep what they were given. */
+    static List<String> text(List<byte[]> lines) {
+        return lines.stream().map(l -> new String(l, StandardCharsets.UTF_8)).toList();
+    }
+
     static void write(Path file, List<String> lines) throws IOException {
         Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }

@@ -1,0 +1,60 @@
+package org.portcullis.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The writer's side of an event rendered by its request ({@link AuditWriter#submit}). */
+class AuditWriterTest {
+    private static final AuditKey KEY = AuditKey.of(new byte[32], "test key");
+
+    /** A detail Jackson cannot write: its one property throws. */
+    public static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("not today");
+        }
+    }
+
+    @Test
+    void anEventWhoseDetailsCannotBeWrittenFailsAloneAndTakesNoPlaceInTheChain() throws IOException {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AuditWriter writer = new AuditWriter(new AuditSink() {
+            @Override
+            public void write(List<byte[]> batch) {
+                lines.addAll(Lines.text(batch));
+            }
+
+            @Override
+            public void sync() {}
+
+            @Override
+            public String describe() {
+                return "memory";
+            }
+
+            @Override
+            public void close() {}
+        }, KEY, "node-a", details -> null);
+        writer.start();
+        try {
+            AuditEvent good = Lines.event("alice", AuditAction.READ, "s1");
+            AuditEvent bad = new AuditEvent("id-bad", Instant.now(), AuditAction.UPDATE, "success", null, good.initiator(),
+                    good.targetTypeUri(), "s1", null, "PUT", "/v1/secrets/s1", "req-bad", Map.of("odd", new Unwritable()));
+            CompletableFuture<Void> refused = writer.submit(bad);
+            CompletableFuture<Void> written = writer.submit(good);
+            assertThatThrownBy(() -> AuditWriter.await(refused)).isInstanceOf(IOException.class);
+            AuditWriter.await(written);
+        } finally {
+            writer.stop();
+        }
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("\"seq\":1,").doesNotContain("id-bad");
+    }
+}
