@@ -15,8 +15,8 @@ import org.jdbi.v3.core.ConnectionException;
  *
  * <p>A thread that already holds a permit or a write connection ({@link #holding}) is not limited
  * again: a read nested in it would otherwise wait for permits held by threads that wait for its
- * connection. A permit is waited for as long as a pooled connection would be, then the read fails
- * as an unreachable database does (a 503, {@link DatabaseUnavailable}).
+ * connection. A read that waited for its permit longer than for a pooled connection fails as an
+ * unreachable database does (a 503, {@link DatabaseUnavailable}).
  */
 final class ReadLimit {
     private static final ReadLimit NONE = new ReadLimit(null, 0);
@@ -67,15 +67,24 @@ final class ReadLimit {
         }
     }
 
+    /**
+     * Waits without a timer: a virtual thread's timed park arms and cancels a timer task each time,
+     * on every read that waits. The queue moves anyway, since each holder waits at most {@code
+     * waitNanos} for its connection; a read that waited longer than that fails as if the pool had
+     * had no connection for it, so an outage still answers 503 within about twice the wait.
+     */
     private void acquire() {
+        long start = System.nanoTime();
         try {
-            if (!permits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
-                throw new ConnectionException(new SQLTransientConnectionException(
-                        "no read slot free within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s"));
-            }
+            permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectionException(new SQLTransientConnectionException("interrupted waiting for a read slot", e));
+        }
+        if (System.nanoTime() - start > waitNanos) {
+            permits.release();
+            throw new ConnectionException(new SQLTransientConnectionException(
+                    "no read slot free within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s"));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class ReadLimitTest {
 
     /** Waits (no time limit) until {@code t} is parked, here: queued for a permit. */
     private static void awaitQueued(Thread t) {
-        while (t.getState() != Thread.State.TIMED_WAITING) {
+        while (t.getState() != Thread.State.WAITING) {
             Thread.onSpinWait();
         }
     }
@@ -69,14 +70,14 @@ class ReadLimitTest {
 
     @Test
     void aReadThatThrowsGivesItsPermitBack() throws Exception {
-        ReadLimit limit = ReadLimit.of(1, 1); // a permit kept would fail the next read after 1 s
+        ReadLimit limit = ReadLimit.of(1, WAIT_SECONDS);
         assertThatThrownBy(() -> limit.run(() -> {
             throw new IllegalStateException("the read failed");
         })).hasMessage("the read failed");
         // On another thread, whose read is limited whatever this thread's own mark says.
         FutureTask<String> other = new FutureTask<>(() -> limit.run(() -> "other"));
         Thread.ofPlatform().start(other);
-        assertThat(other.get()).isEqualTo("other");
+        assertThat(other.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("a permit kept would block it").isEqualTo("other");
         assertThat(limit.run(() -> "read")).isEqualTo("read");
     }
 
@@ -94,16 +95,18 @@ class ReadLimitTest {
     }
 
     @Test
-    void noPermitWithinTheWaitIsAnUnreachableDatabase() throws Exception {
+    void aReadThatWaitedLongerThanThePoolWouldIsAnUnreachableDatabase() throws Exception {
         ReadLimit limit = ReadLimit.of(1, 1);
         Holder holder = new Holder(limit);
-        try {
-            assertThatThrownBy(() -> limit.run(() -> "never"))
-                    .isInstanceOf(ConnectionException.class)
-                    .satisfies(e -> assertThat(DatabaseUnavailable.causedBy(e)).as("a 503").isTrue());
-        } finally {
-            holder.release();
-        }
+        FutureTask<String> late = new FutureTask<>(() -> limit.run(() -> "late"));
+        Thread reader = Thread.ofPlatform().start(late);
+        awaitQueued(reader);
+        Thread.sleep(1100); // the reader waits at least this long, more than its 1 s
+        holder.release();
+        assertThatThrownBy(late::get).cause()
+                .isInstanceOf(ConnectionException.class)
+                .satisfies(e -> assertThat(DatabaseUnavailable.causedBy(e)).as("a 503").isTrue());
+        assertThat(limit.run(() -> "next")).as("its permit was given back").isEqualTo("next");
     }
 
     @Test
