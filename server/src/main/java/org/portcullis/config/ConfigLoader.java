@@ -28,7 +28,7 @@ public final class ConfigLoader {
             "DEFAULT", Set.of("host_href", "sql_connection", "bind_host", "bind_port",
                     "max_allowed_secret_in_bytes", "max_allowed_request_size_in_bytes", "sql_pool_size",
                     "max_header_line"),
-            "database", Set.of("connection", "max_pool_size", "min_pool_size"),
+            "database", Set.of("connection", "max_pool_size", "min_pool_size", "read_limit"),
             "portcullis", Set.of("bind_host", "bind_port", "data_dir", "protect_consumed_secrets",
                     "tls_cert_file", "tls_key_file", "tls_client_ca_file", "http2", "allow_insecure_http",
                     "max_header_bytes", "idle_timeout_seconds", "request_timeout_seconds", "max_connections",
@@ -144,6 +144,9 @@ public final class ConfigLoader {
                 DatabaseSettings.DEFAULT_WAIT_SECONDS, 1, 600));
         if (r.has("database", "min_pool_size")) {
             database = database.withMinPoolSize(r.integer("database", "min_pool_size", 0, 0, 1000));
+        }
+        if (r.has("database", "read_limit")) {
+            database = database.withReadLimit(r.integer("database", "read_limit", 0, 0, 1000));
         }
 
         long maxSecret = r.integer("DEFAULT", "max_allowed_secret_in_bytes", 20_000, 1, 100_000_000);

@@ -9,25 +9,44 @@ import java.nio.file.Path;
  * postgresql+psycopg2://…}) or a plain JDBC URL.
  */
 public record DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
-        int waitSeconds, int minPoolSize) {
+        int waitSeconds, int minPoolSize, int readLimit) {
     public enum Kind { SQLITE, POSTGRESQL }
 
     /** {@link #minPoolSize} when {@code [database] min_pool_size} is not set: the kind's default ({@link #minIdle}). */
     public static final int DEFAULT_MIN = -1;
 
+    /** {@link #readLimit} when {@code [database] read_limit} is not set: from the cores ({@link #readLimit(int)}). */
+    public static final int DEFAULT_READ_LIMIT = -1;
+
     /** How long a request waits for a database connection before its 503 ({@code [portcullis] db_wait_seconds}). */
     public static final int DEFAULT_WAIT_SECONDS = 5;
 
     public DatabaseSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
-        this(kind, jdbcUrl, user, password, poolSize, DEFAULT_WAIT_SECONDS, DEFAULT_MIN);
+        this(kind, jdbcUrl, user, password, poolSize, DEFAULT_WAIT_SECONDS, DEFAULT_MIN, DEFAULT_READ_LIMIT);
     }
 
     public DatabaseSettings withWaitSeconds(int seconds) {
-        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, seconds, minPoolSize);
+        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, seconds, minPoolSize, readLimit);
     }
 
     public DatabaseSettings withMinPoolSize(int min) {
-        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, waitSeconds, min);
+        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, waitSeconds, min, readLimit);
+    }
+
+    public DatabaseSettings withReadLimit(int limit) {
+        return new DatabaseSettings(kind, jdbcUrl, user, password, poolSize, waitSeconds, minPoolSize, limit);
+    }
+
+    /**
+     * How many reads run at once on PostgreSQL ({@code [database] read_limit}; 0: as many as the
+     * pool has connections), the others waiting in arrival order. Default: two per core, at most
+     * the pool: a backend busy on a core answers sooner than 16 sharing 2, and two per core keep
+     * a core busy while the other waits on its socket. SQLite's reads are not limited (its reader
+     * pool is at most 8 and its reads run in the server's process, not in backends).
+     */
+    public int readLimit(int cores) {
+        int limit = readLimit >= 0 ? readLimit : 2 * cores;
+        return limit == 0 ? 0 : Math.min(limit, poolSize);
     }
 
     /**

@@ -39,12 +39,12 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     private final GroupCommit group; // SQLite only
     private final StatementCommitter committer; // PostgreSQL only
 
-    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool) {
-        this(kind, writePool, readPool, jdbi(kind, writePool));
+    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool, ReadLimit limit) {
+        this(kind, writePool, readPool, jdbi(kind, writePool), limit);
     }
 
-    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool, Jdbi writer) {
-        super(readPool == writePool ? writer : jdbi(kind, readPool), readPool);
+    private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool, Jdbi writer, ReadLimit limit) {
+        super(readPool == writePool ? writer : jdbi(kind, readPool), readPool, limit);
         this.kind = kind;
         this.writePool = writePool;
         this.readPool = readPool;
@@ -99,10 +99,11 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         if (settings.kind() == Kind.SQLITE) {
             HikariDataSource write = pool(settings, "sqlite-writer", 1, false);
             HikariDataSource read = pool(settings, "sqlite-reader", Math.max(2, Math.min(settings.poolSize(), 8)), true);
-            return new Database(Kind.SQLITE, write, read);
+            return new Database(Kind.SQLITE, write, read, ReadLimit.none());
         }
         HikariDataSource pool = pool(settings, "postgresql", settings.poolSize(), false);
-        return new Database(Kind.POSTGRESQL, pool, pool);
+        int readLimit = settings.readLimit(Runtime.getRuntime().availableProcessors());
+        return new Database(Kind.POSTGRESQL, pool, pool, ReadLimit.of(readLimit, settings.waitSeconds()));
     }
 
     private static void migrate(DatabaseSettings settings) {
@@ -221,7 +222,8 @@ public final class Database extends DatabaseReads implements AutoCloseable {
             throw new IllegalStateException("a separate write inside a request's open transaction; "
                     + "do the node's own writes before the request's changes");
         }
-        return group == null ? timed("write", () -> writer.inTransaction(work::withHandle)) : writeInBatch(work);
+        return group == null ? timed("write", () -> limit.holding(() -> writer.inTransaction(work::withHandle)))
+                : writeInBatch(work);
     }
 
     /** On SQLite a write is a member of the next batch, with no event to wait for: the writer is the batches'. */

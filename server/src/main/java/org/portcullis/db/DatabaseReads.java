@@ -19,7 +19,8 @@ import org.portcullis.metrics.Metrics;
  * inside a request whose transaction is open (it has changed something): then it runs on that
  * transaction, so that the request reads its own writes. Every read outside a request's transaction
  * is measured as a {@code read} transaction ({@code commit} when it returned, {@code rollback} when it
- * threw). Failures are Jdbi's exceptions, whichever of the three ways the work runs.
+ * threw), the wait for its turn ({@link ReadLimit}, PostgreSQL) included. Failures are Jdbi's
+ * exceptions, whichever of the three ways the work runs.
  */
 abstract class DatabaseReads {
     // Set by Database.inRequest for the duration of one request's handler, on that request's thread.
@@ -27,14 +28,16 @@ abstract class DatabaseReads {
 
     private final Jdbi reader;
     private final DataSource readPool;
+    final ReadLimit limit;
     private volatile MeterRegistry meters = Metrics.NONE;
     // The transaction timers by kind and outcome: looking a meter up by name and tags on every
     // transaction costs more than the transaction on SQLite.
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-    DatabaseReads(Jdbi reader, DataSource readPool) {
+    DatabaseReads(Jdbi reader, DataSource readPool, ReadLimit limit) {
         this.reader = reader;
         this.readPool = readPool;
+        this.limit = limit;
     }
 
     /**
@@ -44,7 +47,7 @@ abstract class DatabaseReads {
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
         return tx != null && tx.open() ? work.withHandle(tx.handle())
-                : timed("read", () -> reader.inTransaction(work::withHandle));
+                : timed("read", () -> limit.run(() -> reader.inTransaction(work::withHandle)));
     }
 
     /**
@@ -56,7 +59,7 @@ abstract class DatabaseReads {
      */
     public <T, X extends Exception> T readStatement(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get(); // the pool's connections are in autocommit
-        return tx != null && tx.open() ? read(work) : timed("read", () -> reader.withHandle(work));
+        return tx != null && tx.open() ? read(work) : timed("read", () -> limit.run(() -> reader.withHandle(work)));
     }
 
     /**
@@ -66,7 +69,7 @@ abstract class DatabaseReads {
     public <T> T readConnection(Function<Connection, T> work) {
         RequestTransaction tx = request.get();
         return tx != null && tx.open() ? work.apply(tx.handle().getConnection())
-                : timed("read", () -> PlainQuery.onConnection(readPool, work));
+                : timed("read", () -> limit.run(() -> PlainQuery.onConnection(readPool, work)));
     }
 
     /** Registers the transaction timers in {@code registry} from now on. */

@@ -69,6 +69,7 @@ class ConfigLoaderTest {
                 [database]
                 max_pool_size = 4
                 min_pool_size = 1
+                read_limit = 3
 
                 [quotas]
                 quota_secrets = 50
@@ -82,6 +83,7 @@ class ConfigLoaderTest {
         assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:sqlite:/srv/portcullis/data/portcullis.sqlite");
         assertThat(c.database().poolSize()).isEqualTo(4);
         assertThat(c.database().minIdle(4)).isEqualTo(1);
+        assertThat(c.database().readLimit(64)).as("the key wins over the cores").isEqualTo(3);
         assertThat(c.limits().maxSecretBytes()).isEqualTo(1000);
         assertThat(c.limits().maxRequestBytes()).isEqualTo(5000);
         assertThat(c.quotas().secrets()).isEqualTo(50);
@@ -145,6 +147,13 @@ class ConfigLoaderTest {
     }
 
     // ---- unknown and invalid keys --------------------------------------------------------------
+
+    @Test
+    void aNegativeReadLimitIsRefusedAtStart() {
+        assertThatThrownBy(() -> load("[database]\nread_limit = -1\n" + KEK))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[database] read_limit");
+    }
 
     @Test
     void unknownSectionIsNamed() {

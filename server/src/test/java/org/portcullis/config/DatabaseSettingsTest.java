@@ -35,6 +35,15 @@ class DatabaseSettingsTest {
     }
 
     @Test
+    void theReadLimitDefaultsToTwoPerCoreCappedByThePoolAndZeroMeansNone() {
+        DatabaseSettings pg = parse("postgresql://u:p@db/x");
+        assertThat(pg.readLimit(2)).isEqualTo(4);
+        assertThat(pg.readLimit(16)).as("at most the pool (8)").isEqualTo(8);
+        assertThat(pg.withReadLimit(3).readLimit(2)).isEqualTo(3);
+        assertThat(pg.withReadLimit(0).readLimit(2)).isZero();
+    }
+
+    @Test
     void sqliteRelativePathIsResolvedAgainstTheBaseDirectory() {
         assertThat(parse("sqlite:///barbican.sqlite").jdbcUrl()).isEqualTo("jdbc:sqlite:/etc/portcullis/barbican.sqlite");
         assertThat(parse("sqlite:///data/db.sqlite").jdbcUrl()).isEqualTo("jdbc:sqlite:/etc/portcullis/data/db.sqlite");

@@ -1,0 +1,117 @@
+package org.portcullis.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.ConnectionException;
+import org.junit.jupiter.api.Test;
+
+class ReadLimitTest {
+    private static final int WAIT_SECONDS = 60;
+
+    /** Holds {@code limit}'s only permit on a thread of its own until {@link #release} is called. */
+    private static final class Holder {
+        final CountDownLatch taken = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Thread thread;
+
+        Holder(ReadLimit limit) throws InterruptedException {
+            thread = Thread.ofPlatform().start(() -> {
+                try {
+                    limit.run(() -> {
+                        taken.countDown();
+                        release.await();
+                        return null;
+                    });
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            taken.await();
+        }
+
+        void release() throws InterruptedException {
+            release.countDown();
+            thread.join();
+        }
+    }
+
+    /** Waits (no time limit) until {@code t} is parked, here: queued for a permit. */
+    private static void awaitQueued(Thread t) {
+        while (t.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void waitingReadsAreAdmittedInTheOrderTheyArrived() throws Exception {
+        ReadLimit limit = ReadLimit.of(1, WAIT_SECONDS);
+        Holder holder = new Holder(limit);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int n = i;
+            Thread t = Thread.ofPlatform().start(() -> limit.run(() -> order.add(n)));
+            awaitQueued(t); // the next one arrives only once this one queues
+            readers.add(t);
+        }
+        holder.release();
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    @Test
+    void aReadThatThrowsGivesItsPermitBack() throws Exception {
+        ReadLimit limit = ReadLimit.of(1, WAIT_SECONDS);
+        assertThatThrownBy(() -> limit.run(() -> {
+            throw new IllegalStateException("the read failed");
+        })).hasMessage("the read failed");
+        // On another thread, whose read is limited whatever this thread's own mark says.
+        FutureTask<String> other = new FutureTask<>(() -> limit.run(() -> "other"));
+        Thread.ofPlatform().start(other);
+        assertThat(other.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("a permit kept would block it").isEqualTo("other");
+        assertThat(limit.run(() -> "read")).isEqualTo("read");
+    }
+
+    @Test
+    void aReadNestedInAReadOrAWriteIsNotLimitedAgain() throws Exception {
+        ReadLimit limit = ReadLimit.of(1, WAIT_SECONDS);
+        assertThat(limit.run(() -> limit.run(() -> "nested"))).isEqualTo("nested");
+        Holder holder = new Holder(limit);
+        try {
+            // A write holds a connection: its reads must not queue behind readers that wait for it.
+            assertThat(limit.holding(() -> limit.run(() -> "in a write"))).isEqualTo("in a write");
+        } finally {
+            holder.release();
+        }
+    }
+
+    @Test
+    void aReadThatWaitedLongerThanThePoolWouldIsAnUnreachableDatabase() throws Exception {
+        ReadLimit limit = ReadLimit.of(1, 1);
+        Holder holder = new Holder(limit);
+        FutureTask<String> late = new FutureTask<>(() -> limit.run(() -> "late"));
+        Thread reader = Thread.ofPlatform().start(late);
+        awaitQueued(reader);
+        Thread.sleep(1100); // the reader waits at least this long, more than its 1 s
+        holder.release();
+        assertThatThrownBy(late::get).cause()
+                .isInstanceOf(ConnectionException.class)
+                .satisfies(e -> assertThat(DatabaseUnavailable.causedBy(e)).as("a 503").isTrue());
+        assertThat(limit.run(() -> "next")).as("its permit was given back").isEqualTo("next");
+    }
+
+    @Test
+    void withoutALimitEveryReadRunsAtOnce() throws Exception {
+        ReadLimit none = ReadLimit.of(0, WAIT_SECONDS);
+        assertThat(none.run(() -> none.run(() -> "free"))).isEqualTo("free");
+    }
+}
