@@ -22,7 +22,8 @@ Prints, per variant, the median, minimum and maximum of ready seconds and CPU se
 load average before each round; OUT/starts.tsv has every start and OUT/start.log the run. --profile runs every start
 under async-profiler (bench/lib/profile.sh fetches it): OUT/vN/profile.R.collapsed and .svg,
 CPU samples per thread from the JVM's start to its exit (so the idle drain and the stop are in it; the
-profiler adds its own cost: shares, not times).
+profiler adds its own cost: shares, not times). PROFILE_EVENT=wall samples every thread's wall clock
+instead (where the main thread waits: a core, a lock, a sync), PROFILE_EVENT_INTERVAL sets the interval.
 EOF2
 }
 
@@ -71,7 +72,7 @@ fi
 # start_variant N LOGFILE [PROFILE_FILE]: one start of variant N with its options and cache
 start_variant() {
   local v=${VARIANTS[$1]} agent=
-  [ -z "${3:-}" ] || agent="-agentpath:$BENCH_PROFILER_LIB=start,event=cpu,interval=1ms,threads,file=$3,collapsed"
+  [ -z "${3:-}" ] || agent="-agentpath:$BENCH_PROFILER_LIB=start,event=${PROFILE_EVENT:-cpu},interval=${PROFILE_EVENT_INTERVAL:-1ms},threads,file=$3,collapsed"
   mkdir -p "$OUT/v$1"
   if [[ $v == *::* ]]; then
     PORTCULLIS_JAVA_OPTS=${v#*::} start_server "$2" "${v%%::*}" "$OUT/v$1" "$agent"

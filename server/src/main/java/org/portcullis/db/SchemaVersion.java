@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -77,7 +78,7 @@ public record SchemaVersion(String current, String latest, int pending) {
         if (latest == null) {
             return false;
         }
-        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+        try (Connection c = connection(settings);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history")) {
             String current = null;
@@ -94,6 +95,18 @@ public record SchemaVersion(String current, String latest, int pending) {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * One connection of its own for {@link #upToDate}. SQLite's from its driver directly:
+     * DriverManager first loads every JDBC driver the class path declares (a service lookup over
+     * the jar, PostgreSQL's driver initialised with it), which a SQLite node otherwise never does.
+     */
+    private static Connection connection(DatabaseSettings settings) throws SQLException {
+        if (settings.kind() == DatabaseSettings.Kind.SQLITE) {
+            return SqliteConnection.dataSource(settings.jdbcUrl(), new Properties()).getConnection();
+        }
+        return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
     }
 
     /** The directory of the migrations only {@code kind} runs (beside the shared ones). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -115,7 +117,22 @@ public final class SqliteNativeLibrary {
             return LibraryLoaderUtil.getNativeLibResourcePath();
         }
         return "/" + SQLiteJDBCLoader.class.getPackageName().replace('.', '/') + "/native/"
-                + (OSInfo.isMusl() ? "Linux-Musl" : "Linux") + "/" + OSInfo.getArchName();
+                + (musl() ? "Linux-Musl" : "Linux") + "/" + OSInfo.getArchName();
+    }
+
+    /**
+     * The driver's own test ({@code OSInfo.isMusl}: a mapped file whose path names musl), read from
+     * /proc/self/maps, which lists the same paths in one read: the driver resolves every entry of
+     * /proc/self/map_files (hundreds in a JVM, a system call each), ~5 ms of the main thread's
+     * start. Where maps cannot be read, the driver's test.
+     */
+    static boolean musl() {
+        try {
+            byte[] maps = Files.readAllBytes(Path.of("/proc/self/maps"));
+            return new String(maps, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("musl");
+        } catch (IOException | RuntimeException e) {
+            return OSInfo.isMusl();
+        }
     }
 
     /**
@@ -175,8 +192,14 @@ public final class SqliteNativeLibrary {
                 || othersMayWrite(lib) != null) {
             return false;
         }
+        // In chunks: a 1 MB array (readAllBytes) was zeroed, faulted in and dropped by the main thread.
         CRC32 crc = new CRC32();
-        crc.update(Files.readAllBytes(lib));
+        try (InputStream in = Files.newInputStream(lib)) {
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) > 0;) {
+                crc.update(chunk, 0, n);
+            }
+        }
         return crc.getValue() == entry.getCrc();
     }
 

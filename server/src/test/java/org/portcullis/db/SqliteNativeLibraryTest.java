@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.util.LibraryLoaderUtil;
+import org.sqlite.util.OSInfo;
 
 /**
  * The driver's native library is extracted once into the node's directory, checked at every
@@ -60,6 +61,11 @@ class SqliteNativeLibraryTest {
     @Test
     void findsTheDriversFolderForThisPlatform() {
         assertThat(SqliteNativeLibrary.resourceFolder()).isEqualTo(LibraryLoaderUtil.getNativeLibResourcePath());
+    }
+
+    @Test
+    void readsMuslFromTheMapsAsTheDriverDoesFromMapFiles() {
+        assertThat(SqliteNativeLibrary.musl()).isEqualTo(OSInfo.isMusl());
     }
 
     @Test
