@@ -129,8 +129,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         return open(settings, key, clock, Metrics.NONE);
     }
 
-    private static AuditTrail open(AuditSettings settings, AuditKey key, Clock clock, MeterRegistry meters)
-            throws IOException {
+    private static AuditTrail open(AuditSettings settings, AuditKey key, Clock clock, MeterRegistry meters) throws IOException {
         String host = hostname();
         AuditSink plain = switch (settings.sink()) {
             case FILE -> new FileAuditSink(settings.file(), settings.fsync());
@@ -274,10 +273,9 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     /**
-     * Says that the change of request {@code ex}, whose event was written, was then rolled back
-     * because its commit failed: the trail must not keep a change that did not happen. A COMMIT
-     * whose answer was lost may have committed: then it says the outcome is unknown, not that it
-     * was rolled back. If even this cannot be written the server log says it.
+     * Says that the change of request {@code ex}, whose event was written, was then rolled back because its
+     * commit failed (or, if the COMMIT's answer was lost, that the outcome is unknown): the trail must not keep
+     * a change that did not happen. If even this cannot be written the server log says it.
      */
     public void retract(Exchange ex, Exception cause) {
         if (sink == null) {
@@ -294,8 +292,8 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
         } catch (IOException e) {
             writer.markBroken();
             LOG.error("audit trail {}: request {}'s change was recorded, then its commit failed ({}), and the "
-                    + "retraction could not be written: the trail shows a change that did not happen", sink.describe(),
-                    ex.requestId(), cause.toString());
+                    + "retraction ({}) could not be written: the trail may show a change that did not happen",
+                    sink.describe(), ex.requestId(), cause.toString(), reason);
         }
     }
 
@@ -337,7 +335,9 @@ public final class AuditTrail implements AuditHook, AutoCloseable {
     }
 
     private ApiException failed(AuditEvent event, Exception e, boolean changed) {
-        writer.markBroken();
+        if (e instanceof IOException) { // the sink failed (an event that could not be rendered leaves it as it was)
+            writer.markBroken();
+        }
         LOG.error("audit trail {}: could not record {} {} {} {} of request {} by user {} project {}: {}",
                 sink.describe(), event.outcome(), event.action().cadf(), event.targetTypeUri(), event.targetId(),
                 event.requestId(), event.initiator().userId(), event.initiator().projectId(), e.toString());

@@ -127,14 +127,19 @@ final class AuditWriter {
     /** Renders the event on the caller's thread, in parallel with other requests, and queues it for the writer. */
     CompletableFuture<Void> submit(AuditEvent event) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new IOException("the audit trail is closed"));
-            return done;
-        }
+        byte[] body;
         try {
-            queue.add(new Pending(AuditLine.body(event, observer), done, System.nanoTime()));
+            body = AuditLine.body(event, observer);
         } catch (RuntimeException e) { // details Jackson cannot write: this event fails as a failed write would
             done.completeExceptionally(e);
+            return done;
+        }
+        // Checked after rendering, right before queueing: the window in which stop() may queue its
+        // marker first (leaving this event unanswered) stays as narrow as it was before rendering moved here.
+        if (closed) {
+            done.completeExceptionally(new IOException("the audit trail is closed"));
+        } else {
+            queue.add(new Pending(body, done, System.nanoTime()));
         }
         return done;
     }

@@ -12,8 +12,8 @@ import org.jdbi.v3.core.CloseException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * One read statement on a pooled JDBC connection without Jdbi's handle and statement machinery:
- * for the reads every request makes (a payload read's secret and its ACL), where Jdbi's
+ * One statement on a pooled JDBC connection without Jdbi's handle and statement machinery:
+ * for the statements every request makes (a payload read's secret and its ACL, a new row), where Jdbi's
  * per-handle and per-statement work (its configuration copies, named-parameter parsing and
  * binding by name, the result-set wrappers and cleanables) cost more than SQLite's own. On
  * SQLite the statement comes from the connection's {@link StatementCache}, as Jdbi's do
@@ -91,7 +91,11 @@ public final class PlainQuery {
                     }
                     statement.executeBatch();
                 } catch (SQLException | RuntimeException e) {
-                    statement.clearBatch(); // a cached statement goes back empty, not with rows half added
+                    try {
+                        statement.clearBatch(); // a cached statement goes back empty, not with rows half added
+                    } catch (SQLException clear) {
+                        e.addSuppressed(clear);
+                    }
                     throw e;
                 }
             } finally {

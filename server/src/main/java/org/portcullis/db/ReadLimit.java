@@ -15,7 +15,7 @@ import org.jdbi.v3.core.ConnectionException;
  *
  * <p>A thread that already holds a permit or a write connection ({@link #holding}) is not limited
  * again: a read nested in it would otherwise wait for permits held by threads that wait for its
- * connection. A read that waited for its permit longer than for a pooled connection fails as an
+ * connection. A read that gets no permit within the wait for a pooled connection fails as an
  * unreachable database does (a 503, {@link DatabaseUnavailable}).
  */
 final class ReadLimit {
@@ -68,23 +68,22 @@ final class ReadLimit {
     }
 
     /**
-     * Waits without a timer: a virtual thread's timed park arms and cancels a timer task each time,
-     * on every read that waits. The queue moves anyway, since each holder waits at most {@code
-     * waitNanos} for its connection; a read that waited longer than that fails as if the pool had
-     * had no connection for it, so an outage still answers 503 within about twice the wait.
+     * Takes a free permit without a timer when there is one (a virtual thread's timed park arms and
+     * cancels a timer task); otherwise waits its turn for at most {@code waitNanos}, as for a pool
+     * connection, and then fails as if the pool had had none: a holder whose query hangs (a
+     * partition that drops packets, a lock held elsewhere) must not hold up every read behind it
+     * without an answer, so an outage still answers 503 within the wait.
      */
     private void acquire() {
-        long start = System.nanoTime();
         try {
-            permits.acquire();
+            if (permits.tryAcquire(0, TimeUnit.NANOSECONDS) || permits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectionException(new SQLTransientConnectionException("interrupted waiting for a read slot", e));
         }
-        if (System.nanoTime() - start > waitNanos) {
-            permits.release();
-            throw new ConnectionException(new SQLTransientConnectionException(
-                    "no read slot free within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s"));
-        }
+        throw new ConnectionException(new SQLTransientConnectionException(
+                "no read slot free within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s"));
     }
 }
