@@ -92,14 +92,8 @@ server_jvm_opts() {
   # stops all in-flight requests for ~1 ms idle, 3-6 ms on a busy machine) came every 300 reads,
   # 3% of wall time at 10k reads/s, right in the p99; 48 MB makes it every 1,000 reads, for the same
   # pause length and +23 MB RSS (measured with 2,000 secrets). Xms leaves the old generation room.
-  # CompileThresholdScaling: the JIT compiles a method after 4x the default invocations. During
-  # start-up C1 and C2 took half the node's CPU on 2 cores (profiled), compiling code that runs a
-  # few thousand times and never again; with it, start CPU 1.18 s against 1.78 s and ready 0.970 s
-  # against 1.232 s (medians, 6 interleaved starts, 100k secrets, bench/start.sh). A request path
-  # run thousands of times a second still reaches C2 within seconds (well inside the bench's warm-up).
   local opts=(--enable-native-access=ALL-UNNAMED -Xss512k -Xms64m -Xmx192m -Xmn48m
-    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m -XX:SweeperThreshold=40
-    -XX:CompileThresholdScaling=4)
+    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m -XX:SweeperThreshold=40)
   [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
   local extra=()
   read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"

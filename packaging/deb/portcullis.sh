@@ -32,7 +32,7 @@ fi
 # The source tree's defaults (scripts/lib.sh server_jvm_opts): a bounded heap, since a key manager
 # holds no rows in memory (RSS ~140 MB with 1M secrets); PORTCULLIS_JAVA_OPTS comes after and wins.
 opts=(-Xss512k -Xms64m -Xmx192m -Xmn48m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m
-  -XX:SweeperThreshold=40 -XX:CompileThresholdScaling=4)
+  -XX:SweeperThreshold=40)
 [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
 # 'serve' on JDK >= 25 with PORTCULLIS_AOT_DIR (the unit's CacheDirectory): an AOT cache, recorded
 # by the first run after an upgrade when it stops, halves the start-up CPU of every later run.
