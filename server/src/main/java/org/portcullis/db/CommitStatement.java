@@ -1,8 +1,5 @@
 package org.portcullis.db;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-
 /**
  * One change that a request's PostgreSQL transaction sends together with its COMMIT, in the same
  * round trip ({@link Database#changeAtCommit}): a POST's INSERT then costs no round trip of its
@@ -13,10 +10,4 @@ import java.sql.SQLException;
  * @param sql one statement with {@code ?} parameters, no terminating semicolon
  * @param binder sets those parameters
  */
-public record CommitStatement(String sql, Binder binder) {
-    /** Sets a statement's parameters. */
-    @FunctionalInterface
-    public interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-}
+public record CommitStatement(String sql, PlainQuery.Binder binder) {}

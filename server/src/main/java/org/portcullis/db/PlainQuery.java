@@ -31,9 +31,9 @@ public final class PlainQuery {
 
     private PlainQuery() {}
 
-    /** Sets a statement's parameters. */
+    /** Sets a statement's parameters: a query's, a change's or a {@link CommitStatement}'s. */
     @FunctionalInterface
-    interface Binder {
+    public interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
@@ -74,7 +74,7 @@ public final class PlainQuery {
      * several), its statement lent from the statement cache as {@link #query}'s; failures as
      * {@link #query}'s.
      */
-    public static void update(Connection conn, String sql, List<CommitStatement.Binder> rows) {
+    public static void update(Connection conn, String sql, List<Binder> rows) {
         try {
             SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
             PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
@@ -85,7 +85,7 @@ public final class PlainQuery {
                     return;
                 }
                 try {
-                    for (CommitStatement.Binder row : rows) {
+                    for (Binder row : rows) {
                         row.bind(statement);
                         statement.addBatch();
                     }

@@ -45,7 +45,7 @@ public final class SecretRepository {
     }
 
     /** Binds {@code s} to {@link #INSERT}'s parameters: the one place the columns meet their values. */
-    private static CommitStatement.Binder row(Secret s) {
+    private static PlainQuery.Binder row(Secret s) {
         return ps -> {
             ps.setString(1, s.id());
             ps.setString(2, s.projectId());

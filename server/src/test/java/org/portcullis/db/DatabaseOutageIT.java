@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.portcullis.testing.Api;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * itself.
  */
 class DatabaseOutageIT {
-    private static final Pattern HOST_PORT = Pattern.compile("//127\\.0\\.0\\.1:(\\d+)/");
     private static final List<String> FAST = List.of("[portcullis]", "db_wait_seconds = 1");
 
     private TcpProxy proxy;
@@ -48,12 +45,12 @@ class DatabaseOutageIT {
     void aNodeStartedBeforeItsDatabaseWaitsWithOneLinePerAttemptAndThenServes() throws Exception {
         Path dir = Files.createTempDirectory("portcullis-outage");
         String real = TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL, dir);
-        int pgPort = pgPort(real);
+        int pgPort = TestDatabases.port(real);
         int port = freePort();
         ListAppender<ILoggingEvent> log = capture();
         CompletableFuture<TestServer> starting = CompletableFuture.supplyAsync(() -> {
             try {
-                return TestServer.startWith(dir, viaPort(real, port), FAST);
+                return TestServer.startWith(dir, TestDatabases.viaPort(real, port), FAST);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -76,10 +73,10 @@ class DatabaseOutageIT {
     void whileTheDatabaseIsGoneRequestsFailFastWith503AndTheNodeRecoversByItself() throws Exception {
         Path dir = Files.createTempDirectory("portcullis-outage");
         String real = TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL, dir);
-        int pgPort = pgPort(real);
+        int pgPort = TestDatabases.port(real);
         int port = freePort();
         proxy = new TcpProxy(port, "127.0.0.1", pgPort);
-        node = TestServer.startWith(dir, viaPort(real, port), FAST);
+        node = TestServer.startWith(dir, TestDatabases.viaPort(real, port), FAST);
         Api api = new Api(node.url(), "p-outage");
         String before = api.createText("before the outage");
         assertThat(api.get("/healthcheck").status()).isEqualTo(200);
@@ -116,16 +113,6 @@ class DatabaseOutageIT {
         events.start();
         ((Logger) LoggerFactory.getLogger(Database.class)).addAppender(events);
         return events;
-    }
-
-    private static int pgPort(String jdbc) {
-        Matcher m = HOST_PORT.matcher(jdbc);
-        assertThat(m.find()).as("a 127.0.0.1 PostgreSQL URL: " + jdbc).isTrue();
-        return Integer.parseInt(m.group(1));
-    }
-
-    private static String viaPort(String jdbc, int port) {
-        return HOST_PORT.matcher(jdbc).replaceFirst("//127.0.0.1:" + port + "/");
     }
 
     private static int freePort() throws Exception {

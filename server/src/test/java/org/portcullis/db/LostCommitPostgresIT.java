@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.config.DatabaseSettings;
@@ -19,8 +17,6 @@ import org.portcullis.testing.TestDatabases;
  * change (a payload's destruction) runs. (The committer's batches: StatementCommitterPostgresIT.)
  */
 class LostCommitPostgresIT {
-    private static final Pattern HOST_PORT = Pattern.compile("//127\\.0\\.0\\.1:(\\d+)/");
-
     @TempDir
     Path dir;
 
@@ -39,10 +35,8 @@ class LostCommitPostgresIT {
 
     private void cutAtCommit(Consumer<Database> changes) throws Exception {
         String real = TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL, dir);
-        Matcher m = HOST_PORT.matcher(real);
-        assertThat(m.find()).as("a 127.0.0.1 PostgreSQL URL: " + real).isTrue();
-        try (TcpProxy proxy = new TcpProxy("127.0.0.1", Integer.parseInt(m.group(1)))) {
-            String viaProxy = HOST_PORT.matcher(real).replaceFirst("//127.0.0.1:" + proxy.port() + "/");
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", TestDatabases.port(real))) {
+            String viaProxy = TestDatabases.viaPort(real, proxy.port());
             Database db = Database.open(DatabaseSettings.parse(viaProxy, 4, dir));
             try {
                 boolean[] undone = {false};

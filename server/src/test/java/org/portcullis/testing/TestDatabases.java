@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real databases integration tests run on: a SQLite file in a temp directory, or a fresh
@@ -17,6 +19,9 @@ import java.util.UUID;
  * {@code scripts/postgres.sh} and stopped when the JVM exits.
  */
 public final class TestDatabases {
+    /** The host and port of the private cluster's JDBC URLs, which always listens on loopback. */
+    private static final Pattern HOST_PORT = Pattern.compile("//127\\.0\\.0\\.1:(\\d+)/");
+
     private static String postgresJdbc;
 
     private TestDatabases() {}
@@ -34,6 +39,21 @@ public final class TestDatabases {
             s.execute("CREATE SCHEMA " + schema);
         }
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** The port of a PostgreSQL URL from {@link #fresh}, for a proxy put in front of it. */
+    public static int port(String jdbc) {
+        Matcher m = HOST_PORT.matcher(jdbc);
+        if (!m.find()) {
+            throw new IllegalArgumentException("not a 127.0.0.1 PostgreSQL URL: " + jdbc);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The same database as {@code jdbc}, reached through {@code port} (a proxy's) instead. */
+    public static String viaPort(String jdbc, int port) {
+        port(jdbc);
+        return HOST_PORT.matcher(jdbc).replaceFirst("//127.0.0.1:" + port + "/");
     }
 
     static synchronized String postgres() throws Exception {
