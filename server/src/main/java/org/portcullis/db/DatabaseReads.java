@@ -47,7 +47,8 @@ abstract class DatabaseReads {
      */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
-        return tx != null && tx.open() ? work.withHandle(tx.handle()) : timedRead(() -> reader.inTransaction(work::withHandle));
+        return tx != null && tx.open() ? work.withHandle(tx.handle())
+                : timedRead(() -> reader.inTransaction(work::withHandle));
     }
 
     /**
