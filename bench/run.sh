@@ -43,6 +43,7 @@
 #      store, and the real Barbican its kmip_plugin store as global default, against the
 #      pykmip-server its start.sh runs). BENCH_DB_POOL=N sets Portcullis' [database]
 #      max_pool_size (default: the server's own, 16; on PostgreSQL the pool reads and writes share).
+#      BENCH_DB_READ_LIMIT=N sets its [database] read_limit (PostgreSQL; default: the server's own).
 #      BENCH_THREAD_LOG=FILE: per wrk call, CPU and scheduler waits per server thread group
 #      (lib/wrk-cpu/wrk).
 set -euo pipefail

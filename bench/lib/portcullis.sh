@@ -63,7 +63,9 @@ $tls_lines
 
 [audit]
 $( [ "$BENCH_AUDIT" = off ] && echo "enabled = False" || echo "fsync = $BENCH_AUDIT")
-$( [ -z "${BENCH_DB_POOL:-}" ] || printf '\n[database]\nmax_pool_size = %s\n' "$BENCH_DB_POOL")
+$( [ -z "${BENCH_DB_POOL:-}${BENCH_DB_READ_LIMIT:-}" ] || printf '\n[database]\n')
+$( [ -z "${BENCH_DB_POOL:-}" ] || printf 'max_pool_size = %s\n' "$BENCH_DB_POOL")
+$( [ -z "${BENCH_DB_READ_LIMIT:-}" ] || printf 'read_limit = %s\n' "$BENCH_DB_READ_LIMIT")
 
 [secretstore]
 enable_multiple_secret_stores = True

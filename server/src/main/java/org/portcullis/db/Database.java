@@ -230,7 +230,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     private <T, X extends Exception> T writeInBatch(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = new RequestTransaction(writer, group, committer);
         long start = System.nanoTime();
-        String outcome = "rollback";
+        boolean committed = false;
         try {
             T result;
             try {
@@ -240,10 +240,10 @@ public final class Database extends DatabaseReads implements AutoCloseable {
                 throw e;
             }
             tx.commit();
-            outcome = "commit";
+            committed = true;
             return result;
         } finally {
-            record("write", outcome, start);
+            record("write", committed, start);
         }
     }
 
@@ -306,7 +306,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
         }
         RequestTransaction tx = new RequestTransaction(writer, group, committer);
         request.set(tx);
-        String outcome = "rollback";
+        boolean committed = false;
         try {
             T result;
             try {
@@ -316,13 +316,13 @@ public final class Database extends DatabaseReads implements AutoCloseable {
                 throw e;
             }
             tx.commit();
-            outcome = "commit";
+            committed = true;
             return result;
         } finally {
             request.remove();
             // A request's transaction is a write transaction: measured from its first change.
             if (tx.openedAtNanos() != 0) {
-                record("write", outcome, tx.openedAtNanos());
+                record("write", committed, tx.openedAtNanos());
             }
         }
     }

@@ -30,9 +30,10 @@ abstract class DatabaseReads {
     private final DataSource readPool;
     final ReadLimit limit;
     private volatile MeterRegistry meters = Metrics.NONE;
-    // The transaction timers by kind and outcome: looking a meter up by name and tags on every
-    // transaction costs more than the transaction on SQLite.
-    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // The transaction timers by outcome and kind: looking a meter up by name and tags on every
+    // transaction costs more than the transaction on SQLite (and a key built per transaction, a string).
+    private final ConcurrentHashMap<String, Timer> commits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> rollbacks = new ConcurrentHashMap<>();
 
     DatabaseReads(Jdbi reader, DataSource readPool, ReadLimit limit) {
         this.reader = reader;
@@ -47,7 +48,7 @@ abstract class DatabaseReads {
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get();
         return tx != null && tx.open() ? work.withHandle(tx.handle())
-                : timed("read", () -> limit.run(() -> reader.inTransaction(work::withHandle)));
+                : timedRead(() -> reader.inTransaction(work::withHandle));
     }
 
     /**
@@ -59,7 +60,7 @@ abstract class DatabaseReads {
      */
     public <T, X extends Exception> T readStatement(HandleCallback<T, X> work) throws X {
         RequestTransaction tx = request.get(); // the pool's connections are in autocommit
-        return tx != null && tx.open() ? read(work) : timed("read", () -> limit.run(() -> reader.withHandle(work)));
+        return tx != null && tx.open() ? read(work) : timedRead(() -> reader.withHandle(work));
     }
 
     /**
@@ -69,33 +70,56 @@ abstract class DatabaseReads {
     public <T> T readConnection(Function<Connection, T> work) {
         RequestTransaction tx = request.get();
         return tx != null && tx.open() ? work.apply(tx.handle().getConnection())
-                : timed("read", () -> limit.run(() -> PlainQuery.onConnection(readPool, work)));
+                : timedRead(() -> PlainQuery.onConnection(readPool, work));
     }
 
     /** Registers the transaction timers in {@code registry} from now on. */
     void measureTransactions(MeterRegistry registry) {
         meters = registry;
-        timers.clear();
+        commits.clear();
+        rollbacks.clear();
     }
 
     interface Timed<T, X extends Exception> { T run() throws X; } // what record() measures
 
     <T, X extends Exception> T timed(String kind, Timed<T, X> work) throws X {
         long start = System.nanoTime();
-        String outcome = "rollback";
+        boolean committed = false;
         try {
             T result = work.run();
-            outcome = "commit";
+            committed = true;
             return result;
         } finally {
-            record(kind, outcome, start);
+            record(kind, committed, start);
         }
     }
 
-    void record(String kind, String outcome, long startNanos) {
+    /**
+     * {@link #timed} for a read outside any transaction, after its turn ({@link ReadLimit}, which
+     * on SQLite only says that it needs none): the one lambda a read builds is its work's.
+     */
+    private <T, X extends Exception> T timedRead(Timed<T, X> read) throws X {
+        long start = System.nanoTime();
+        boolean admitted = false;
+        boolean committed = false;
+        try {
+            admitted = limit.enter();
+            T result = read.run();
+            committed = true;
+            return result;
+        } finally {
+            if (admitted) {
+                limit.exit();
+            }
+            record("read", committed, start);
+        }
+    }
+
+    void record(String kind, boolean committed, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
-        timers.computeIfAbsent(kind + '/' + outcome, k -> Timer.builder("portcullis.db.transactions")
-                .description("Database transactions, from pool checkout to end").tags("kind", kind, "outcome", outcome)
+        (committed ? commits : rollbacks).computeIfAbsent(kind, k -> Timer.builder("portcullis.db.transactions")
+                .description("Database transactions, from pool checkout to end")
+                .tags("kind", kind, "outcome", committed ? "commit" : "rollback")
                 .serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -39,19 +39,24 @@ final class ReadLimit {
         return NONE;
     }
 
-    /** Runs {@code read} once a permit is free (FIFO), and gives the permit back however it ends. */
-    <T, X extends Exception> T run(DatabaseReads.Timed<T, X> read) throws X {
+    /**
+     * Takes a permit for this thread's read once one is free (FIFO); false when the read needs none
+     * (no limit, or this thread holds a permit or a write connection already). A caller given true
+     * calls {@link #exit} however its read ends.
+     */
+    boolean enter() {
         if (permits == null || held.get() != null) {
-            return read.run();
+            return false;
         }
         acquire();
         held.set(Boolean.TRUE);
-        try {
-            return read.run();
-        } finally {
-            held.remove();
-            permits.release();
-        }
+        return true;
+    }
+
+    /** Gives back the permit {@link #enter} took. */
+    void exit() {
+        held.remove();
+        permits.release();
     }
 
     /** Runs {@code work}, which holds a write connection, with the reads it makes exempt from the limit. */
