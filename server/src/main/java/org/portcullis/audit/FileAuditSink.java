@@ -182,7 +182,7 @@ final class FileAuditSink implements AuditSink {
      * The journal beside the file, after writing back what a crash left only in it; null when
      * another writer holds it: it only makes syncs cheaper, so this one then syncs the file itself.
      * The file and its directory entry are synced unless the journal vouches for them as they are
-     * (a clean stop's or a replay's sync): each sync costs a device flush of the start.
+     * (the sync of a clean stop, rotation or cut named it at its size): each sync costs the start a device flush.
      */
     private AuditJournal openJournal() throws IOException {
         AuditJournal j = null;
