@@ -35,9 +35,17 @@ final class AuditJournal implements Closeable {
     private static final int HEADER = 4 + 8 + 8 + 8 + 4 + 4;
     private static final int CHUNK = 64 << 10;
 
+    /**
+     * The records' buffer, kept: a record goes to the journal in one write of header and bytes
+     * together (a write per part cost a second system call per batch). Direct, so the write does
+     * not copy it into a temporary one; a batch larger than it (a rotation's burst) gets its own.
+     */
+    private static final int RECORD_BUFFER = 64 << 10;
+
     private final Path path;
     private final FileChannel channel;
-    private final ByteBuffer header = ByteBuffer.allocate(HEADER);
+    private final ByteBuffer record = ByteBuffer.allocateDirect(RECORD_BUFFER);
+    private final CRC32C checksum = new CRC32C(); // append's, reset per record
     private long seq;
     private long position;
 
@@ -106,13 +114,22 @@ final class AuditJournal implements Closeable {
      * file lost, then syncs it, and starts the journal over. A record is written back only where
      * the file holds, at its offset, its bytes or zeros (a file system that kept the size but not
      * the data) up to the file's end: a file replaced or cut while the node was down gets nothing
-     * it did not have. Returns the bytes written back.
+     * it did not have.
+     *
+     * <p>A journal that holds no batch (a clean stop left only its empty record, or it is new)
+     * describes nothing already: it is continued where its records end, with no sync of either
+     * file, which a start used to spend two on. Its empty record names the file and size it was
+     * written after syncing ({@link #reset}): when that is still the file as it is, the file needs
+     * no sync either ({@link Replay#durable}); a file replaced, grown or cut while the node was
+     * down does not match, and is synced.
      */
-    long replay(long fileId, Path file) throws IOException {
+    Replay replay(long fileId, Path file) throws IOException {
         long appended = 0;
         try (FileChannel target = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long at = 0;
             long expected = -1;
+            boolean batches = false;
+            Record last = null;
             while (true) {
                 Record r = read(at);
                 if (r == null || (expected >= 0 && r.seq != expected)) {
@@ -121,9 +138,11 @@ final class AuditJournal implements Closeable {
                 seq = r.seq;
                 expected = r.seq + 1;
                 at += HEADER + r.bytes.remaining();
+                last = r;
                 if (r.bytes.remaining() == 0) {
                     continue;
                 }
+                batches = true;
                 if (r.fileId != fileId) {
                     LOG.error("{}: the journal's record at offset {} is of another file than {}; nothing of it is written back",
                             path, r.offset, file);
@@ -139,15 +158,26 @@ final class AuditJournal implements Closeable {
                     writeFully(target, r.bytes, r.offset);
                 }
             }
+            if (!batches) {
+                position = at; // the next record continues the sequence it ends
+                return new Replay(0, last != null && last.fileId == fileId && last.offset == target.size());
+            }
             target.force(false); // the journal starts over: all it held must be in the file
             if (appended > 0) {
                 LOG.warn("{}: {} bytes of audit events that were synced only to the journal were written back into {}",
                         path, appended, file);
             }
         }
-        reset();
-        return appended;
+        reset(0, 0); // names no file: the caller still makes this one durable (Replay#durable is false)
+        return new Replay(appended, false);
     }
+
+    /**
+     * What {@link #replay} did: the bytes it wrote back, and whether the file is known durable as
+     * it is: only when the journal held no batch and its empty record names this file at this size.
+     * After a crash (the journal held batches) the file is synced as before.
+     */
+    record Replay(long appended, boolean durable) {}
 
     /** What the file holds where a record goes: its bytes (up to the file's end), some zeros instead, or other bytes. */
     private enum Fit { SAME, ZEROS, OTHER }
@@ -237,12 +267,14 @@ final class AuditJournal implements Closeable {
 
     /** Writes the batch {@code bytes} that went to {@code offset} of the file {@code fileId} (not synced). */
     void append(long fileId, long offset, ByteBuffer bytes) throws IOException {
-        header.clear().putInt(MAGIC).putLong(seq + 1).putLong(fileId).putLong(offset).putInt(bytes.remaining());
-        int crc = crc(header.duplicate().flip(), bytes);
-        header.putInt(crc).flip();
-        writeFully(channel, header, position);
         int length = bytes.remaining();
-        writeFully(channel, bytes.duplicate(), position + HEADER);
+        ByteBuffer r = HEADER + length <= RECORD_BUFFER ? record.clear() : ByteBuffer.allocate(HEADER + length);
+        r.putInt(MAGIC).putLong(seq + 1).putLong(fileId).putLong(offset).putInt(length);
+        checksum.reset();
+        checksum.update(r.duplicate().flip());
+        checksum.update(bytes.duplicate());
+        r.putInt((int) checksum.getValue()).put(bytes.duplicate()).flip();
+        writeFully(channel, r, position);
         seq++;
         position += HEADER + length;
     }
@@ -253,11 +285,13 @@ final class AuditJournal implements Closeable {
 
     /**
      * Makes the journal describe nothing (the file was synced, replaced or cut): an empty record at
-     * its start, synced, so no older record is ever replayed into a file it no longer matches.
+     * its start, synced, so no older record is ever replayed into a file it no longer matches. The
+     * record names the file {@code fileId} and the {@code size} at which it was synced, so that the
+     * next start can tell the file needs no sync of its own.
      */
-    void reset() throws IOException {
+    void reset(long fileId, long size) throws IOException {
         position = 0;
-        append(0, 0, ByteBuffer.allocate(0));
+        append(fileId, size, ByteBuffer.allocate(0));
         sync();
     }
 

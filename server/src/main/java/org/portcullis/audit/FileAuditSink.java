@@ -171,7 +171,7 @@ final class FileAuditSink implements AuditSink {
             size = attrs.size();
             if (journal != null) {
                 makeDurable(); // the cut, before records that count from it
-                journal.reset(); // its records' offsets are from before the cut
+                journal.reset(fileId, size); // its records' offsets are from before the cut
             }
             return path + " was truncated (copytruncate)";
         }
@@ -181,17 +181,26 @@ final class FileAuditSink implements AuditSink {
     /**
      * The journal beside the file, after writing back what a crash left only in it; null when
      * another writer holds it: it only makes syncs cheaper, so this one then syncs the file itself.
+     * The file and its directory entry are synced unless the journal vouches for them as they are
+     * (the sync of a clean stop, rotation or cut named it at its size): each sync costs the start a device flush.
      */
     private AuditJournal openJournal() throws IOException {
         AuditJournal j = null;
         try {
             j = AuditJournal.open(AuditJournal.beside(path));
+            boolean durable = false;
             if (j == null) {
                 LOG.warn("{}: another process holds its journal; this one syncs the audit file itself", path);
-            } else if (j.replay(fileId, path) > 0) {
-                size = channel.size();
+            } else {
+                AuditJournal.Replay replay = j.replay(fileId, path);
+                if (replay.appended() > 0) {
+                    size = channel.size();
+                }
+                durable = replay.durable();
             }
-            makeDurable();
+            if (!durable) {
+                makeDurable();
+            }
             return j;
         } catch (IOException | RuntimeException e) {
             if (j != null) {
@@ -228,7 +237,7 @@ final class FileAuditSink implements AuditSink {
             open();
             if (journal != null) {
                 makeDurable();
-                journal.reset(); // the old file was synced: nothing in the journal is needed
+                journal.reset(fileId, size); // the old file was synced: nothing in the journal is needed
             }
         } finally {
             syncLock.unlock();
@@ -370,7 +379,7 @@ final class FileAuditSink implements AuditSink {
             }
             channel.close();
             if (j != null) {
-                j.reset(); // all of it is in the file now
+                j.reset(fileId, size); // all of it is in the file now
             }
         } finally {
             syncLock.unlock();

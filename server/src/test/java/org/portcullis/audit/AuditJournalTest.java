@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,38 @@ class AuditJournalTest {
     }
 
     @Test
+    void aCleanStopVouchesForItsFileAsItIsSoTheNextStartNeedNotSyncIt() throws IOException {
+        Path file = dir.resolve("audit.log");
+        FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS);
+        sink.write(Lines.utf8(batch(0, 5)));
+        sink.sync();
+        sink.close();
+
+        assertThat(replay(file).durable()).isTrue();
+
+        Files.writeString(file, "{\"other\":1}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND); // grew while down
+        assertThat(replay(file).durable()).isFalse();
+    }
+
+    @Test
+    void aNewJournalOrOneThatHeldBatchesVouchesForNothing() throws IOException {
+        Path file = dir.resolve("audit.log");
+        Files.writeString(file, "", StandardCharsets.UTF_8);
+        assertThat(replay(file).durable()).isFalse(); // new
+
+        writeWithoutClosing(file, 10);
+        assertThat(replay(file).durable()).isFalse(); // a crash: the replay's sync is followed by the file's own
+        assertThat(replay(file).durable()).isFalse(); // the replay's empty record names no file
+    }
+
+    private static AuditJournal.Replay replay(Path file) throws IOException {
+        long fileId = AuditJournal.fileId(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+        try (AuditJournal j = AuditJournal.open(AuditJournal.beside(file))) {
+            return j.replay(fileId, file);
+        }
+    }
+
+    @Test
     void aTornJournalRecordIsNotReplayed() throws IOException {
         Path file = dir.resolve("audit.log");
         List<String> written = writeWithoutClosing(file, 20);
@@ -139,9 +172,9 @@ class AuditJournalTest {
         for (String line : written.subList(0, 5)) {
             batchBytes += line.length() + 1; // every line of these batches is as long
         }
-        // a reset record, three batches, then 100 bytes into the fourth's lines: its CRC fails, so
-        // neither it nor anything after it is written back
-        long damaged = header + 3 * (header + batchBytes) + header + 100;
+        // three batches (a new journal starts with no empty record), then 100 bytes into the
+        // fourth's lines: its CRC fails, so neither it nor anything after it is written back
+        long damaged = 3 * (header + batchBytes) + header + 100;
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {'#'}), damaged);
         }
