@@ -14,6 +14,7 @@ import org.portcullis.http.ApiException;
  * name, as in Barbican.
  */
 public final class Policy {
+    private static final String ENFORCE_NEW_DEFAULTS = "enforce_new_defaults";
     private final Map<String, PolicyRule> rules;
     private final boolean enforceNewDefaults;
     private final PolicyProfile profile;
@@ -66,9 +67,11 @@ public final class Policy {
         if (r == null || !scopeAllowed(ctx, rule)) {
             return false;
         }
-        Map<String, String> values = new HashMap<>(target.values());
-        values.put("enforce_new_defaults", enforceNewDefaults ? "True" : "False");
-        return r.test(new PolicyRule.Inputs(ctx, values, rules::get, 0));
+        // The target's fields and enforce_new_defaults, looked up without copying the target per check.
+        Map<String, String> values = target.values();
+        String enforce = enforceNewDefaults ? "True" : "False";
+        return r.test(new PolicyRule.Inputs(ctx, key -> ENFORCE_NEW_DEFAULTS.equals(key) ? enforce : values.get(key),
+                rules::get, 0));
     }
 
     private boolean scopeAllowed(RequestContext ctx, String rule) {

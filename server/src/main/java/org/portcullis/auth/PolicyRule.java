@@ -2,7 +2,6 @@ package org.portcullis.auth;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -12,7 +11,7 @@ import java.util.function.Function;
 sealed interface PolicyRule {
 
     /** What a check is evaluated with: the caller's credentials and the target's fields. */
-    record Inputs(RequestContext ctx, Map<String, String> target, Function<String, PolicyRule> rules, int depth) {
+    record Inputs(RequestContext ctx, Function<String, String> target, Function<String, PolicyRule> rules, int depth) {
         Inputs deeper() {
             if (depth > 32) {
                 throw new IllegalStateException("policy rules refer to each other in a cycle");
@@ -113,14 +112,14 @@ sealed interface PolicyRule {
             return null;
         }
 
-        static String substitute(String template, Map<String, String> target) {
+        static String substitute(String template, Function<String, String> target) {
             int first = template.indexOf("%(");
             if (first < 0) {
                 return template;
             }
             // The usual check is one whole field, %(target.secret.project_id)s: its value as it is.
             if (first == 0 && template.indexOf(")s") == template.length() - 2) {
-                return target.get(template.substring(2, template.length() - 2));
+                return target.apply(template.substring(2, template.length() - 2));
             }
             StringBuilder out = new StringBuilder();
             int i = 0;
@@ -135,7 +134,7 @@ sealed interface PolicyRule {
                     return null;
                 }
                 out.append(template, i, start);
-                String value = target.get(template.substring(start + 2, end));
+                String value = target.apply(template.substring(start + 2, end));
                 if (value == null) {
                     return null;
                 }

@@ -90,9 +90,11 @@ public final class Aead {
         try {
             Cipher cipher = cipher();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, in, headerLength, NONCE_BYTES));
-            byte[] header = new byte[headerLength];
-            System.arraycopy(in, 0, header, 0, headerLength);
-            cipher.updateAAD(concat(header, aad));
+            // header and associated data in one array, as seal() authenticates them
+            byte[] headerAndAad = new byte[headerLength + aad.length];
+            System.arraycopy(in, 0, headerAndAad, 0, headerLength);
+            System.arraycopy(aad, 0, headerAndAad, headerLength, aad.length);
+            cipher.updateAAD(headerAndAad);
             int offset = headerLength + NONCE_BYTES;
             byte[] opened = cipher.doFinal(in, offset, length - offset);
             release(cipher);

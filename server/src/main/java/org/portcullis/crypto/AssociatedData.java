@@ -1,6 +1,5 @@
 package org.portcullis.crypto;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,19 +9,31 @@ import java.nio.charset.StandardCharsets;
 public final class AssociatedData {
     private AssociatedData() {}
 
+    /**
+     * Written straight into an array of the exact size: every payload read and write builds one,
+     * and a growing stream cost a buffer and a copy on top of the result.
+     */
     public static byte[] of(String purpose, String... fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        write(out, purpose);
-        for (String field : fields) {
-            write(out, field);
+        byte[] label = purpose.getBytes(StandardCharsets.UTF_8);
+        byte[][] encoded = new byte[fields.length][];
+        int size = 2 + label.length;
+        for (int i = 0; i < fields.length; i++) {
+            encoded[i] = fields[i].getBytes(StandardCharsets.UTF_8);
+            size += 2 + encoded[i].length;
         }
-        return out.toByteArray();
+        byte[] out = new byte[size];
+        int at = put(out, 0, label);
+        for (byte[] field : encoded) {
+            at = put(out, at, field);
+        }
+        return out;
     }
 
-    private static void write(ByteArrayOutputStream out, String field) {
-        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >>> 8);
-        out.write(bytes.length);
-        out.writeBytes(bytes);
+    /** A field's length (two bytes, big-endian, as a stream's two single-byte writes put it) and its bytes. */
+    private static int put(byte[] out, int at, byte[] field) {
+        out[at] = (byte) (field.length >>> 8);
+        out[at + 1] = (byte) field.length;
+        System.arraycopy(field, 0, out, at + 2, field.length);
+        return at + 2 + field.length;
     }
 }

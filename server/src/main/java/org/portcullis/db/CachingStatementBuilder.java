@@ -56,7 +56,7 @@ final class CachingStatementBuilder implements StatementBuilder {
 
     /** A statement for {@code sql}: from {@code sqlite}'s cache, or prepared on {@code conn} when that is null. */
     static PreparedStatement lend(SqliteConnection sqlite, Connection conn, String sql) throws SQLException {
-        return sqlite == null ? conn.prepareStatement(sql) : sqlite.statements().lend(sql, sqlite::prepareStatement);
+        return sqlite == null ? conn.prepareStatement(sql) : sqlite.statements().lend(sql, sqlite::prepareKept);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.portcullis.db;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
@@ -25,6 +26,12 @@ final class SqliteConnection extends JDBC4Connection {
 
     StatementCache statements() {
         return statements;
+    }
+
+    /** A statement for the {@link StatementCache}: one that reads its column names once ({@link KeptStatement}). */
+    PreparedStatement prepareKept(String sql) throws SQLException {
+        checkOpen();
+        return new KeptStatement(this, sql);
     }
 
     @Override

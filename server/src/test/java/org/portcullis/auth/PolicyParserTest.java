@@ -19,7 +19,7 @@ class PolicyParserTest {
 
     private boolean eval(String rule, Set<String> roles, Map<String, String> target) {
         RequestContext ctx = new RequestContext("p1", "u1", roles, null, "req");
-        return PolicyParser.parse(rule).test(new PolicyRule.Inputs(ctx, target, named::get, 0));
+        return PolicyParser.parse(rule).test(new PolicyRule.Inputs(ctx, target::get, named::get, 0));
     }
 
     private boolean eval(String rule, String... roles) {
@@ -103,12 +103,12 @@ class PolicyParserTest {
     @Test
     void aFieldWithinTextIsSubstitutedInPlace() {
         Map<String, String> target = Map.of("a", "p", "b", "1");
-        assertThat(PolicyRule.Generic.substitute("%(a)s%(b)s", target)).isEqualTo("p1");
-        assertThat(PolicyRule.Generic.substitute("x-%(a)s-y", target)).isEqualTo("x-p-y");
-        assertThat(PolicyRule.Generic.substitute("%(a)s", target)).isEqualTo("p");
-        assertThat(PolicyRule.Generic.substitute("plain", target)).isEqualTo("plain");
-        assertThat(PolicyRule.Generic.substitute("%(a)s-%(missing)s", target)).isNull();
-        assertThat(PolicyRule.Generic.substitute("%(a", target)).isNull();
+        assertThat(PolicyRule.Generic.substitute("%(a)s%(b)s", target::get)).isEqualTo("p1");
+        assertThat(PolicyRule.Generic.substitute("x-%(a)s-y", target::get)).isEqualTo("x-p-y");
+        assertThat(PolicyRule.Generic.substitute("%(a)s", target::get)).isEqualTo("p");
+        assertThat(PolicyRule.Generic.substitute("plain", target::get)).isEqualTo("plain");
+        assertThat(PolicyRule.Generic.substitute("%(a)s-%(missing)s", target::get)).isNull();
+        assertThat(PolicyRule.Generic.substitute("%(a", target::get)).isNull();
     }
 
     @Test
@@ -120,7 +120,7 @@ class PolicyParserTest {
     void systemScopeCheck() {
         RequestContext system = new RequestContext(null, "u1", Set.of("admin"), "all", "req");
         PolicyRule rule = PolicyParser.parse("role:admin and system_scope:all");
-        assertThat(rule.test(new PolicyRule.Inputs(system, Map.of(), named::get, 0))).isTrue();
+        assertThat(rule.test(new PolicyRule.Inputs(system, Map.<String, String>of()::get, named::get, 0))).isTrue();
         assertThat(eval("role:admin and system_scope:all", "admin")).isFalse();
     }
 
