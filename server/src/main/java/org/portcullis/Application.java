@@ -99,18 +99,6 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
-        // Jdbi's JFR support, initialised by the first statement Jdbi runs (the stranded-store
-        // check): registering Jdbi's event with the flight recorder sets up JFR's metadata, a
-        // quarter of the main thread's CPU before serving. Started first, on a thread of its own,
-        // it is ready before the main thread gets there; queued behind the start-metrics thread's
-        // work it was not, and the main thread ran it itself (bench/start.sh, wall-clock profile).
-        Thread.ofPlatform().name("start-jdbi").daemon().start(() -> {
-            try {
-                Class.forName(JDBI_JFR_SUPPORT, true, Database.class.getClassLoader());
-            } catch (Throwable t) {
-                LOG.debug("Jdbi's JFR support left to the main thread", t);
-            }
-        });
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
         // The meter registry and the JSON mapper need nothing from the database: they are built
@@ -221,6 +209,7 @@ public final class Application implements AutoCloseable {
             }
             http.scope(new AuditedTransactions(db, audit));
             http.start();
+            initializeJdbiAfterStart();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
             Application app = new Application(config, db, stores, http, audit, metrics, metricsServer, jobs);
@@ -242,6 +231,24 @@ public final class Application implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * Jdbi's JFR support, which the first statement Jdbi runs initialises whatever Jdbi's settings
+     * (it registers Jdbi's event whenever the JVM has a flight recorder): that sets up JFR's
+     * metadata, about 0.1 s of CPU. Start-up's own statements and the health check are plain JDBC so
+     * that none of it comes before the node listens; it is done here, on a thread of its own, so
+     * that no request waits for it either (a request that gets there first waits on the class's
+     * initialisation, as it would have without this thread).
+     */
+    private static void initializeJdbiAfterStart() {
+        Thread.ofPlatform().name("start-jdbi").daemon().start(() -> {
+            try {
+                Class.forName(JDBI_JFR_SUPPORT, true, Database.class.getClassLoader());
+            } catch (Throwable t) {
+                LOG.debug("Jdbi's JFR support left to the first statement", t);
+            }
+        });
     }
 
     private static Metrics joined(CompletableFuture<Metrics> early, Database db) {
