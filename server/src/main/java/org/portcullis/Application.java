@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import com.fasterxml.jackson.core.base.ParserMinimalBase;
 import org.eclipse.jetty.http.MimeTypes;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -74,6 +75,8 @@ public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     /** Jdbi's JFR support, which the first statement Jdbi executes initialises (named: an internal class). */
     private static final String JDBI_JFR_SUPPORT = "org.jdbi.v3.core.statement.internal.JfrSupport";
+    /** What HikariCP puts in place of a connection given back: its init builds a proxy class (named: package-private). */
+    private static final String HIKARI_CLOSED_CONNECTION = "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection";
 
     private final PortcullisConfig config;
     private final Database db;
@@ -99,6 +102,20 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
+        // Two class initialisations on the database's way, each a few per cent of the main thread's
+        // CPU before serving (bench/start.sh, profile), done meanwhile on another core: the
+        // configuration classes of Jdbi, which Database.open's Jdbi.create builds (Jdbi's mappers,
+        // argument factories and their method handles), and HikariCP's closed-connection proxy,
+        // built when the first pooled connection is given back (the stranded-store check). The main
+        // thread, arriving at either while it is still being initialised, waits for it.
+        Thread.ofPlatform().name("start-db").daemon().start(() -> {
+            try {
+                new ConfigRegistry();
+                Class.forName(HIKARI_CLOSED_CONNECTION, true, Database.class.getClassLoader());
+            } catch (Throwable t) {
+                LOG.debug("database class initialisation left to the main thread", t);
+            }
+        });
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
         // The meter registry and the JSON mapper need nothing from the database: they are built
