@@ -102,48 +102,44 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
-        // Two class initialisations on the database's way, each a few per cent of the main thread's
-        // CPU before serving (bench/start.sh, profile), done meanwhile on another core: the
-        // configuration classes of Jdbi, which Database.open's Jdbi.create builds (Jdbi's mappers,
-        // argument factories and their method handles), and HikariCP's closed-connection proxy,
-        // built when the first pooled connection is given back (the stranded-store check). The main
-        // thread, arriving at either while it is still being initialised, waits for it.
+        // What the main thread needs on its way to serving and that needs nothing from the database
+        // is built meanwhile on two other threads, each in the order the main thread needs it
+        // (bench/start.sh --profile, wall clock: the main thread had waited ~0.1 s for one thread
+        // doing all of it). A class still being initialised there when the main thread needs it
+        // makes it wait on the class's init lock; a failure there is met again, and reported,
+        // where the main thread needs the class.
+        // start-db: Jdbi's configuration classes (Database.open's Jdbi.create: its mappers,
+        // argument factories and their method handles); HikariCP's closed-connection proxy (the
+        // first pooled connection given back, the stranded-store check); the JSON mapper and the
+        // first JSON parse's classes (the audit trail reads its last line): Jackson's parser base
+        // initialises BigDecimal, whose JDK 25 class init squares its way to 5^65536 in the
+        // interpreter.
         Thread.ofPlatform().name("start-db").daemon().start(() -> {
             try {
                 new ConfigRegistry();
                 Class.forName(HIKARI_CLOSED_CONNECTION, true, Database.class.getClassLoader());
+                initialize(Json.class);
+                initialize(ParserMinimalBase.class);
             } catch (Throwable t) {
-                LOG.debug("database class initialisation left to the main thread", t);
+                LOG.debug("start-up class initialisation left to the main thread", t);
             }
         });
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
-        // The meter registry and the JSON mapper need nothing from the database: they are built
-        // on another core while this thread opens the database and checks the stores (together a
-        // sixth of the start-up CPU, all of it before the first request could be served).
+        // start-metrics: the meter registry, which the main thread joins once the database is
+        // open; then the JCE's provider list (the software store's KEK fingerprint is its first
+        // HMAC) and Jetty's MIME table (it lists every locale), needed by the HTTP server's
+        // constructor only: built before the answer, the main thread waited for it at joined.
         CompletableFuture<Metrics> early = new CompletableFuture<>();
         Thread.ofPlatform().name("start-metrics").daemon().start(() -> {
             try {
-                initialize(Json.class);
                 early.complete(Metrics.create(version()));
             } catch (Throwable t) {
                 early.completeExceptionally(t);
                 return;
             }
-            // Then, after this thread's answer, what the main thread needs later on its way to
-            // serving, in the order it needs them. The JCE's provider list (the software store's
-            // KEK fingerprint is its first HMAC). The first JSON parse's (the audit trail reads its
-            // last line): it initialises Jackson's parser base and with it BigDecimal, whose JDK 25
-            // class init squares its way to 5^65536 in the interpreter; a twentieth of the main
-            // thread's start-up CPU (bench/scale.sh). Then Jetty's MIME table (it lists every
-            // locale: half of this thread's CPU, and the JIT work it sets off), needed only by the
-            // HTTP server's constructor: built before the answer, the main thread waited for it at
-            // joined (up to 170 ms, JFR). A class still being initialised here when the main thread
-            // needs it makes it wait on the class's init lock; a failure here is met again, and
-            // reported, where the main thread needs the class.
             try {
                 Mac.getInstance("HmacSHA256");
-                initialize(ParserMinimalBase.class);
                 initialize(MimeTypes.class);
             } catch (Throwable t) {
                 LOG.debug("start-up class initialisation left to the main thread", t);
