@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import com.fasterxml.jackson.core.base.ParserMinimalBase;
 import org.eclipse.jetty.http.MimeTypes;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.portcullis.acl.AclEntities;
 import org.portcullis.acl.AclEntity;
 import org.portcullis.acl.AclRepository;
@@ -74,6 +75,8 @@ public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     /** Jdbi's JFR support, which the first statement Jdbi executes initialises (named: an internal class). */
     private static final String JDBI_JFR_SUPPORT = "org.jdbi.v3.core.statement.internal.JfrSupport";
+    /** What HikariCP puts in place of a connection given back: its init builds a proxy class (named: package-private). */
+    private static final String HIKARI_CLOSED_CONNECTION = "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection";
 
     private final PortcullisConfig config;
     private final Database db;
@@ -99,46 +102,44 @@ public final class Application implements AutoCloseable {
 
     /** Opens the database, verifies every store's keys, and starts serving. */
     public static Application start(PortcullisConfig config) throws Exception {
-        // Jdbi's JFR support, initialised by the first statement Jdbi runs (the stranded-store
-        // check): registering Jdbi's event with the flight recorder sets up JFR's metadata, a
-        // quarter of the main thread's CPU before serving. Started first, on a thread of its own,
-        // it is ready before the main thread gets there; queued behind the start-metrics thread's
-        // work it was not, and the main thread ran it itself (bench/start.sh, wall-clock profile).
-        Thread.ofPlatform().name("start-jdbi").daemon().start(() -> {
+        // What the main thread needs on its way to serving and that needs nothing from the database
+        // is built meanwhile on two other threads, each in the order the main thread needs it
+        // (bench/start.sh --profile, wall clock: the main thread had waited ~0.1 s for one thread
+        // doing all of it). A class still being initialised there when the main thread needs it
+        // makes it wait on the class's init lock; a failure there is met again, and reported,
+        // where the main thread needs the class.
+        // start-db: Jdbi's configuration classes (Database.open's Jdbi.create: its mappers,
+        // argument factories and their method handles); HikariCP's closed-connection proxy (the
+        // first pooled connection given back, the stranded-store check); the JSON mapper and the
+        // first JSON parse's classes (the audit trail reads its last line): Jackson's parser base
+        // initialises BigDecimal, whose JDK 25 class init squares its way to 5^65536 in the
+        // interpreter.
+        Thread.ofPlatform().name("start-db").daemon().start(() -> {
             try {
-                Class.forName(JDBI_JFR_SUPPORT, true, Database.class.getClassLoader());
+                new ConfigRegistry();
+                Class.forName(HIKARI_CLOSED_CONNECTION, true, Database.class.getClassLoader());
+                initialize(Json.class);
+                initialize(ParserMinimalBase.class);
             } catch (Throwable t) {
-                LOG.debug("Jdbi's JFR support left to the main thread", t);
+                LOG.debug("start-up class initialisation left to the main thread", t);
             }
         });
         LogSetup.apply(config.monitoring());
         Clock clock = Clock.systemUTC();
-        // The meter registry and the JSON mapper need nothing from the database: they are built
-        // on another core while this thread opens the database and checks the stores (together a
-        // sixth of the start-up CPU, all of it before the first request could be served).
+        // start-metrics: the meter registry, which the main thread joins once the database is
+        // open; then the JCE's provider list (the software store's KEK fingerprint is its first
+        // HMAC) and Jetty's MIME table (it lists every locale), needed by the HTTP server's
+        // constructor only: built before the answer, the main thread waited for it at joined.
         CompletableFuture<Metrics> early = new CompletableFuture<>();
         Thread.ofPlatform().name("start-metrics").daemon().start(() -> {
             try {
-                initialize(Json.class);
                 early.complete(Metrics.create(version()));
             } catch (Throwable t) {
                 early.completeExceptionally(t);
                 return;
             }
-            // Then, after this thread's answer, what the main thread needs later on its way to
-            // serving, in the order it needs them. The JCE's provider list (the software store's
-            // KEK fingerprint is its first HMAC). The first JSON parse's (the audit trail reads its
-            // last line): it initialises Jackson's parser base and with it BigDecimal, whose JDK 25
-            // class init squares its way to 5^65536 in the interpreter; a twentieth of the main
-            // thread's start-up CPU (bench/scale.sh). Then Jetty's MIME table (it lists every
-            // locale: half of this thread's CPU, and the JIT work it sets off), needed only by the
-            // HTTP server's constructor: built before the answer, the main thread waited for it at
-            // joined (up to 170 ms, JFR). A class still being initialised here when the main thread
-            // needs it makes it wait on the class's init lock; a failure here is met again, and
-            // reported, where the main thread needs the class.
             try {
                 Mac.getInstance("HmacSHA256");
-                initialize(ParserMinimalBase.class);
                 initialize(MimeTypes.class);
             } catch (Throwable t) {
                 LOG.debug("start-up class initialisation left to the main thread", t);
@@ -221,6 +222,7 @@ public final class Application implements AutoCloseable {
             }
             http.scope(new AuditedTransactions(db, audit));
             http.start();
+            initializeJdbiAfterStart();
             LOG.info("Portcullis listening on {}://{}:{} (database {}, {} secret store(s))", http.scheme(),
                     config.http().bindHost(), http.port(), config.database().redacted(), stores.all().size());
             Application app = new Application(config, db, stores, http, audit, metrics, metricsServer, jobs);
@@ -242,6 +244,24 @@ public final class Application implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * Jdbi's JFR support, which the first statement Jdbi runs initialises whatever Jdbi's settings
+     * (it registers Jdbi's event whenever the JVM has a flight recorder): that sets up JFR's
+     * metadata, about 0.1 s of CPU. Start-up's own statements and the health check are plain JDBC so
+     * that none of it comes before the node listens; it is done here, on a thread of its own, so
+     * that no request waits for it either (a request that gets there first waits on the class's
+     * initialisation, as it would have without this thread).
+     */
+    private static void initializeJdbiAfterStart() {
+        Thread.ofPlatform().name("start-jdbi").daemon().start(() -> {
+            try {
+                Class.forName(JDBI_JFR_SUPPORT, true, Database.class.getClassLoader());
+            } catch (Throwable t) {
+                LOG.debug("Jdbi's JFR support left to the first statement", t);
+            }
+        });
     }
 
     private static Metrics joined(CompletableFuture<Metrics> early, Database db) {

@@ -107,6 +107,26 @@ public final class PlainQuery {
     }
 
     /**
+     * Runs the change {@code sql} once and returns how many rows it changed, its statement lent as
+     * {@link #query}'s: for changes whose count decides what follows (a conditional UPDATE); failures
+     * as {@link #query}'s.
+     */
+    public static int change(Connection conn, String sql, Binder binder) {
+        try {
+            SqliteConnection sqlite = CachingStatementBuilder.sqlite(conn);
+            PreparedStatement statement = CachingStatementBuilder.lend(sqlite, conn, sql);
+            try {
+                binder.bind(statement);
+                return statement.executeUpdate();
+            } finally {
+                CachingStatementBuilder.giveBack(sqlite, statement);
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("Could not run " + sql, e, null);
+        }
+    }
+
+    /**
      * Runs {@code work} on a connection of {@code pool} and gives it back: what Jdbi's {@code
      * withHandle} does, without building a handle. No connection within the pool's wait is Jdbi's
      * {@link ConnectionException}, as from {@code withHandle}.

@@ -16,7 +16,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * code because parsing the same as logback.xml (a SAX parser, logback's model and its bean
  * introspection) was about a tenth of the main thread's CPU before a node could serve. A file
  * named by {@code -Dlogback.configurationFile} still wins: logback then reads it as usual.
- * Registered in META-INF/services, where logback looks before it looks for logback.xml.
+ * Registered in META-INF/services, where logback looks before it looks for logback.xml. Logback's
+ * own warnings and errors go to stderr as they happen ({@link StatusToStderr}).
  */
 public final class StderrLogConfigurator extends ContextAwareBase implements Configurator {
     static final String APPENDER = "STDERR";
@@ -26,6 +27,7 @@ public final class StderrLogConfigurator extends ContextAwareBase implements Con
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        context.getStatusManager().add(new StatusToStderr(System.err));
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(LogSetup.TEXT_PATTERN);

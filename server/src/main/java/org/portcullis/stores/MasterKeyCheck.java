@@ -1,5 +1,6 @@
 package org.portcullis.stores;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.portcullis.config.ConfigException;
 import org.portcullis.db.Database;
+import org.portcullis.db.PlainQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * <li>A node that dropped a previous key still needed by project KEKs is refused, naming how many;
  *     once none needs it the key is marked retired.
  * </ul>
+ *
+ * <p>It runs before the node listens, so its statements are plain JDBC ({@link PlainQuery}): Jdbi's
+ * first statement sets up its flight-recorder event, which the node pays after it listens.
  */
 public final class MasterKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(MasterKeyCheck.class);
@@ -48,7 +53,7 @@ public final class MasterKeyCheck {
         String active = activeOf(states);
         if (active == null) {
             try {
-                insertActive(db, store, kek.currentId(), clock);
+                db.write(h -> insertActive(h.getConnection(), store, kek.currentId(), clock));
                 return;
             } catch (RuntimeException raced) {
                 states = states(db, store); // another node registered its key at the same moment
@@ -92,10 +97,14 @@ public final class MasterKeyCheck {
 
     /** Marks a key retired if no project KEK of the store needs it; true if it is (now) retired. */
     private static boolean retire(Database db, StoreInfo store, String keyId) {
-        int n = db.write(h -> h.createUpdate("UPDATE master_keys SET state = 'retired' WHERE store_id = :s AND key_id = :k "
-                        + "AND state = 'previous' AND NOT EXISTS (SELECT 1 FROM project_keks WHERE store_id = :s "
-                        + "AND master_key_id = :k)")
-                .bind("s", store.id()).bind("k", keyId).execute());
+        int n = db.write(h -> PlainQuery.change(h.getConnection(), "UPDATE master_keys SET state = 'retired' "
+                + "WHERE store_id = ? AND key_id = ? AND state = 'previous' AND NOT EXISTS (SELECT 1 FROM project_keks "
+                + "WHERE store_id = ? AND master_key_id = ?)", ps -> {
+                    ps.setString(1, store.id());
+                    ps.setString(2, keyId);
+                    ps.setString(3, store.id());
+                    ps.setString(4, keyId);
+                }));
         if (n > 0) {
             LOG.info("secret store '{}': master key {} retired: no project KEK is wrapped by it any more", store.name(),
                     keyId);
@@ -106,12 +115,13 @@ public final class MasterKeyCheck {
     private static void promote(Database db, StoreInfo store, String old, Keys kek, Clock clock) {
         try {
             db.write(h -> {
-                int n = h.createUpdate("UPDATE master_keys SET state = 'previous' WHERE store_id = :s AND key_id = :k "
-                                + "AND state = 'active'")
-                        .bind("s", store.id()).bind("k", old).execute();
+                int n = PlainQuery.change(h.getConnection(), "UPDATE master_keys SET state = 'previous' "
+                        + "WHERE store_id = ? AND key_id = ? AND state = 'active'", ps -> {
+                            ps.setString(1, store.id());
+                            ps.setString(2, old);
+                        });
                 if (n == 1) {
-                    h.createUpdate("INSERT INTO master_keys (store_id, key_id, state, created_at) VALUES (:s, :k, 'active', :t)")
-                            .bind("s", store.id()).bind("k", kek.currentId()).bind("t", clock.millis()).execute();
+                    insertActive(h.getConnection(), store, kek.currentId(), clock);
                 }
                 return n;
             });
@@ -142,19 +152,24 @@ public final class MasterKeyCheck {
                 + "other nodes (to rotate the master key, keep the current key in " + kek.previousOption() + ")." + tail);
     }
 
-    private static void insertActive(Database db, StoreInfo store, String keyId, Clock clock) {
-        db.write(h -> h.createUpdate("INSERT INTO master_keys (store_id, key_id, state, created_at) "
-                        + "VALUES (:s, :k, 'active', :t)")
-                .bind("s", store.id()).bind("k", keyId).bind("t", clock.millis())
-                .execute());
+    private static int insertActive(Connection conn, StoreInfo store, String keyId, Clock clock) {
+        return PlainQuery.change(conn, "INSERT INTO master_keys (store_id, key_id, state, created_at) "
+                + "VALUES (?, ?, 'active', ?)", ps -> {
+                    ps.setString(1, store.id());
+                    ps.setString(2, keyId);
+                    ps.setLong(3, clock.millis());
+                });
     }
 
     private static Map<String, String> states(Database db, StoreInfo store) {
-        Map<String, String> out = new LinkedHashMap<>();
-        db.read(h -> h.createQuery("SELECT key_id, state FROM master_keys WHERE store_id = :s ORDER BY created_at")
-                .bind("s", store.id())
-                .map((rs, ctx) -> out.put(rs.getString("key_id"), rs.getString("state"))).list());
-        return out;
+        return db.readConnection(conn -> PlainQuery.query(conn,
+                "SELECT key_id, state FROM master_keys WHERE store_id = ? ORDER BY created_at", rs -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
+                    return out;
+                }, store.id()));
     }
 
     private static String activeOf(Map<String, String> states) {

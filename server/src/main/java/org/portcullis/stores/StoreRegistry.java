@@ -1,5 +1,6 @@
 package org.portcullis.stores;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.PortcullisConfig.StoreSettings;
 import org.portcullis.db.Database;
+import org.portcullis.db.PlainQuery;
 import org.portcullis.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,30 +80,44 @@ public final class StoreRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * A restart with the store as configured only reads its row; a new or changed store is written
+     * in one transaction that reads the row again. Both as plain JDBC ({@link PlainQuery}), as
+     * {@link StrandedStores}: Jdbi's first statement sets up its flight-recorder event, which the
+     * node now pays after it listens.
+     */
     private static StoreInfo syncOnce(Database db, StoreSettings.Store configured, Clock clock) {
+        Optional<StoreInfo> seen = db.readConnection(conn -> row(conn, configured.name()));
+        if (seen.isPresent() && asConfigured(seen.get(), configured)) {
+            return seen.get();
+        }
         String crypto = configured.cryptoPlugin();
         return db.write(h -> {
-            Optional<StoreInfo> existing = h.createQuery("SELECT * FROM secret_stores WHERE name = :n")
-                    .bind("n", configured.name()).map((rs, ctx) -> new StoreInfo(rs.getString("id"), rs.getString("name"),
-                            rs.getString("store_plugin"), rs.getString("crypto_plugin"), rs.getBoolean("global_default"),
-                            rs.getLong("created_at"), rs.getLong("updated_at")))
-                    .findOne();
+            Connection conn = h.getConnection();
+            Optional<StoreInfo> existing = row(conn, configured.name());
             long now = clock.millis();
             if (existing.isEmpty()) {
                 StoreInfo info = new StoreInfo(UUID.randomUUID().toString(), configured.name(), configured.storePlugin(),
                         crypto, configured.globalDefault(), now, now);
-                h.createUpdate("INSERT INTO secret_stores (id, name, store_plugin, crypto_plugin, global_default, "
-                                + "created_at, updated_at) VALUES (:id, :n, :sp, :cp, :g, :t, :t)")
-                        .bind("id", info.id()).bind("n", info.name()).bind("sp", info.storePlugin())
-                        .bind("cp", info.cryptoPlugin()).bind("g", info.globalDefault()).bind("t", now).execute();
+                PlainQuery.change(conn, "INSERT INTO secret_stores (id, name, store_plugin, crypto_plugin, "
+                        + "global_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                            ps.setString(1, info.id());
+                            ps.setString(2, info.name());
+                            ps.setString(3, info.storePlugin());
+                            ps.setString(4, info.cryptoPlugin());
+                            ps.setBoolean(5, info.globalDefault());
+                            ps.setLong(6, now);
+                            ps.setLong(7, now);
+                        });
                 return info;
             }
             StoreInfo row = existing.get();
-            boolean samePlugins = row.storePlugin().equals(configured.storePlugin())
-                    && java.util.Objects.equals(row.cryptoPlugin(), crypto);
-            if (!samePlugins) {
-                int secrets = h.createQuery("SELECT count(*) FROM secrets WHERE store_id = :s AND NOT deleted")
-                        .bind("s", row.id()).mapTo(Integer.class).one();
+            if (asConfigured(row, configured)) {
+                return row;
+            }
+            if (!samePlugins(row, configured)) {
+                int secrets = PlainQuery.query(conn, "SELECT count(*) FROM secrets WHERE store_id = ? AND NOT deleted",
+                        rs -> rs.next() ? rs.getInt(1) : 0, row.id());
                 if (secrets > 0) {
                     throw new ConfigException("secret store '" + row.name() + "' holds " + secrets + " secrets under "
                             + row.storePlugin() + "/" + row.cryptoPlugin() + " but is now configured as "
@@ -109,16 +125,35 @@ public final class StoreRegistry implements AutoCloseable {
                             + "old plugin under this name and add the new one as another store, then migrate.");
                 }
             }
-            if (!samePlugins || row.globalDefault() != configured.globalDefault()) {
-                h.createUpdate("UPDATE secret_stores SET store_plugin = :sp, crypto_plugin = :cp, global_default = :g, "
-                                + "updated_at = :t WHERE id = :id")
-                        .bind("sp", configured.storePlugin()).bind("cp", crypto).bind("g", configured.globalDefault())
-                        .bind("t", now).bind("id", row.id()).execute();
-                return new StoreInfo(row.id(), row.name(), configured.storePlugin(), crypto, configured.globalDefault(),
-                        row.createdAt(), now);
-            }
-            return row;
+            PlainQuery.change(conn, "UPDATE secret_stores SET store_plugin = ?, crypto_plugin = ?, global_default = ?, "
+                    + "updated_at = ? WHERE id = ?", ps -> {
+                        ps.setString(1, configured.storePlugin());
+                        ps.setString(2, crypto);
+                        ps.setBoolean(3, configured.globalDefault());
+                        ps.setLong(4, now);
+                        ps.setString(5, row.id());
+                    });
+            return new StoreInfo(row.id(), row.name(), configured.storePlugin(), crypto, configured.globalDefault(),
+                    row.createdAt(), now);
         });
+    }
+
+    private static Optional<StoreInfo> row(Connection conn, String name) {
+        return PlainQuery.query(conn, "SELECT id, name, store_plugin, crypto_plugin, global_default, created_at, "
+                + "updated_at FROM secret_stores WHERE name = ?", rs -> rs.next()
+                        ? Optional.of(new StoreInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getBoolean(5), rs.getLong(6), rs.getLong(7)))
+                        : Optional.empty(), name);
+    }
+
+    /** The row names the configured plugins and default flag: nothing to write. */
+    private static boolean asConfigured(StoreInfo row, StoreSettings.Store configured) {
+        return samePlugins(row, configured) && row.globalDefault() == configured.globalDefault();
+    }
+
+    private static boolean samePlugins(StoreInfo row, StoreSettings.Store configured) {
+        return row.storePlugin().equals(configured.storePlugin())
+                && java.util.Objects.equals(row.cryptoPlugin(), configured.cryptoPlugin());
     }
 
     /**

@@ -1,10 +1,12 @@
 package org.portcullis.stores;
 
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.portcullis.config.ConfigException;
 import org.portcullis.db.Database;
+import org.portcullis.db.PlainQuery;
 
 /**
  * Refuses a configuration that dropped a store which still holds secrets or is some project's
@@ -38,26 +40,42 @@ final class StrandedStores {
         throw new ConfigException(String.join("; ", parts));
     }
 
+    /**
+     * Start-up's statements run as plain JDBC ({@link PlainQuery}), not through Jdbi: Jdbi's first
+     * statement registers its flight-recorder event, a tenth of a second of the main thread's CPU
+     * before serving, which the node now pays after it listens. A normal start runs only the first
+     * query; a dropped store's three counts are read in one transaction, so they agree.
+     */
     static List<Dependents> find(Database db, Set<String> configuredNames) {
-        return db.read(h -> {
-            List<Dependents> out = new ArrayList<>();
-            List<String[]> rows = h.createQuery("SELECT id, name FROM secret_stores ORDER BY name")
-                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
-            for (String[] row : rows) {
-                if (configuredNames.contains(row[1])) {
-                    continue;
-                }
-                long secrets = h.createQuery("SELECT count(*) FROM secrets WHERE store_id = :s AND NOT deleted"
-                        + LIVE).bind("s", row[0]).mapTo(Long.class).one();
-                long projects = h.createQuery("SELECT count(DISTINCT project_id) FROM secrets WHERE store_id = :s "
-                        + "AND NOT deleted" + LIVE).bind("s", row[0]).mapTo(Long.class).one();
-                long preferred = h.createQuery("SELECT count(*) FROM project_secret_store WHERE secret_store_id = :s")
-                        .bind("s", row[0]).mapTo(Long.class).one();
-                if (secrets > 0 || preferred > 0) {
-                    out.add(new Dependents(row[1], row[0], secrets, projects, preferred));
+        List<String[]> rows = db.readConnection(conn -> PlainQuery.query(conn,
+                "SELECT id, name FROM secret_stores ORDER BY name", rs -> {
+                    List<String[]> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    }
+                    return out;
+                }));
+        List<Dependents> out = new ArrayList<>();
+        for (String[] row : rows) {
+            if (!configuredNames.contains(row[1])) {
+                Dependents d = db.read(h -> dependents(h.getConnection(), row[0], row[1]));
+                if (d.secrets() > 0 || d.preferredBy() > 0) {
+                    out.add(d);
                 }
             }
-            return out;
-        });
+        }
+        return out;
+    }
+
+    private static Dependents dependents(Connection conn, String storeId, String storeName) {
+        long secrets = count(conn, "SELECT count(*) FROM secrets WHERE store_id = ? AND NOT deleted" + LIVE, storeId);
+        long projects = count(conn, "SELECT count(DISTINCT project_id) FROM secrets WHERE store_id = ? AND NOT deleted"
+                + LIVE, storeId);
+        long preferred = count(conn, "SELECT count(*) FROM project_secret_store WHERE secret_store_id = ?", storeId);
+        return new Dependents(storeName, storeId, secrets, projects, preferred);
+    }
+
+    private static long count(Connection conn, String sql, String storeId) {
+        return PlainQuery.query(conn, sql, rs -> rs.next() ? rs.getLong(1) : 0L, storeId);
     }
 }

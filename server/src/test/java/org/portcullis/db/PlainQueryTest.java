@@ -96,6 +96,24 @@ class PlainQueryTest {
     }
 
     @Test
+    void aChangeReturnsHowManyRowsItChangedAndFailsAsAQueryDoes() {
+        String retag = "UPDATE t SET v = ? WHERE v = ?";
+        PlainQuery.Binder bToZ = st -> {
+            st.setString(1, "z");
+            st.setString(2, "b");
+        };
+        int first = PlainQuery.onConnection(pool, c -> PlainQuery.change(c, retag, bToZ));
+        int again = PlainQuery.onConnection(pool, c -> PlainQuery.change(c, retag, bToZ));
+        assertThat(first).isEqualTo(1);
+        assertThat(again).isZero();
+        assertThat(ids("z", "z")).containsExactly(2);
+        assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> PlainQuery.change(c, "UPDATE nowhere SET v = 1",
+                st -> {})))
+                .isInstanceOf(UnableToExecuteStatementException.class)
+                .hasCauseInstanceOf(SQLException.class);
+    }
+
+    @Test
     void noConnectionWithinThePoolsWaitIsJdbisConnectionException() {
         pool.close();
         assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> "never"))

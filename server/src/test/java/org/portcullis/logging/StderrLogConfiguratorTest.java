@@ -30,6 +30,8 @@ class StderrLogConfiguratorTest {
             assertThat(context.getLogger(quiet).getLevel()).as(quiet).isEqualTo(Level.WARN);
         }
         assertThat(context.getLogger("org.portcullis.access").getEffectiveLevel()).isEqualTo(ENV_LEVEL);
+        assertThat(context.getStatusManager().getCopyOfStatusListenerList()).singleElement()
+                .isInstanceOf(StatusToStderr.class);
     }
 
     @Test
