@@ -41,25 +41,24 @@ final class AuditFileFlusher implements Closeable {
 
     /**
      * Waits for the sync in flight, if any. One that failed is tried again here, and what it throws
-     * is thrown: the journal half it was for must not be overwritten.
+     * is thrown; it stays the sync in flight, tried again by the next call, since the journal half
+     * it was for must not be overwritten until one succeeds.
      */
     void finish() throws IOException {
-        Future<?> p = pending;
-        FileChannel file = pendingFile;
-        pending = null;
-        pendingFile = null;
-        if (p == null) {
+        if (pending == null) {
             return;
         }
         try {
-            p.get();
+            pending.get();
         } catch (ExecutionException e) {
             LOG.warn("audit file sync in the background failed ({}); trying again", e.getCause().toString());
-            file.force(false);
+            pendingFile.force(false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the audit file's sync");
         }
+        pending = null;
+        pendingFile = null;
     }
 
     /**
@@ -71,6 +70,9 @@ final class AuditFileFlusher implements Closeable {
             finish();
         } catch (IOException e) {
             LOG.warn("audit file sync: {}", e.toString());
+        } finally {
+            pending = null;
+            pendingFile = null;
         }
     }
 
