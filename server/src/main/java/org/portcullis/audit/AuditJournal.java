@@ -51,9 +51,10 @@ final class AuditJournal implements Closeable {
     private static final int CHUNK = 64 << 10;
 
     /**
-     * The records' buffer, kept: a record goes to the journal in one write of header, bytes and
-     * padding together. Direct and block-aligned, as direct writes need it; a batch larger than it
-     * (a rotation's burst) gets its own.
+     * The records' buffer's first size: a record goes to the journal in one write of header, bytes
+     * and padding together, from a direct, block-aligned buffer, as direct writes need. It grows to
+     * the largest record yet and is kept (at most {@link #HALF}): a new direct buffer per large
+     * batch would be freed only by a GC, and the JDK forces full GCs once direct memory runs short.
      */
     private static final int RECORD_BUFFER = 64 << 10;
     private static final byte[] PADDING = new byte[BLOCK];
@@ -62,7 +63,7 @@ final class AuditJournal implements Closeable {
     private final FileChannel channel; // holds the lock; zero fill and replay read and write through it
     private FileChannel writes; // records go through it: direct and synced when the file system allows, else channel
     private boolean proven; // a direct write succeeded: a later failure is the device's, not the file system's refusal
-    private final ByteBuffer record = aligned(RECORD_BUFFER);
+    private ByteBuffer record = aligned(RECORD_BUFFER);
     private final CRC32C checksum = new CRC32C(); // append's, reset per record
     private long seq;
     private long position;
@@ -216,7 +217,10 @@ final class AuditJournal implements Closeable {
     void append(long fileId, long offset, ByteBuffer bytes) throws IOException {
         int length = bytes.remaining();
         int span = span(length);
-        ByteBuffer r = span <= RECORD_BUFFER ? record.clear().limit(span) : aligned(span);
+        if (span > record.capacity()) {
+            record = aligned(Math.max(span, Math.min(2 * record.capacity(), HALF)));
+        }
+        ByteBuffer r = record.clear().limit(span);
         r.putInt(MAGIC_V2).putLong(seq + 1).putLong(fileId).putLong(offset).putInt(length);
         checksum.reset();
         checksum.update(r.duplicate().flip());
