@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * thread batches whatever queued up during the previous sync). The sync is the {@link AuditJournal}'s,
  * beside the file ({@code <file>.journal}), which a batch is also written into: it overwrites
  * space, where syncing the appended file would wait for the file system's own journal as well;
- * the file is synced when the journal wraps, at rotation and on close, and a start after a crash
- * writes back into it from the journal what it lost. {@code interval} — a background thread syncs once a second; a
+ * the file is synced in the background each time the journal moves to its other half
+ * ({@link AuditFileFlusher}), at rotation and on close, and a start after a crash writes back into
+ * it from the journal what it lost. {@code interval} — a background thread syncs once a second; a
  * power loss can lose the last second, a process crash cannot (the line is in the page cache
  * before the response). {@code never} — the kernel decides.
  *
@@ -70,16 +71,23 @@ final class FileAuditSink implements AuditSink {
     private long size;
     private long fileId; // the open file's, for the journal
     private final AuditJournal journal; // fsync=always only
+    private final AuditFileFlusher flusher; // with the journal only
     private boolean journaled; // the last batch went to the journal, so syncing that makes it durable
     private volatile boolean dirty; // written since the last sync
     private boolean interrupted; // a write failed part-way: the next one starts on a fresh line
     private ByteBuffer batch = ByteBuffer.allocate(BATCH_BUFFER); // the writer thread's, reused per batch
 
     FileAuditSink(Path path, Fsync fsync) throws IOException {
+        this(path, fsync, true);
+    }
+
+    /** {@code directJournal} false writes the journal through the page cache, as where the file system refuses direct writes. */
+    FileAuditSink(Path path, Fsync fsync, boolean directJournal) throws IOException {
         this.path = path.toAbsolutePath();
         this.fsync = fsync;
         open();
-        journal = fsync == Fsync.ALWAYS ? openJournal() : null;
+        journal = fsync == Fsync.ALWAYS ? openJournal(directJournal) : null;
+        flusher = journal != null ? new AuditFileFlusher() : null;
         if (fsync == Fsync.INTERVAL) {
             syncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "audit-fsync");
@@ -122,7 +130,7 @@ final class FileAuditSink implements AuditSink {
                 // own line. The cut line stays, and verify reports it.
                 LOG.warn("{} ends with an incomplete line; it is kept (audit verify will report it) and the chain "
                         + "continues from the last complete line", path);
-                write0("\n".getBytes(StandardCharsets.UTF_8));
+                write0(ByteBuffer.wrap(NEWLINE));
                 channel.force(false); // the journal's records start after it
                 int nl = lastIndexOf(buf, end - 1);
                 if (nl < 0) {
@@ -170,6 +178,7 @@ final class FileAuditSink implements AuditSink {
         if (attrs.size() < size) {
             size = attrs.size();
             if (journal != null) {
+                flusher.settle();
                 makeDurable(); // the cut, before records that count from it
                 journal.reset(fileId, size); // its records' offsets are from before the cut
             }
@@ -184,10 +193,10 @@ final class FileAuditSink implements AuditSink {
      * The file and its directory entry are synced unless the journal vouches for them as they are
      * (the sync of a clean stop, rotation or cut named it at its size): each sync costs the start a device flush.
      */
-    private AuditJournal openJournal() throws IOException {
+    private AuditJournal openJournal(boolean direct) throws IOException {
         AuditJournal j = null;
         try {
-            j = AuditJournal.open(AuditJournal.beside(path));
+            j = AuditJournal.open(AuditJournal.beside(path), direct);
             boolean durable = false;
             if (j == null) {
                 LOG.warn("{}: another process holds its journal; this one syncs the audit file itself", path);
@@ -224,6 +233,9 @@ final class FileAuditSink implements AuditSink {
     private void reopen() throws IOException {
         syncLock.lock();
         try {
+            if (flusher != null) {
+                flusher.settle(); // before its channel closes
+            }
             FileChannel old = channel;
             if (old.isOpen()) { // closed already when an earlier reopen failed
                 try {
@@ -280,8 +292,8 @@ final class FileAuditSink implements AuditSink {
     private void journal(long offset, ByteBuffer buf) {
         try {
             if (!journal.fits(buf.remaining())) {
-                channel.force(false); // before the journal's oldest records are overwritten
-                journal.wrap();
+                flusher.turn(channel); // the half the journal goes to must be in the file; the one it leaves will be
+                journal.nextHalf();
             }
             journal.append(fileId, offset, buf);
             journaled = true;
@@ -295,10 +307,6 @@ final class FileAuditSink implements AuditSink {
             buf = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + bytes.length)).put(buf.flip());
         }
         return buf.put(bytes);
-    }
-
-    private void write0(byte[] bytes) throws IOException {
-        write0(ByteBuffer.wrap(bytes));
     }
 
     private void write0(ByteBuffer buf) throws IOException {
@@ -370,7 +378,10 @@ final class FileAuditSink implements AuditSink {
             syncer.shutdownNow();
         }
         syncLock.lock();
-        try (AuditJournal j = journal) {
+        try (AuditJournal j = journal; AuditFileFlusher f = flusher) {
+            if (f != null) {
+                f.settle();
+            }
             if (!channel.isOpen()) {
                 return;
             }

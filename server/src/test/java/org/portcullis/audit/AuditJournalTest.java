@@ -14,15 +14,19 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.portcullis.config.PortcullisConfig.AuditSettings.Fsync;
 
 /**
  * fsync=always syncs the journal instead of the audit file: a crash that loses the file's unsynced
  * tail (simulated by cutting the file, or zeroing its end, while the sink is left unclosed) is
  * repaired by the next start from the journal, byte for byte, and a file that was replaced or cut while the node was
- * down gets nothing written back into it.
+ * down gets nothing written back into it. The crash tests run with the journal's direct writes and
+ * with writes through the page cache (where a file system refuses direct ones).
  */
 class AuditJournalTest {
     @TempDir
@@ -38,7 +42,11 @@ class AuditJournalTest {
 
     /** Writes batches of 5 lines (each synced, as the trail does) from line 0 up to {@code lines}; the sink is left open. */
     private static List<String> writeWithoutClosing(Path file, int lines) throws IOException {
-        FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS);
+        return writeWithoutClosing(file, lines, true);
+    }
+
+    private static List<String> writeWithoutClosing(Path file, int lines, boolean direct) throws IOException {
+        FileAuditSink sink = new FileAuditSink(file, Fsync.ALWAYS, direct);
         List<String> all = new ArrayList<>();
         for (int i = 0; i < lines; i += 5) {
             List<String> b = batch(i, 5);
@@ -55,10 +63,11 @@ class AuditJournalTest {
         }
     }
 
-    @Test
-    void aCrashThatLostTheFilesTailIsRepairedFromTheJournal() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aCrashThatLostTheFilesTailIsRepairedFromTheJournal(boolean direct) throws IOException {
         Path file = dir.resolve("audit.log");
-        List<String> written = writeWithoutClosing(file, 100);
+        List<String> written = writeWithoutClosing(file, 100, direct);
         long full = Files.size(file);
         cut(file, full - 2500); // the last batches, part of a line included
 
@@ -81,16 +90,75 @@ class AuditJournalTest {
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(written);
     }
 
-    @Test
-    void afterTheJournalWrapsTheFileHoldsEverythingBeforeIt() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void afterTheJournalWrapsTheFileHoldsEverythingBeforeIt(boolean direct) throws IOException {
         Path file = dir.resolve("audit.log");
-        // ~4.6 MB: the 2 MB journal wraps twice, syncing the file each time
-        List<String> written = writeWithoutClosing(file, 5000);
+        // 2 records of 8 kB for 10 lines, 256 records a half: 6,000 lines wrap the journal twice
+        List<String> written = writeWithoutClosing(file, 6000, direct);
         cut(file, Files.size(file) - 9000);
 
         new FileAuditSink(file, Fsync.ALWAYS).close();
 
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(written);
+    }
+
+    /**
+     * The file's sync of the half the journal left runs in the background: a crash may come before
+     * it has written anything. Both halves' records are written back then, the older half's first.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aCrashBeforeTheFileWasSyncedForEitherHalfLosesNothing(boolean direct) throws IOException {
+        Path file = dir.resolve("audit.log");
+        long batch = batchBytes(batch(0, 5));
+        int perHalf = AuditJournal.HALF / AuditJournal.span((int) batch);
+        // through the first half, the second, and 20 batches into the first again
+        List<String> written = writeWithoutClosing(file, 5 * (2 * perHalf + 20), direct);
+        cut(file, perHalf * batch + 10); // the file lost all it held after the journal's first pass over half one
+
+        new FileAuditSink(file, Fsync.ALWAYS).close();
+
+        assertThat(Files.readAllLines(file)).containsExactlyElementsOf(written);
+    }
+
+    private static long batchBytes(List<String> lines) {
+        long bytes = 0;
+        for (String line : lines) {
+            bytes += line.length() + 1;
+        }
+        return bytes;
+    }
+
+    /** A journal a node before direct writes left (version 1: records back to back) is still replayed after the upgrade. */
+    @Test
+    void aVersionOneJournalIsReplayedAndStartedOver() throws IOException {
+        Path file = dir.resolve("audit.log");
+        List<String> lines = batch(0, 10);
+        byte[] all = String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8);
+        Files.write(file, all);
+        long fileId = AuditJournal.fileId(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+        int half = (int) batchBytes(lines.subList(0, 5));
+        ByteBuffer journal = ByteBuffer.allocate(2 << 20);
+        versionOneRecord(journal, 7, fileId, 0, ByteBuffer.wrap(all, 0, half));
+        versionOneRecord(journal, 8, fileId, half, ByteBuffer.wrap(all, half, all.length - half));
+        Files.write(AuditJournal.beside(file), journal.array());
+        cut(file, half - 30); // lost the second batch and part of the first
+
+        new FileAuditSink(file, Fsync.ALWAYS).close();
+
+        assertThat(Files.readAllLines(file)).containsExactlyElementsOf(lines);
+        assertThat(Files.size(AuditJournal.beside(file))).isEqualTo(AuditJournal.SIZE);
+        assertThat(replay(file).durable()).isTrue(); // started over in version 2, vouching for the file after close
+    }
+
+    private static void versionOneRecord(ByteBuffer journal, long seq, long fileId, long offset, ByteBuffer bytes) {
+        int start = journal.position();
+        journal.putInt(AuditJournal.MAGIC_V1).putLong(seq).putLong(fileId).putLong(offset).putInt(bytes.remaining());
+        CRC32C crc = new CRC32C();
+        crc.update(journal.duplicate().flip().position(start));
+        crc.update(bytes.duplicate());
+        journal.putInt((int) crc.getValue()).put(bytes);
     }
 
     @Test
@@ -162,19 +230,16 @@ class AuditJournalTest {
         }
     }
 
-    @Test
-    void aTornJournalRecordIsNotReplayed() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aTornJournalRecordIsNotReplayed(boolean direct) throws IOException {
         Path file = dir.resolve("audit.log");
-        List<String> written = writeWithoutClosing(file, 20);
+        List<String> written = writeWithoutClosing(file, 20, direct);
         Path journal = AuditJournal.beside(file);
-        int header = 36;
-        long batchBytes = 0;
-        for (String line : written.subList(0, 5)) {
-            batchBytes += line.length() + 1; // every line of these batches is as long
-        }
+        long batchBytes = batchBytes(written.subList(0, 5)); // every line of these batches is as long
         // three batches (a new journal starts with no empty record), then 100 bytes into the
         // fourth's lines: its CRC fails, so neither it nor anything after it is written back
-        long damaged = 3 * (header + batchBytes) + header + 100;
+        long damaged = 3L * AuditJournal.span((int) batchBytes) + AuditJournal.HEADER + 100;
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {'#'}), damaged);
         }
