@@ -80,22 +80,20 @@ pick_jdk() {
   export PATH="$JAVA_HOME/bin:$PATH"
 }
 
-# The server's JVM options, shared by the launcher and bench/run.sh. A bounded heap keeps the
-# resident set small (a key manager holds little in memory); PORTCULLIS_JAVA_OPTS is appended and
-# wins, and a collector named there replaces SerialGC (two collectors stop the JVM from starting).
+# jvm_options FILE: the options of a jvm.options file (one a line, '#' starts a comment) on stdout.
+jvm_options() {
+  sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$1"
+}
+
+# The server's JVM options (scripts/jvm.options, the list the Debian package installs too), shared
+# by the launcher and bench/run.sh; PORTCULLIS_JAVA_OPTS is appended and wins, and a collector
+# named there replaces SerialGC (two collectors stop the JVM from starting).
 server_jvm_opts() {
-  # MetaspaceSize: no full GC for class metadata during start-up. SweeperThreshold: with a 48 MB code
-  # cache the default (15 %, 7 MB of new code) made a full GC (45-290 ms with SerialGC) twice while
-  # the JIT warmed up, right in the tail latency; 40 % waits for 19 MB, more than the server compiles.
-  # Xmn: a young generation of its own size; it used to be a third of whatever heap those full GCs
-  # had left behind (5-14 MB). A payload read allocates about 40 kB: with 16 MB a young GC (each
-  # stops all in-flight requests for ~1 ms idle, 3-6 ms on a busy machine) came every 300 reads,
-  # 3% of wall time at 10k reads/s, right in the p99; 48 MB makes it every 1,000 reads, for the same
-  # pause length and +23 MB RSS (measured with 2,000 secrets). Xms leaves the old generation room.
-  local opts=(--enable-native-access=ALL-UNNAMED -Xss512k -Xms64m -Xmx192m -Xmn48m
-    -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m -XX:SweeperThreshold=40)
+  local file opts=() extra=()
+  file=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/jvm.options
+  [ -r "$file" ] || die "no JVM options file at $file"
+  mapfile -t opts < <(jvm_options "$file")
   [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
-  local extra=()
   read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"
   SERVER_JVM_OPTS=("${opts[@]}" "${extra[@]}")
 }

@@ -2,9 +2,9 @@
 # Builds the Debian package from a built jar, with dpkg-deb alone (nothing is fetched, at build
 # or at install time).
 #   scripts/package-deb.sh JAR OUTDIR    -> OUTDIR/portcullis_VERSION_all.deb (its path on stdout)
-# Contents: the jar, /usr/bin/portcullis (finds a Java >= 21), the systemd unit, a sample
-# /etc/portcullis/portcullis.conf (conffile), maintainer scripts (packaging/deb/). ./portcullis
-# package builds the jar first and calls this.
+# Contents: the jar, /usr/bin/portcullis (finds a Java >= 21) and its JVM options
+# (scripts/jvm.options), the systemd unit, a sample /etc/portcullis/portcullis.conf (conffile),
+# maintainer scripts (packaging/deb/). ./portcullis package builds the jar first and calls this.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
@@ -22,6 +22,7 @@ trap 'rm -rf "$tree"' EXIT
 chmod 0755 "$tree"
 install -D -m 0644 "$jar" "$tree/usr/share/portcullis/portcullis.jar"
 install -D -m 0755 "$src/portcullis.sh" "$tree/usr/bin/portcullis"
+install -D -m 0644 "$root/scripts/jvm.options" "$tree/usr/share/portcullis/jvm.options"
 install -D -m 0644 "$src/portcullis.service" "$tree/lib/systemd/system/portcullis.service"
 install -D -m 0640 "$src/portcullis.conf" "$tree/etc/portcullis/portcullis.conf"
 install -D -m 0644 "$root/README.md" "$tree/usr/share/doc/portcullis/README.md"

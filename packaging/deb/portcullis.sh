@@ -29,10 +29,12 @@ if [ -z "$java" ]; then
   echo "portcullis: no Java runtime >= 21 found (JAVA_HOME or /usr/lib/jvm); install openjdk-21-jre-headless or newer" >&2
   exit 1
 fi
-# The source tree's defaults (scripts/lib.sh server_jvm_opts): a bounded heap, since a key manager
-# holds no rows in memory (RSS ~140 MB with 1M secrets); PORTCULLIS_JAVA_OPTS comes after and wins.
-opts=(-Xss512k -Xms64m -Xmx192m -Xmn48m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MetaspaceSize=64m
-  -XX:SweeperThreshold=40)
+# The source tree's scripts/jvm.options, the one list (scripts/lib.sh server_jvm_opts reads it too):
+# a bounded heap, since a key manager holds no rows in memory; PORTCULLIS_JAVA_OPTS comes after
+# and wins, and a collector named there replaces SerialGC.
+OPTIONS=/usr/share/portcullis/jvm.options
+[ -r "$OPTIONS" ] || { echo "portcullis: $OPTIONS is missing; reinstall the package" >&2; exit 1; }
+mapfile -t opts < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$OPTIONS")
 [[ ${PORTCULLIS_JAVA_OPTS:-} == *-XX:+Use*GC* ]] || opts+=(-XX:+UseSerialGC)
 # 'serve' on JDK >= 25 with PORTCULLIS_AOT_DIR (the unit's CacheDirectory): an AOT cache, recorded
 # by the first run after an upgrade when it stops, halves the start-up CPU of every later run.
@@ -52,4 +54,4 @@ if [ "${1:-}" = serve ] && [ -n "${PORTCULLIS_AOT_DIR:-}" ] && [ -w "$PORTCULLIS
   opts+=(-Xlog:aot*=error) # recording warns of every class it cannot keep
 fi
 read -r -a extra <<<"${PORTCULLIS_JAVA_OPTS:-}"
-exec "$java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError "${opts[@]}" "${extra[@]}" -jar "$JAR" "$@"
+exec "$java" -XX:+ExitOnOutOfMemoryError "${opts[@]}" "${extra[@]}" -jar "$JAR" "$@"
