@@ -97,9 +97,11 @@ public final class LogSetup {
         if (format == MonitoringSettings.LogFormat.JSON) {
             encoder = new JsonLineEncoder();
         } else {
-            PatternLayoutEncoder text = new PatternLayoutEncoder();
-            text.setPattern(TEXT_PATTERN);
-            encoder = text;
+            PatternLayoutEncoder layout = new PatternLayoutEncoder();
+            layout.setPattern(TEXT_PATTERN);
+            layout.setContext(context);
+            layout.start();
+            encoder = new TextLineEncoder(layout);
         }
         encoder.setContext(context);
         encoder.start();
