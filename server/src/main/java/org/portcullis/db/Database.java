@@ -44,7 +44,7 @@ public final class Database extends DatabaseReads implements AutoCloseable {
     }
 
     private Database(Kind kind, HikariDataSource writePool, HikariDataSource readPool, Jdbi writer, ReadLimit limit) {
-        super(readPool == writePool ? writer : jdbi(kind, readPool), readPool, limit);
+        super(readPool == writePool ? writer : jdbi(kind, readPool), readPool, limit, kind == Kind.POSTGRESQL);
         this.kind = kind;
         this.writePool = writePool;
         this.readPool = readPool;

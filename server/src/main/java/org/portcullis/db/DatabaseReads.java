@@ -29,16 +29,18 @@ abstract class DatabaseReads {
     private final Jdbi reader;
     private final DataSource readPool;
     final ReadLimit limit;
+    private final SharedReads shared; // null: every read runs on its own (SQLite)
     private volatile MeterRegistry meters = Metrics.NONE;
     // The transaction timers by outcome and kind: looking a meter up by name and tags on every
     // transaction costs more than the transaction on SQLite (and a key built per transaction, a string).
     private final ConcurrentHashMap<String, Timer> commits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> rollbacks = new ConcurrentHashMap<>();
 
-    DatabaseReads(Jdbi reader, DataSource readPool, ReadLimit limit) {
+    DatabaseReads(Jdbi reader, DataSource readPool, ReadLimit limit, boolean shareReads) {
         this.reader = reader;
         this.readPool = readPool;
         this.limit = limit;
+        this.shared = shareReads ? new SharedReads() : null;
     }
 
     /**
@@ -71,6 +73,18 @@ abstract class DatabaseReads {
         RequestTransaction tx = request.get();
         return tx != null && tx.open() ? work.apply(tx.handle().getConnection())
                 : timedRead(() -> PlainQuery.onConnection(readPool, work));
+    }
+
+    /**
+     * {@link #readConnection} that concurrent callers with an equal {@code key} share on PostgreSQL
+     * ({@link SharedReads}): each gets an answer read after it asked, and one round trip serves
+     * many. The answer must be immutable. On SQLite, where a read is a call into this process, and
+     * inside a request's open transaction (its own writes), a read of the caller's own.
+     */
+    public <T> T readShared(Object key, Function<Connection, T> work) {
+        RequestTransaction tx = request.get();
+        return shared == null || (tx != null && tx.open()) ? readConnection(work)
+                : shared.read(key, () -> timedRead(() -> PlainQuery.onConnection(readPool, work)));
     }
 
     /** Registers the transaction timers in {@code registry} from now on. */

@@ -2,6 +2,7 @@ package org.portcullis.db;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,14 @@ public final class Durable {
         this.outcome = done.handle((ok, failed) -> failed == null ? null
                 : refusal.apply(failed instanceof CompletionException && failed.getCause() != null
                         ? failed.getCause() : failed));
+    }
+
+    /**
+     * Runs {@code then} once it is settled, with what {@link #await} returns, on the thread that
+     * settles it (this one, if it is settled already): for a waiter that must not park for it.
+     */
+    void whenSettled(Consumer<RuntimeException> then) {
+        outcome.thenAccept(then);
     }
 
     /** Waits for it: null once durable, else the refusal (the same one on every call). */

@@ -259,9 +259,9 @@ final class RequestTransaction {
             handle.close();
             handle = null;
         } else if (atCommit != null) {
-            awaitDurables();
+            boolean handedOver;
             try {
-                committer.commit(atCommit);
+                handedOver = committer.commitAfter(durables, atCommit);
             } catch (CommitFailedException e) {
                 if (e.outcomeUnknown()) {
                     abandon();
@@ -269,6 +269,9 @@ final class RequestTransaction {
                     rollback();
                 }
                 throw e;
+            }
+            if (!handedOver) {
+                awaitDurables(); // rolls back and throws the first refusal, in the order written
             }
         }
         atCommit = null;

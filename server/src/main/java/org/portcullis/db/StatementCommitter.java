@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * woken by the JDK's poller, and PostgreSQL a transaction start, commit and WAL flush each.
  *
  * <p>Each request stays all or nothing. Its statement is only handed over once its audit event is
- * durable ({@link RequestTransaction#commit}), and it returns once the batch's COMMIT has. If the
+ * durable ({@link #commitAfter}), and it returns once the batch's COMMIT has. If the
  * batch fails on a row (a constraint or data error) nothing of it was committed, and each
  * statement is committed again on its own, so only the one that fails fails. Any other failure
  * (the connection, the server) fails the whole batch: it may have committed or not, exactly as one
@@ -40,6 +41,9 @@ final class StatementCommitter implements AutoCloseable {
     /** A request's statement and what it waits on. */
     record Waiting(CommitStatement statement, CompletableFuture<Void> done) {}
 
+    // A durable the statement waited for was refused: it was never handed over (no stack: a signal).
+    private static final RuntimeException REFUSED = new RuntimeException("refused", null, false, false) {};
+
     private final DataSource pool;
     private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -51,23 +55,47 @@ final class StatementCommitter implements AutoCloseable {
     }
 
     /**
-     * Commits {@code statement}, with those of the other requests waiting now; durable when this
-     * returns.
+     * Commits {@code statement}, with those of the other requests waiting then, once each of {@code
+     * mustBeDurable} is durable; true when that is done and durable, false, with nothing sent, when
+     * one of them was refused. The caller does not wait for them itself: the one that becomes
+     * durable last hands the statement over, on the thread that made it durable (the audit
+     * writer's), so a request parks once, for its commit, and is woken once.
      *
      * @throws CommitFailedException when it was not committed (or, the connection lost, may not have been)
      */
-    void commit(CommitStatement statement) {
+    boolean commitAfter(List<Durable> mustBeDurable, CommitStatement statement) {
         Waiting w = new Waiting(statement, new CompletableFuture<>());
-        queue.add(w);
-        if (closed) {
-            failAll(new IllegalStateException("the database is closed"));
+        if (mustBeDurable.isEmpty()) {
+            enqueue(w);
+        } else {
+            AtomicInteger left = new AtomicInteger(mustBeDurable.size());
+            for (Durable d : mustBeDurable) {
+                d.whenSettled(refused -> {
+                    if (refused != null) {
+                        w.done().completeExceptionally(REFUSED);
+                    } else if (left.decrementAndGet() == 0) {
+                        enqueue(w);
+                    }
+                });
+            }
         }
         try {
             w.done().join();
+            return true;
         } catch (CompletionException e) {
+            if (e.getCause() == REFUSED) {
+                return false;
+            }
             throw new CommitFailedException(e.getCause() instanceof RuntimeException r ? r
                     : new TransactionException("could not commit the request's change", e.getCause()),
                     e.getCause() instanceof OutcomeUnknown);
+        }
+    }
+
+    private void enqueue(Waiting w) {
+        queue.add(w);
+        if (closed) {
+            failAll(new IllegalStateException("the database is closed"));
         }
     }
 

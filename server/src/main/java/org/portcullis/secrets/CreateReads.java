@@ -3,6 +3,7 @@ package org.portcullis.secrets;
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.Map;
+import org.portcullis.db.Database;
 import org.portcullis.db.NamedQuery;
 
 /**
@@ -11,7 +12,8 @@ import org.portcullis.db.NamedQuery;
  * statements and, outside a transaction, three connection checkouts and read transactions: a
  * fifth of a POST's CPU. Read fresh on every create, never cached: operator tools (quota changes,
  * {@code manage store migrate}, {@code manage kek rotate}) change these rows on a database that
- * several nodes share, while they serve.
+ * several nodes share, while they serve. Shared instead: concurrent creates of a project wait for
+ * one read that began after each of them did.
  */
 final class CreateReads {
     static final String SQL = "SELECT 1 AS k, secrets AS n, NULL AS a, NULL AS b FROM project_quotas "
@@ -28,7 +30,19 @@ final class CreateReads {
      * @param preferredStore the store id the project chose, null when it chose none
      * @param activeKeks store id to the id of the project's active KEK there (stores with project KEKs)
      */
-    record Project(Integer ownSecretsQuota, String preferredStore, Map<String, String> activeKeks) {}
+    record Project(Integer ownSecretsQuota, String preferredStore, Map<String, String> activeKeks) {
+        Project {
+            activeKeks = Map.copyOf(activeKeks); // one answer may go to several requests (Database#readShared)
+        }
+    }
+
+    /** Which project's rows: the key under which concurrent creates share one read ({@link Database#readShared}). */
+    record Key(String projectId) {}
+
+    /** The project's rows, read after this call began, by one read that concurrent creates in the project share. */
+    static Project shared(Database db, String projectId) {
+        return db.readShared(new Key(projectId), conn -> read(conn, projectId));
+    }
 
     /**
      * Read as a plain statement ({@link NamedQuery}): Jdbi's handle and statement machinery cost

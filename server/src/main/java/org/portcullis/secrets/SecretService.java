@@ -74,8 +74,9 @@ public final class SecretService {
             throw ApiException.badRequest("Invalid property 'expiration': it is before the current time.");
         }
         // The project's quota, preferred store and active KEKs: one statement, outside any
-        // transaction (a create that changes one row needs none of its own, below).
-        CreateReads.Project project = db.readConnection(conn -> CreateReads.read(conn, ctx.projectId()));
+        // transaction (a create that changes one row needs none of its own, below), shared with
+        // the project's concurrent creates.
+        CreateReads.Project project = CreateReads.shared(db, ctx.projectId());
         boolean limited = quotas.limited(Resource.SECRETS, project.ownSecretsQuota());
         // On PostgreSQL, with stores that seal in this process (no backend round trip), a limited
         // quota's authoritative check opens the write transaction (its lock held to the commit)

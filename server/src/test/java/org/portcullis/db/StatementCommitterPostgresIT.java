@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,9 +141,35 @@ class StatementCommitterPostgresIT {
     }
 
     @Test
+    void aStatementIsHandedOverOnlyOnceItsEventIsDurableByTheThreadThatMadeItSo() throws Exception {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Durable event = new Durable(written, failure -> new IllegalStateException("refused"));
+        FutureTask<Boolean> request = new FutureTask<>(() -> committer.commitAfter(List.of(event),
+                Rows.insertAtCommit("a")));
+        Thread requestThread = Thread.ofPlatform().start(request);
+        while (requestThread.getState() != Thread.State.WAITING) { // parked: waiting for its commit
+            Thread.onSpinWait();
+        }
+        assertThat(Rows.ids(db)).isEmpty();
+        written.complete(null);
+        assertThat(request.get()).isTrue();
+        assertThat(Rows.ids(db)).containsExactly("a");
+    }
+
+    @Test
+    void aStatementWhoseEventIsRefusedIsNeverHandedOver() {
+        Durable refused = new Durable(CompletableFuture.failedFuture(new IllegalStateException("disk full")),
+                failure -> new IllegalStateException("refused"));
+        Durable written = new Durable(CompletableFuture.completedFuture(null), failure -> new IllegalStateException());
+        assertThat(committer.commitAfter(List.of(written, refused), Rows.insertAtCommit("a"))).isFalse();
+        assertThat(Rows.ids(db)).isEmpty();
+    }
+
+    @Test
     void afterCloseACommitFailsInsteadOfWaiting() {
         committer.close();
-        assertThatThrownBy(() -> committer.commit(Rows.insertAtCommit("a"))).isInstanceOf(CommitFailedException.class);
+        assertThatThrownBy(() -> committer.commitAfter(List.of(), Rows.insertAtCommit("a")))
+                .isInstanceOf(CommitFailedException.class);
         assertThat(Rows.ids(db)).isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package org.portcullis.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,13 @@ class CreateReadsTest {
         assertThat(fresh).isEqualTo(new CreateReads.Project(null, null, Map.of()));
         CreateReads.Project ordersOnly = db.readConnection(conn -> CreateReads.read(conn, "q"));
         assertThat(ordersOnly.ownSecretsQuota()).isNull();
+    }
+
+    @Test
+    void theSharedReadGivesTheSameRowsInAnAnswerNoCallerCanChange() {
+        CreateReads.Project p = CreateReads.shared(db, "p");
+        assertThat(p).isEqualTo(new CreateReads.Project(7, "st2", Map.of("st1", "k1", "st2", "k2")));
+        assertThatThrownBy(() -> p.activeKeks().put("st3", "k3")).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

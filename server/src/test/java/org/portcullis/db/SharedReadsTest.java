@@ -1,0 +1,109 @@
+package org.portcullis.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SharedReadsTest {
+    private final SharedReads reads = new SharedReads();
+    private final AtomicInteger executions = new AtomicInteger();
+
+    /** A read of {@code key} on a thread of its own that blocks in its execution until {@code release}. */
+    private FutureTask<Integer> blockedRead(String key, CountDownLatch started, CountDownLatch release) {
+        FutureTask<Integer> task = new FutureTask<>(() -> reads.read(key, () -> {
+            int n = executions.incrementAndGet();
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return n;
+        }));
+        Thread.ofPlatform().start(task);
+        return task;
+    }
+
+    private FutureTask<Integer> read(String key) {
+        FutureTask<Integer> task = new FutureTask<>(() -> reads.read(key, executions::incrementAndGet));
+        Thread.ofPlatform().start(task);
+        return task;
+    }
+
+    /** Waits (no time limit) until {@code t} is parked, here: waiting for the read under way to end. */
+    private static void awaitParked(Thread t) {
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private FutureTask<Integer> parkedRead(String key) {
+        Thread[] thread = new Thread[1];
+        FutureTask<Integer> task = new FutureTask<>(() -> reads.read(key, executions::incrementAndGet));
+        thread[0] = Thread.ofPlatform().start(task);
+        awaitParked(thread[0]);
+        return task;
+    }
+
+    @Test
+    void aLoneReadRunsItsOwnExecutionAndFreesItsKey() throws Exception {
+        assertThat(reads.read("p", executions::incrementAndGet)).isEqualTo(1);
+        assertThat(reads.read("p", executions::incrementAndGet)).isEqualTo(2);
+    }
+
+    @Test
+    void callersThatArriveDuringARunningReadShareTheNextExecutionNotTheRunningOne() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Integer> running = blockedRead("p", started, release);
+        started.await();
+        List<FutureTask<Integer>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(parkedRead("p"));
+        }
+        assertThat(executions).hasValue(1);
+        release.countDown();
+        assertThat(running.get()).isEqualTo(1);
+        for (FutureTask<Integer> w : waiting) {
+            assertThat(w.get()).isEqualTo(2); // one execution, begun after all of them asked
+        }
+        assertThat(executions).hasValue(2);
+    }
+
+    @Test
+    void readsOfOtherKeysDoNotWait() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Integer> running = blockedRead("p", started, release);
+        started.await();
+        assertThat(read("q").get()).isEqualTo(2);
+        release.countDown();
+        assertThat(running.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureReachesEveryCallerOfItsExecutionAndTheNextReadRunsAfresh() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Integer> running = blockedRead("p", started, release);
+        started.await();
+        IllegalStateException failure = new IllegalStateException("database gone");
+        FutureTask<Integer> runner = new FutureTask<>(() -> reads.read("p", () -> {
+            throw failure;
+        }));
+        Thread runnerThread = Thread.ofPlatform().start(runner);
+        awaitParked(runnerThread);
+        FutureTask<Integer> follower = parkedRead("p");
+        release.countDown();
+        running.get();
+        assertThatThrownBy(runner::get).hasCause(failure);
+        assertThatThrownBy(follower::get).hasCause(failure);
+        assertThat(reads.read("p", () -> 42)).isEqualTo(42);
+    }
+}
