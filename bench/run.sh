@@ -29,7 +29,7 @@
 #
 # Env: PORTCULLIS_SHARED (default <repo>/../shared), JAVA_HOME (a JDK >= 21; default
 #      /usr/lib/jvm/temurin-25-jdk-amd64), PORTCULLIS_JAVA_OPTS (extra JVM options for the
-#      server, like the ./portcullis launcher; default options -Xss512k -XX:+UseSerialGC),
+#      server, like the ./portcullis launcher; default: scripts/jvm.options plus -XX:+UseSerialGC),
 #      BENCH_ROOT (default /tmp/portcullis-bench), BARBICAN_MULTISTORE, BARBICAN_PROCESSES,
 #      BARBICAN_THREADS (passed to start.sh), PORTCULLIS_JAR (server jar to run instead of
 #      server/target/portcullis.jar; with --no-build), BENCH_TLS=1 (Portcullis serves HTTPS with
