@@ -14,6 +14,18 @@ class SharedReadsTest {
     private final SharedReads reads = new SharedReads();
     private final AtomicInteger executions = new AtomicInteger();
 
+    /** A read under way on a thread of its own, blocked in its execution until {@code release} counts down. */
+    private record Running(FutureTask<Integer> task, CountDownLatch release) {}
+
+    /** Starts a read of {@code key} and returns once its execution has begun. */
+    private Running runningRead(String key) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Integer> task = blockedRead(key, started, release);
+        started.await();
+        return new Running(task, release);
+    }
+
     /** A read of {@code key} on a thread of its own that blocks in its execution until {@code release}. */
     private FutureTask<Integer> blockedRead(String key, CountDownLatch started, CountDownLatch release) {
         FutureTask<Integer> task = new FutureTask<>(() -> reads.read(key, () -> {
@@ -59,17 +71,14 @@ class SharedReadsTest {
 
     @Test
     void callersThatArriveDuringARunningReadShareTheNextExecutionNotTheRunningOne() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        FutureTask<Integer> running = blockedRead("p", started, release);
-        started.await();
+        Running running = runningRead("p");
         List<FutureTask<Integer>> waiting = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             waiting.add(parkedRead("p"));
         }
         assertThat(executions).hasValue(1);
-        release.countDown();
-        assertThat(running.get()).isEqualTo(1);
+        running.release().countDown();
+        assertThat(running.task().get()).isEqualTo(1);
         for (FutureTask<Integer> w : waiting) {
             assertThat(w.get()).isEqualTo(2); // one execution, begun after all of them asked
         }
@@ -78,21 +87,15 @@ class SharedReadsTest {
 
     @Test
     void readsOfOtherKeysDoNotWait() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        FutureTask<Integer> running = blockedRead("p", started, release);
-        started.await();
+        Running running = runningRead("p");
         assertThat(read("q").get()).isEqualTo(2);
-        release.countDown();
-        assertThat(running.get()).isEqualTo(1);
+        running.release().countDown();
+        assertThat(running.task().get()).isEqualTo(1);
     }
 
     @Test
     void aFailureReachesEveryCallerOfItsExecutionAndTheNextReadRunsAfresh() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        FutureTask<Integer> running = blockedRead("p", started, release);
-        started.await();
+        Running running = runningRead("p");
         IllegalStateException failure = new IllegalStateException("database gone");
         FutureTask<Integer> runner = new FutureTask<>(() -> reads.read("p", () -> {
             throw failure;
@@ -100,8 +103,8 @@ class SharedReadsTest {
         Thread runnerThread = Thread.ofPlatform().start(runner);
         awaitParked(runnerThread);
         FutureTask<Integer> follower = parkedRead("p");
-        release.countDown();
-        running.get();
+        running.release().countDown();
+        running.task().get();
         assertThatThrownBy(runner::get).hasCause(failure);
         assertThatThrownBy(follower::get).hasCause(failure);
         assertThat(reads.read("p", () -> 42)).isEqualTo(42);
