@@ -2,15 +2,13 @@ package org.portcullis.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,25 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 class KeptStatementTest {
     @TempDir
     Path dir;
-    private HikariDataSource pool;
-    private Jdbi jdbi;
+    @AutoClose
+    private SqlitePools.Table table;
 
     @BeforeEach
     void open() {
-        pool = SqlitePools.pool(dir.resolve("k.sqlite"), 1);
-        jdbi = SqlitePools.jdbi(pool);
-        jdbi.useHandle(h -> h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"));
-        jdbi.useHandle(h -> h.execute("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b')"));
-    }
-
-    @AfterEach
-    void close() {
-        pool.close();
+        table = SqlitePools.table(dir.resolve("k.sqlite"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+                "INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b')");
     }
 
     /** Every row of {@code sql} as "name=value" pairs, through the connection's statement cache. */
     private List<String> rows(String sql) {
-        return PlainQuery.onConnection(pool, c -> PlainQuery.query(c, sql, rs -> {
+        return PlainQuery.onConnection(table.pool(), c -> PlainQuery.query(c, sql, rs -> {
             List<String> out = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -68,13 +59,13 @@ class KeptStatementTest {
     void aColumnAddedUnderACachedStatementIsRead() {
         String sql = "SELECT * FROM t ORDER BY id";
         assertThat(rows(sql)).containsExactly("id=1 v=a", "id=2 v=b");
-        jdbi.useHandle(h -> h.execute("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'x'"));
+        table.jdbi().useHandle(h -> h.execute("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'x'"));
         assertThat(rows(sql)).containsExactly("id=1 v=a w=x", "id=2 v=b w=x");
     }
 
     @Test
     void theStatementCacheKeepsSuchStatements() throws Exception {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = table.pool().getConnection()) {
             SqliteConnection sqlite = CachingStatementBuilder.sqlite(c);
             PreparedStatement first = CachingStatementBuilder.lend(sqlite, c, "SELECT v FROM t WHERE id = ?");
             assertThat(first).isInstanceOf(KeptStatement.class);

@@ -3,7 +3,6 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,24 +27,17 @@ class NamedQueryTest {
             + "AND (v = :v OR n = :lo) ORDER BY id LIMIT :limit";
     @TempDir
     Path dir;
-    private HikariDataSource pool;
-    private Jdbi jdbi;
+    @AutoClose
+    private SqlitePools.Table table;
 
     @BeforeEach
     void open() {
-        pool = SqlitePools.pool(dir.resolve("t.sqlite"), 1);
-        jdbi = SqlitePools.jdbi(pool);
-        jdbi.useHandle(h -> h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)"));
-        jdbi.useHandle(h -> h.execute("INSERT INTO t (id, v, n) VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)"));
-    }
-
-    @AfterEach
-    void close() {
-        pool.close();
+        table = SqlitePools.table(dir.resolve("t.sqlite"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)",
+                "INSERT INTO t (id, v, n) VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)");
     }
 
     private List<Integer> ids(Map<String, Object> params) {
-        return jdbi.withHandle(h -> NamedQuery.query(h, SQL, params, rs -> {
+        return table.jdbi().withHandle(h -> NamedQuery.query(h, SQL, params, rs -> {
             List<Integer> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getInt(1));
@@ -74,7 +66,7 @@ class NamedQueryTest {
 
     @Test
     void bindsEachNameWhereverItAppearsAndKeepsTheStatement() throws SQLException {
-        StatementCache cache = jdbi.withHandle(h -> h.getConnection().unwrap(SqliteConnection.class).statements());
+        StatementCache cache = table.jdbi().withHandle(h -> h.getConnection().unwrap(SqliteConnection.class).statements());
         int before = cache.size(); // the set-up's own statements
         assertThat(ids(params(10, 100L, "a", 30))).containsExactly(1, 3);
         assertThat(cache.size()).isEqualTo(before + 1);
@@ -89,7 +81,7 @@ class NamedQueryTest {
         Map<String, Object> missing = params(10, 100L, "a", 30);
         missing.remove("hi");
         assertThatThrownBy(() -> ids(missing)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> jdbi.withHandle(h -> NamedQuery.query(h, "SELECT nothing FROM nowhere WHERE a = :a",
+        assertThatThrownBy(() -> table.jdbi().withHandle(h -> NamedQuery.query(h, "SELECT nothing FROM nowhere WHERE a = :a",
                         Map.of("a", 1), rs -> null)))
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasCauseInstanceOf(SQLException.class);

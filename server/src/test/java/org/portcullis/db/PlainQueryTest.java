@@ -3,7 +3,6 @@ package org.portcullis.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,24 +31,17 @@ class PlainQueryTest {
     private static final String BY_V = "SELECT id FROM t WHERE v = ? OR v = ? ORDER BY id";
     @TempDir
     Path dir;
-    private HikariDataSource pool;
-    private Jdbi jdbi;
+    @AutoClose
+    private SqlitePools.Table table;
 
     @BeforeEach
     void open() {
-        pool = SqlitePools.pool(dir.resolve("t.sqlite"), 1);
-        jdbi = SqlitePools.jdbi(pool);
-        jdbi.useHandle(h -> h.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"));
-        jdbi.useHandle(h -> h.execute("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')"));
-    }
-
-    @AfterEach
-    void close() {
-        pool.close();
+        table = SqlitePools.table(dir.resolve("t.sqlite"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+                "INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
     }
 
     private List<Integer> ids(String first, String second) {
-        return PlainQuery.onConnection(pool, c -> PlainQuery.query(c, BY_V, rs -> {
+        return PlainQuery.onConnection(table.pool(), c -> PlainQuery.query(c, BY_V, rs -> {
             List<Integer> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getInt(1));
@@ -60,7 +52,7 @@ class PlainQueryTest {
 
     @Test
     void bindsInOrderAndKeepsTheStatementForTheNextCall() throws SQLException {
-        StatementCache cache = jdbi.withHandle(h -> h.getConnection().unwrap(SqliteConnection.class).statements());
+        StatementCache cache = table.jdbi().withHandle(h -> h.getConnection().unwrap(SqliteConnection.class).statements());
         int before = cache.size(); // the set-up's own statements
         assertThat(ids("c", "a")).containsExactly(1, 3);
         assertThat(cache.size()).isEqualTo(before + 1);
@@ -71,7 +63,7 @@ class PlainQueryTest {
 
     @Test
     void aFailingStatementIsReportedAsJdbiReportsOne() {
-        assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> PlainQuery.query(c, "SELECT nothing FROM nowhere", rs -> null)))
+        assertThatThrownBy(() -> PlainQuery.onConnection(table.pool(), c -> PlainQuery.query(c, "SELECT nothing FROM nowhere", rs -> null)))
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasCauseInstanceOf(SQLException.class);
         assertThat(ids("a", "a")).containsExactly(1); // the connection still serves
@@ -86,13 +78,13 @@ class PlainQueryTest {
     void theConnectionIsAskedWhatItIsOnceBeforeTheStatementAndNotAfterItFails() throws SQLException {
         AtomicInteger asked = new AtomicInteger();
         AtomicBoolean ran = new AtomicBoolean();
-        assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> PlainQuery.query(asking(c, asked, ran),
+        assertThatThrownBy(() -> PlainQuery.onConnection(table.pool(), c -> PlainQuery.query(asking(c, asked, ran),
                 FAILS_WHEN_RUN, rs -> null)))
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasCauseInstanceOf(SQLException.class);
         assertThat(ran).isTrue();
         assertThat(asked).hasValue(1);
-        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        assertThat(table.pool().getHikariPoolMXBean().getActiveConnections()).isZero();
     }
 
     @Test
@@ -102,12 +94,12 @@ class PlainQueryTest {
             st.setString(1, "z");
             st.setString(2, "b");
         };
-        int first = PlainQuery.onConnection(pool, c -> PlainQuery.change(c, retag, bToZ));
-        int again = PlainQuery.onConnection(pool, c -> PlainQuery.change(c, retag, bToZ));
+        int first = PlainQuery.onConnection(table.pool(), c -> PlainQuery.change(c, retag, bToZ));
+        int again = PlainQuery.onConnection(table.pool(), c -> PlainQuery.change(c, retag, bToZ));
         assertThat(first).isEqualTo(1);
         assertThat(again).isZero();
         assertThat(ids("z", "z")).containsExactly(2);
-        assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> PlainQuery.change(c, "UPDATE nowhere SET v = 1",
+        assertThatThrownBy(() -> PlainQuery.onConnection(table.pool(), c -> PlainQuery.change(c, "UPDATE nowhere SET v = 1",
                 st -> {})))
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasCauseInstanceOf(SQLException.class);
@@ -115,8 +107,8 @@ class PlainQueryTest {
 
     @Test
     void noConnectionWithinThePoolsWaitIsJdbisConnectionException() {
-        pool.close();
-        assertThatThrownBy(() -> PlainQuery.onConnection(pool, c -> "never"))
+        table.pool().close();
+        assertThatThrownBy(() -> PlainQuery.onConnection(table.pool(), c -> "never"))
                 .isInstanceOf(ConnectionException.class)
                 .hasCauseInstanceOf(SQLException.class);
     }

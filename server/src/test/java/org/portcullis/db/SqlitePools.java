@@ -25,4 +25,21 @@ final class SqlitePools {
         CachingStatementBuilder builder = new CachingStatementBuilder();
         return Jdbi.create(pool).setStatementBuilderFactory(c -> builder);
     }
+
+    /** A one-connection pool and its Jdbi over {@code file}, with a table made and filled; closing it closes the pool. */
+    record Table(HikariDataSource pool, Jdbi jdbi) implements AutoCloseable {
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /** {@link Table} over {@code file}, after running {@code create} and {@code insert} on it. */
+    static Table table(Path file, String create, String insert) {
+        HikariDataSource pool = pool(file, 1);
+        Jdbi jdbi = jdbi(pool);
+        jdbi.useHandle(h -> h.execute(create));
+        jdbi.useHandle(h -> h.execute(insert));
+        return new Table(pool, jdbi);
+    }
 }
