@@ -261,7 +261,7 @@ class AuditChainTest {
 
     @Test
     void aFailingSinkRefusesWithA503UntilItRecovers() throws IOException {
-        FlakySink sink = new FlakySink();
+        MemorySink sink = new MemorySink();
         AuditTrail flaky = AuditTrail.over(sink, KEY, Clock.systemUTC(), "node-b");
         sink.failing = true;
         assertThatThrownBy(() -> flaky.write(event("alice", AuditAction.READ, "s1"), false))
@@ -350,31 +350,6 @@ class AuditChainTest {
         lines.replaceAll(l -> "Nov 23 10:15:30 host portcullis[42]: " + l);
         Lines.write(file, lines);
         assertThat(verify().intact()).isTrue();
-    }
-
-    /** A sink whose writes fail while {@code failing} is set: the disk-full case, on demand. */
-    private static final class FlakySink implements AuditSink {
-        final List<String> lines = new ArrayList<>();
-        volatile boolean failing;
-
-        @Override
-        public void write(List<byte[]> batch) throws IOException {
-            if (failing) {
-                throw new IOException("No space left on device");
-            }
-            lines.addAll(Lines.text(batch));
-        }
-
-        @Override
-        public void sync() {}
-
-        @Override
-        public String describe() {
-            return "flaky";
-        }
-
-        @Override
-        public void close() {}
     }
 
     @Test

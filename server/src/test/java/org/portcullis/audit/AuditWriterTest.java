@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The writer's side of an event rendered by its request ({@link AuditWriter#submit}). */
@@ -24,24 +22,8 @@ class AuditWriterTest {
 
     @Test
     void anEventWhoseDetailsCannotBeWrittenFailsAloneAndTakesNoPlaceInTheChain() throws IOException {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        AuditWriter writer = new AuditWriter(new AuditSink() {
-            @Override
-            public void write(List<byte[]> batch) {
-                lines.addAll(Lines.text(batch));
-            }
-
-            @Override
-            public void sync() {}
-
-            @Override
-            public String describe() {
-                return "memory";
-            }
-
-            @Override
-            public void close() {}
-        }, KEY, "node-a", details -> null);
+        MemorySink sink = new MemorySink();
+        AuditWriter writer = new AuditWriter(sink, KEY, "node-a", details -> null);
         writer.start();
         try {
             AuditEvent good = Lines.event("alice", AuditAction.READ, "s1");
@@ -54,7 +36,7 @@ class AuditWriterTest {
         } finally {
             writer.stop();
         }
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).contains("\"seq\":1,").doesNotContain("id-bad");
+        assertThat(sink.lines).hasSize(1);
+        assertThat(sink.lines.get(0)).contains("\"seq\":1,").doesNotContain("id-bad");
     }
 }
