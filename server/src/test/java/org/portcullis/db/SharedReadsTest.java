@@ -17,17 +17,10 @@ class SharedReadsTest {
     /** A read under way on a thread of its own, blocked in its execution until {@code release} counts down. */
     private record Running(FutureTask<Integer> task, CountDownLatch release) {}
 
-    /** Starts a read of {@code key} and returns once its execution has begun. */
+    /** Starts a read of {@code key} on a thread of its own and returns once its execution has begun. */
     private Running runningRead(String key) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        FutureTask<Integer> task = blockedRead(key, started, release);
-        started.await();
-        return new Running(task, release);
-    }
-
-    /** A read of {@code key} on a thread of its own that blocks in its execution until {@code release}. */
-    private FutureTask<Integer> blockedRead(String key, CountDownLatch started, CountDownLatch release) {
         FutureTask<Integer> task = new FutureTask<>(() -> reads.read(key, () -> {
             int n = executions.incrementAndGet();
             started.countDown();
@@ -39,7 +32,8 @@ class SharedReadsTest {
             return n;
         }));
         Thread.ofPlatform().start(task);
-        return task;
+        started.await();
+        return new Running(task, release);
     }
 
     private FutureTask<Integer> read(String key) {
